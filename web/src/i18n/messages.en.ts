@@ -1,0 +1,97 @@
+// English UI strings. Every key here must exist in messages.zh-CN.ts (the compiler checks it).
+export const en = {
+  "app.title": "GridOps command map",
+  "app.name": "GridOps",
+  "nav.commandMap": "Command map",
+
+  "language.label": "Language",
+  "language.zh-CN": "中文",
+  "language.en": "English",
+
+  "login.title": "Sign in",
+  "login.subtitle": "Command centre, grid and camera operations",
+  "login.username": "Username",
+  "login.password": "Password",
+  "login.submit": "Sign in",
+  "login.submitting": "Signing in…",
+  "login.required": "Enter your username and password.",
+
+  "user.menu": "Account menu",
+  "user.roles": "Roles",
+  "user.logout": "Sign out",
+
+  "role.admin": "Administrator",
+  "role.commander": "Commander",
+  "role.operator": "Operator",
+  "role.technician": "Technician",
+  "role.analyst": "Analyst",
+  "role.grid_leader": "Grid leader",
+  "role.grid_worker": "Grid worker",
+  "role.integrator": "Integrator",
+
+  "error.invalid_credentials": "Wrong username or password.",
+  "error.locked_out": "Too many failed attempts. Try again in {seconds} s.",
+  "error.locked_out_generic": "Too many failed attempts. Try again later.",
+  "error.unauthenticated": "Your session has ended. Please sign in again.",
+  "error.forbidden": "You do not have permission for this.",
+  "error.csrf_failed": "The request was refused for security reasons. Reload the page and try again.",
+  "error.network_error": "Cannot reach the server.",
+  "error.invalid_response": "The server sent data the app cannot read.",
+  "error.http_error": "The server reported an error (HTTP {status}).",
+  "error.unknown": "Something went wrong.",
+
+  "map.loading": "Loading map data…",
+  "map.loadFailed": "The map data could not be loaded.",
+  "map.retry": "Retry",
+  "map.baseMapFailed": "The configured base map could not be loaded; showing the offline map.",
+  "map.summary": "{cells} cells · {checkpoints} checkpoints · {cameras} cameras",
+
+  "layers.title": "Layers",
+  "layers.cells": "Grid cells",
+  "layers.checkpoints": "Checkpoints",
+  "layers.cameras": "Cameras",
+  "layers.viewCones": "View cones",
+
+  "legend.cameraStatus": "Camera health",
+
+  "popup.cell.title": "Grid cell",
+  "popup.cell.code": "Cell code",
+  "popup.name": "Name",
+  "popup.cell.level": "Level",
+  "popup.checkpoint.title": "Checkpoint",
+  "popup.checkpoint.grade": "Grade",
+  "popup.checkpoint.road": "Road",
+  "popup.checkpoint.direction": "Direction",
+  "popup.camera.title": "Camera",
+  "popup.camera.vendor": "Vendor",
+  "popup.camera.model": "Model",
+  "popup.camera.status": "Health",
+  "popup.camera.bearing": "Bearing",
+  "popup.camera.bearingValue": "{degrees}°",
+  "popup.empty": "—",
+
+  "level.district": "District",
+  "level.street": "Street",
+  "level.community": "Community",
+  "level.grid": "Grid",
+
+  "grade.A": "A (fixed post with building)",
+  "grade.B": "B (booth)",
+  "grade.C": "C (camera only)",
+
+  "status.online": "Online",
+  "status.degraded": "Degraded",
+  "status.offline": "Offline",
+  "status.auth_failed": "Authentication failed",
+  "status.no_video": "No video",
+  "status.tampered": "Tampered",
+  "status.maintenance": "Maintenance",
+  "status.unknown": "Unknown",
+
+  "maplibre.zoomIn": "Zoom in",
+  "maplibre.zoomOut": "Zoom out",
+  "maplibre.resetBearing": "Reset bearing to north",
+  "maplibre.popupClose": "Close popup",
+} as const;
+
+export type MessageKey = keyof typeof en;

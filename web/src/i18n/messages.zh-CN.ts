@@ -1,0 +1,97 @@
+import type { MessageKey } from "./messages.en.js";
+
+// 简体中文界面文字。术语以 shared/design/GLOSSARY.md 为准（网格、卡口、摄像机……）。
+export const zhCN: Record<MessageKey, string> = {
+  "app.title": "GridOps 指挥地图",
+  "app.name": "GridOps",
+  "nav.commandMap": "指挥地图",
+
+  "language.label": "语言",
+  "language.zh-CN": "中文",
+  "language.en": "English",
+
+  "login.title": "登录",
+  "login.subtitle": "指挥中心、网格与摄像机运维",
+  "login.username": "用户名",
+  "login.password": "密码",
+  "login.submit": "登录",
+  "login.submitting": "正在登录…",
+  "login.required": "请输入用户名和密码。",
+
+  "user.menu": "账户菜单",
+  "user.roles": "角色",
+  "user.logout": "退出登录",
+
+  "role.admin": "系统管理员",
+  "role.commander": "指挥长",
+  "role.operator": "值班员",
+  "role.technician": "运维技术员",
+  "role.analyst": "研判员",
+  "role.grid_leader": "网格长",
+  "role.grid_worker": "网格员",
+  "role.integrator": "集成商",
+
+  "error.invalid_credentials": "用户名或密码错误。",
+  "error.locked_out": "登录失败次数过多，请在 {seconds} 秒后重试。",
+  "error.locked_out_generic": "登录失败次数过多，请稍后重试。",
+  "error.unauthenticated": "会话已失效，请重新登录。",
+  "error.forbidden": "您没有此操作的权限。",
+  "error.csrf_failed": "请求因安全校验未通过被拒绝，请刷新页面后重试。",
+  "error.network_error": "无法连接服务器。",
+  "error.invalid_response": "服务器返回的数据无法识别。",
+  "error.http_error": "服务器报告错误（HTTP {status}）。",
+  "error.unknown": "发生未知错误。",
+
+  "map.loading": "正在加载地图数据…",
+  "map.loadFailed": "地图数据加载失败。",
+  "map.retry": "重试",
+  "map.baseMapFailed": "无法加载配置的底图，已改用离线地图。",
+  "map.summary": "{cells} 个网格 · {checkpoints} 个卡口 · {cameras} 台摄像机",
+
+  "layers.title": "图层",
+  "layers.cells": "网格",
+  "layers.checkpoints": "卡口",
+  "layers.cameras": "摄像机",
+  "layers.viewCones": "可视范围",
+
+  "legend.cameraStatus": "摄像机健康状态",
+
+  "popup.cell.title": "网格",
+  "popup.cell.code": "网格编码",
+  "popup.name": "名称",
+  "popup.cell.level": "层级",
+  "popup.checkpoint.title": "卡口",
+  "popup.checkpoint.grade": "等级",
+  "popup.checkpoint.road": "道路",
+  "popup.checkpoint.direction": "方向",
+  "popup.camera.title": "摄像机",
+  "popup.camera.vendor": "厂商",
+  "popup.camera.model": "型号",
+  "popup.camera.status": "健康状态",
+  "popup.camera.bearing": "朝向",
+  "popup.camera.bearingValue": "{degrees}°",
+  "popup.empty": "—",
+
+  "level.district": "区(县)",
+  "level.street": "街道(乡镇)",
+  "level.community": "社区(村)",
+  "level.grid": "网格",
+
+  "grade.A": "A级（带营房的固定执勤点）",
+  "grade.B": "B级（岗亭）",
+  "grade.C": "C级（仅摄像机）",
+
+  "status.online": "在线",
+  "status.degraded": "异常",
+  "status.offline": "离线",
+  "status.auth_failed": "认证失败",
+  "status.no_video": "无视频",
+  "status.tampered": "遮挡/移位",
+  "status.maintenance": "维护中",
+  "status.unknown": "未知",
+
+  "maplibre.zoomIn": "放大",
+  "maplibre.zoomOut": "缩小",
+  "maplibre.resetBearing": "恢复正北方向",
+  "maplibre.popupClose": "关闭弹窗",
+};
