@@ -1,0 +1,43 @@
+import type { LayerSpecification } from "maplibre-gl";
+import { LAYER, SOURCE } from "./ids.js";
+import { cameraStatusColor, matchExpression } from "./palette.js";
+
+/** Cones appear only from this zoom: below it they merge into noise and cost draw time. */
+export const CONE_MIN_ZOOM = 15;
+
+const statusColor = matchExpression("status", cameraStatusColor, cameraStatusColor.unknown);
+
+export function cameraConeLayers(): LayerSpecification[] {
+  return [
+    {
+      id: LAYER.coneFill,
+      type: "fill",
+      source: SOURCE.cameraCones,
+      minzoom: CONE_MIN_ZOOM,
+      paint: { "fill-color": statusColor, "fill-opacity": 0.18 },
+    },
+    {
+      id: LAYER.coneOutline,
+      type: "line",
+      source: SOURCE.cameraCones,
+      minzoom: CONE_MIN_ZOOM,
+      paint: { "line-color": statusColor, "line-width": 0.8, "line-opacity": 0.6 },
+    },
+  ];
+}
+
+export function cameraLayers(): LayerSpecification[] {
+  return [
+    {
+      id: LAYER.cameraCircle,
+      type: "circle",
+      source: SOURCE.cameras,
+      paint: {
+        "circle-color": statusColor,
+        "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, 2.5, 14, 4.5, 17, 7],
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 10, 0.5, 15, 1.5],
+      },
+    },
+  ];
+}
