@@ -1,0 +1,13 @@
+import type { Config } from "./config.js";
+import type { Pool, PoolClient } from "./db/pool.js";
+import type { AuthSettings } from "./features/auth/auth.service.js";
+import type { Logger } from "./logger.js";
+
+/** What feature routers get: the pool, configuration and logger, nothing global. */
+export interface AppDeps {
+  config: Config;
+  pool: Pool;
+  log: Logger;
+  authSettings: AuthSettings;
+  withTransaction<T>(fn: (db: PoolClient) => Promise<T>): Promise<T>;
+}

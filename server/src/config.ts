@@ -1,0 +1,111 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The only place that reads the environment. Everything else receives a typed Config.
+ * Bad values fail at start with one line per problem naming the variable and the fix.
+ */
+const boolFromEnv = (fallback: "true" | "false") =>
+  z
+    .enum(["1", "0", "true", "false", "yes", "no"])
+    .default(fallback)
+    .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional(),
+  GRIDOPS_DATA_DIR: z.string().min(1).default(".data"),
+  GRIDOPS_PG_DIR: z.string().min(1).optional(),
+  GRIDOPS_PG_BIN_DIR: z.string().min(1).default("/usr/lib/postgresql/15/bin"),
+  GRIDOPS_PG_SYSTEM_USER: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]*$/, "must be a valid Unix user name")
+    .default("gridops-pg"),
+  GRIDOPS_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+  GRIDOPS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  GRIDOPS_BASE_MAP_STYLE_URL: z.string().url().optional(),
+  GRIDOPS_DEFAULT_LANGUAGE: z.enum(["zh-CN", "en"]).default("zh-CN"),
+  GRIDOPS_WEB_DIR: z.string().min(1).optional(),
+  GRIDOPS_SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes as 64 hex digits or base64")
+    .optional(),
+  GRIDOPS_SECRET_KEY_FILE: z.string().min(1).optional(),
+  GRIDOPS_DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("gridops-demo"),
+  GRIDOPS_TRUST_PROXY: boolFromEnv("false"),
+  GRIDOPS_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  GRIDOPS_PLATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env["NODE_ENV"];
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  pgDir: string;
+  pgBinDir: string;
+  pgSystemUser: string;
+  poolMax: number;
+  logLevel: Env["GRIDOPS_LOG_LEVEL"];
+  baseMapStyleUrl: string | null;
+  defaultLanguage: Env["GRIDOPS_DEFAULT_LANGUAGE"];
+  webDir: string | undefined;
+  secretKey: string | undefined;
+  secretKeyFile: string;
+  demoPassword: string;
+  trustProxy: boolean;
+  sessionTtlHours: number;
+  plateRetentionDays: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join(".");
+        const value = source[name];
+        const shown = name.includes("SECRET") || name.includes("PASSWORD") ? "(hidden)" : JSON.stringify(value);
+        return `${name}=${shown}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.GRIDOPS_DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    pgDir: path.resolve(e.GRIDOPS_PG_DIR ?? path.join(dataDir, "pg")),
+    pgBinDir: e.GRIDOPS_PG_BIN_DIR,
+    pgSystemUser: e.GRIDOPS_PG_SYSTEM_USER,
+    poolMax: e.GRIDOPS_DB_POOL_MAX,
+    logLevel: e.GRIDOPS_LOG_LEVEL,
+    baseMapStyleUrl: e.GRIDOPS_BASE_MAP_STYLE_URL ?? null,
+    defaultLanguage: e.GRIDOPS_DEFAULT_LANGUAGE,
+    webDir: e.GRIDOPS_WEB_DIR,
+    secretKey: e.GRIDOPS_SECRET_KEY,
+    secretKeyFile: path.resolve(e.GRIDOPS_SECRET_KEY_FILE ?? path.join(dataDir, "secret.key")),
+    demoPassword: e.GRIDOPS_DEMO_PASSWORD,
+    trustProxy: e.GRIDOPS_TRUST_PROXY,
+    sessionTtlHours: e.GRIDOPS_SESSION_TTL_HOURS,
+    plateRetentionDays: e.GRIDOPS_PLATE_RETENTION_DAYS,
+  };
+}

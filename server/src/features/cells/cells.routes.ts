@@ -1,0 +1,36 @@
+import { z } from "zod";
+import type { AppDeps } from "../../app-deps.js";
+import { notFound } from "../../http/errors.js";
+import { pagedGeoQuery, toPage } from "../../http/geojson.js";
+import type { RouteRegistry } from "../../http/route.js";
+import { selectCellFeature, selectCellPage } from "./cells.sql.js";
+
+export const cellCodeParams = z.strictObject({
+  code: z.string().regex(/^[0-9A-Za-z]{1,32}$/, "cell codes are 1-32 letters or digits"),
+});
+
+export function registerCellRoutes(routes: RouteRegistry, deps: AppDeps): void {
+  routes.add({
+    method: "get",
+    path: "/api/v1/cells",
+    summary: "Current cells visible to the caller as a GeoJSON FeatureCollection (bbox filter, keyset paging)",
+    tags: ["cells"],
+    policy: { access: "permission", permission: "cells:read", scope: "own-cells" },
+    query: pagedGeoQuery.extend({ level: z.enum(["district", "street", "community", "grid"]).optional() }),
+    handler: async ({ query, auth }) =>
+      toPage(await selectCellPage(deps.pool, { ...query, scope: auth.cellCodes }), query.limit),
+  });
+  routes.add({
+    method: "get",
+    path: "/api/v1/cells/:code",
+    summary: "One current cell as a GeoJSON Feature",
+    tags: ["cells"],
+    policy: { access: "permission", permission: "cells:read", scope: "own-cells" },
+    params: cellCodeParams,
+    handler: async ({ params, auth }) => {
+      const feature = await selectCellFeature(deps.pool, params.code, auth.cellCodes);
+      if (!feature) throw notFound("Cell", params.code);
+      return feature;
+    },
+  });
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+import { ConfigError, type Config, loadConfig } from "./config.js";
+import { EmbeddedPostgresError } from "./db/embedded-postgres.js";
+import { MigrationError, migrate } from "./db/migrate.js";
+import { withTransaction } from "./db/pool.js";
+import { verifyAuditChain } from "./features/audit/audit.service.js";
+import { createUser } from "./features/auth/auth.service.js";
+import { loadDemoData, seedDemoUsers } from "./features/demo/demo-data.js";
+import { createLogger, type Logger } from "./logger.js";
+import { type Database, depsOf, openDatabase, StartupError, startHttpServer } from "./runtime.js";
+
+const USAGE = `Usage: gridops <command>
+
+Commands:
+  serve                 run the server (embedded PostgreSQL unless DATABASE_URL is set)
+  demo                  load the demo district and demo users, then serve
+  migrate               apply pending database migrations
+  demo-data             load the demo district (idempotent)
+  audit verify          walk the audit log hash chain and report the first broken row
+  create-admin          create the first admin: --username NAME, password from GRIDOPS_ADMIN_PASSWORD
+  help                  show this text
+
+Configuration is read from the environment; see docs/operations.md.`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help") {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  switch (command) {
+    case "serve":
+      return serve(config, log, false);
+    case "demo":
+      return serve(config, log, true);
+    case "migrate":
+      return withDatabase(config, log, async (db) => {
+        const result = await migrate(db.pool, log);
+        console.log(result.applied.length ? `Applied ${result.applied.join(", ")}` : "Database is up to date.");
+        console.log(`Schema version ${result.version}.`);
+      });
+    case "demo-data":
+      return withDatabase(config, log, async (db) => {
+        await migrate(db.pool, log);
+        const report = await loadDemoData(db.pool, log);
+        console.log(`Demo district loaded: ${report.cellsChanged} cells, ${report.checkpointsChanged} checkpoints, ${report.camerasChanged} cameras changed.`);
+      });
+    case "audit":
+      if (rest[0] !== "verify") throw new UsageError("Usage: gridops audit verify");
+      return withDatabase(config, log, async (db) => {
+        const result = await verifyAuditChain(db.pool, (n) => process.stderr.write(`\rchecked ${n} rows`));
+        process.stderr.write("\n");
+        if (result.ok) {
+          console.log(`Audit log intact: ${result.checked} rows verified.`);
+          return;
+        }
+        console.error(`Audit log BROKEN at row ${result.firstBroken!.id}: ${result.firstBroken!.reason} (${result.checked} rows before it are intact).`);
+        process.exitCode = 3;
+      });
+    case "create-admin":
+      return createAdmin(config, log, rest);
+    default:
+      throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+async function withDatabase(config: Config, log: Logger, fn: (db: Database) => Promise<void>): Promise<number> {
+  const db = await openDatabase(config, log);
+  try {
+    await fn(db);
+  } finally {
+    await db.close();
+  }
+  return Number(process.exitCode ?? 0);
+}
+
+async function createAdmin(config: Config, log: Logger, args: string[]): Promise<number> {
+  const index = args.indexOf("--username");
+  const username = index >= 0 ? args[index + 1] : undefined;
+  const password = process.env.GRIDOPS_ADMIN_PASSWORD;
+  if (!username) throw new UsageError("Usage: GRIDOPS_ADMIN_PASSWORD=... gridops create-admin --username NAME");
+  if (!password) throw new UsageError("Set GRIDOPS_ADMIN_PASSWORD to the new admin's password (it is never logged).");
+  return withDatabase(config, log, async (db) => {
+    await migrate(db.pool, log);
+    const { rows } = await db.pool.query<{ code: string }>("SELECT code FROM cells WHERE level = 'district' AND retired_at IS NULL ORDER BY code");
+    if (rows.length === 0) throw new UsageError("No district cell exists yet: import cells (or run gridops demo-data) first.");
+    await withTransaction(db.pool, (client) =>
+      createUser(client, { userId: null, actor: "cli:create-admin" }, {
+        username,
+        displayName: username,
+        password,
+        roles: ["admin"],
+        cellCodes: rows.map((r) => r.code),
+      }),
+    );
+    console.log(`Admin "${username}" created.`);
+  });
+}
+
+async function serve(config: Config, log: Logger, demo: boolean): Promise<number> {
+  const db = await openDatabase(config, log);
+  let server: Awaited<ReturnType<typeof startHttpServer>> | null = null;
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, "shutting down");
+    await server?.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  try {
+    await migrate(db.pool, log);
+    if (demo) {
+      await loadDemoData(db.pool, log);
+      const users = await seedDemoUsers(db.pool, config.demoPassword);
+      server = await startHttpServer(depsOf(config, db.pool, log));
+      printDemoBanner(server.url, users.map((u) => `${u.username} (${u.roles.join(", ")})`), config.demoPassword === "gridops-demo");
+    } else {
+      server = await startHttpServer(depsOf(config, db.pool, log));
+      log.info({ url: server.url }, "GridOps is listening");
+    }
+  } catch (error) {
+    await server?.close();
+    await db.close();
+    throw error;
+  }
+  return new Promise<number>(() => {});
+}
+
+function printDemoBanner(url: string, users: string[], defaultPassword: boolean): void {
+  const lines = [
+    "",
+    `GridOps demo is running at ${url}`,
+    "",
+    "Demo logins (DEMO ONLY - never use these accounts in production):",
+    ...users.map((u) => `  ${u}`),
+    defaultPassword ? "  password: gridops-demo" : "  password: the value of GRIDOPS_DEMO_PASSWORD",
+    "",
+    "Press Ctrl+C to stop (the embedded database stops with it).",
+    "",
+  ];
+  console.log(lines.join("\n"));
+}
+
+const KNOWN = [ConfigError, EmbeddedPostgresError, MigrationError, StartupError, UsageError];
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (KNOWN.some((k) => error instanceof k)) {
+      console.error(`gridops: ${(error as Error).message}`);
+      process.exit(error instanceof UsageError ? 2 : 1);
+    }
+    console.error("gridops: unexpected error:", error);
+    process.exit(1);
+  },
+);
