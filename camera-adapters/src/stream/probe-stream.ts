@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { runBounded } from "./bounded-process.js";
-import { binaryPathsSchema, inputArgs, parseCheckInput, timeoutMsSchema, transportSchema } from "./check-options.js";
+import {
+  binaryPathsSchema,
+  inputArgs,
+  parseCheckInput,
+  timeoutMsSchema,
+  transportSchema,
+} from "./check-options.js";
 import { parseFrameRate, summarisePackets } from "./probe-measure.js";
 import { classifyFfmpegStderr, lastStderrLine, StreamCheckError } from "./stream-errors.js";
 
@@ -74,7 +80,12 @@ export async function probeStream(url: string, options: ProbeOptions = {}): Prom
   const { location, options: opts } = parseCheckInput(probeOptionsSchema, url, options);
   const packetArgs =
     opts.measureSeconds > 0
-      ? ["-show_entries", "packet=stream_index,pts_time,dts_time,size", "-read_intervals", `%+${opts.measureSeconds}`]
+      ? [
+          "-show_entries",
+          "packet=stream_index,pts_time,dts_time,size",
+          "-read_intervals",
+          `%+${opts.measureSeconds}`,
+        ]
       : [];
   const args = [
     "-hide_banner",
@@ -91,7 +102,12 @@ export async function probeStream(url: string, options: ProbeOptions = {}): Prom
   ];
   const killAfterMs =
     opts.maxRunMs ?? opts.timeoutMs + opts.measureSeconds * 1000 + analysisAllowanceMs + killGraceMs;
-  const run = await runBounded({ command: opts.ffprobePath, args, killAfterMs, maxStdoutBytes: 16 * 1024 * 1024 });
+  const run = await runBounded({
+    command: opts.ffprobePath,
+    args,
+    killAfterMs,
+    maxStdoutBytes: 16 * 1024 * 1024,
+  });
   if (run.spawnError) {
     throw new StreamCheckError("process_failed", `cannot start ffprobe: ${run.spawnError.message}`, {
       cause: run.spawnError,
@@ -103,9 +119,13 @@ export async function probeStream(url: string, options: ProbeOptions = {}): Prom
     });
   }
   if (run.exitCode !== 0) {
-    throw new StreamCheckError(classifyFfmpegStderr(run.stderrTail), `ffprobe failed: ${lastStderrLine(run.stderrTail)}`, {
-      details: { exitCode: run.exitCode },
-    });
+    throw new StreamCheckError(
+      classifyFfmpegStderr(run.stderrTail),
+      `ffprobe failed: ${lastStderrLine(run.stderrTail)}`,
+      {
+        details: { exitCode: run.exitCode },
+      },
+    );
   }
   return { ...interpretFfprobeOutput(parseFfprobeJson(run.stdout)), elapsedMs: Math.round(run.elapsedMs) };
 }
@@ -115,11 +135,15 @@ function parseFfprobeJson(stdout: Buffer): FfprobeOutput {
   try {
     json = JSON.parse(stdout.toString("utf8"));
   } catch (error) {
-    throw new StreamCheckError("bad_response", "ffprobe printed something that is not JSON", { cause: error });
+    throw new StreamCheckError("bad_response", "ffprobe printed something that is not JSON", {
+      cause: error,
+    });
   }
   const parsed = ffprobeOutputSchema.safeParse(json);
   if (!parsed.success) {
-    throw new StreamCheckError("bad_response", "ffprobe JSON has an unexpected shape", { cause: parsed.error });
+    throw new StreamCheckError("bad_response", "ffprobe JSON has an unexpected shape", {
+      cause: parsed.error,
+    });
   }
   return parsed.data;
 }
@@ -148,7 +172,11 @@ export function interpretFfprobeOutput(output: FfprobeOutput): Omit<StreamProbeR
     width: video.width,
     height: video.height,
     pixelFormat: video.pix_fmt ?? null,
-    fps: { avg: parseFrameRate(video.avg_frame_rate), r: parseFrameRate(video.r_frame_rate), measured: measured.fps },
+    fps: {
+      avg: parseFrameRate(video.avg_frame_rate),
+      r: parseFrameRate(video.r_frame_rate),
+      measured: measured.fps,
+    },
     bitrateKbps,
     bitrateSource,
     audio: { present: audio !== undefined, codec: audio?.codec_name ?? null },

@@ -10,6 +10,7 @@ export const streamErrorCodes = [
   "no_video",
   "process_failed",
   "invalid_input",
+  "busy",
 ] as const;
 export type StreamErrorCode = (typeof streamErrorCodes)[number];
 
@@ -42,6 +43,7 @@ export const streamErrorLabels: Record<StreamErrorCode, LocalizedText> = {
   no_video: { en: "No video stream", "zh-CN": "无视频" },
   process_failed: { en: "Stream check failed", "zh-CN": "码流检测失败" },
   invalid_input: { en: "Invalid check parameters", "zh-CN": "检测参数无效" },
+  busy: { en: "Too many stream checks waiting", "zh-CN": "码流检测排队已满" },
 };
 
 /**
@@ -54,7 +56,10 @@ const stderrPatterns: ReadonlyArray<readonly [RegExp, StreamErrorCode]> = [
   [/Connection refused|No route to host|Network is unreachable|Name or service not known/i, "unreachable"],
   [/Temporary failure in name resolution|Host is unreachable|Failed to resolve hostname/i, "unreachable"],
   [/timed out|Operation timed out|Connection timed out/i, "timeout"],
-  [/Invalid data found|method \w+ failed|Server returned [45]\d\d|Unsupported|Invalid argument/i, "bad_response"],
+  [
+    /Invalid data found|method \w+ failed|Server returned [45]\d\d|Unsupported|Invalid argument/i,
+    "bad_response",
+  ],
 ];
 
 export function classifyFfmpegStderr(stderr: string): StreamErrorCode {

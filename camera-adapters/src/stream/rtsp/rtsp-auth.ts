@@ -68,7 +68,10 @@ export function parseAuthParams(text: string): Map<string, string> {
   const pattern = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g;
   for (const match of text.matchAll(pattern)) {
     const quoted = match[2];
-    params.set(match[1]!.toLowerCase(), quoted !== undefined ? quoted.replace(/\\(.)/g, "$1") : (match[3] ?? ""));
+    params.set(
+      match[1]!.toLowerCase(),
+      quoted !== undefined ? quoted.replace(/\\(.)/g, "$1") : (match[3] ?? ""),
+    );
   }
   return params;
 }
@@ -97,7 +100,9 @@ export function digestResponse(input: DigestInput): string {
   const ha1 = hash(`${credentials.username}:${challenge.realm}:${credentials.password}`);
   const ha2 = hash(`${method}:${uri}`);
   if (challenge.qop === "auth") {
-    return hash(`${ha1}:${challenge.nonce}:${formatNonceCount(input.nonceCount)}:${input.cnonce}:auth:${ha2}`);
+    return hash(
+      `${ha1}:${challenge.nonce}:${formatNonceCount(input.nonceCount)}:${input.cnonce}:auth:${ha2}`,
+    );
   }
   return hash(`${ha1}:${challenge.nonce}:${ha2}`);
 }
@@ -123,7 +128,8 @@ export function authorizationHeader(
   ];
   if (challenge.algorithm !== "MD5") parts.push(`algorithm=${challenge.algorithm}`);
   if (challenge.opaque !== undefined) parts.push(`opaque="${quote(challenge.opaque)}"`);
-  if (challenge.qop === "auth") parts.push("qop=auth", `nc=${formatNonceCount(nonceCount)}`, `cnonce="${cnonce}"`);
+  if (challenge.qop === "auth")
+    parts.push("qop=auth", `nc=${formatNonceCount(nonceCount)}`, `cnonce="${cnonce}"`);
   return `Digest ${parts.join(", ")}`;
 }
 

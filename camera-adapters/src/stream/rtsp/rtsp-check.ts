@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { timeoutMsSchema } from "../check-options.js";
 import { StreamCheckError } from "../stream-errors.js";
-import { authorizationHeader, chooseChallenge, type Credentials, parseAuthChallenges } from "./rtsp-auth.js";
+import { authorizationHeader, type Credentials, chooseChallenge, parseAuthChallenges } from "./rtsp-auth.js";
 import { RtspConnection, type RtspResponse } from "./rtsp-connection.js";
 import { headerValue } from "./rtsp-message.js";
 import { parseSdp, type SdpDescription } from "./sdp.js";
@@ -77,12 +77,19 @@ export async function rtspOptions(url: string, options: RtspCheckOptions = {}): 
  */
 export async function rtspDescribe(url: string, options: RtspCheckOptions = {}): Promise<RtspDescribeResult> {
   const target = parseTarget(url, options);
-  const outcome = await exchange(target, "DESCRIBE", { Accept: "application/sdp" }, { allowUnauthenticated: false });
+  const outcome = await exchange(
+    target,
+    "DESCRIBE",
+    { Accept: "application/sdp" },
+    { allowUnauthenticated: false },
+  );
   const { message } = outcome.response;
   const contentType = headerValue(message, "content-type") ?? "";
   const rawSdp = message.body.toString("utf8");
   if (!/application\/sdp/i.test(contentType) || !/^v=0/m.test(rawSdp)) {
-    throw new StreamCheckError("bad_response", "DESCRIBE answer carries no SDP", { details: { contentType } });
+    throw new StreamCheckError("bad_response", "DESCRIBE answer carries no SDP", {
+      details: { contentType },
+    });
   }
   return {
     status: outcome.response.status,
@@ -109,7 +116,9 @@ function parseTarget(url: string, options: RtspCheckOptions): Target {
     const issues = [...(parsedUrl.error?.issues ?? []), ...(parsedOptions.error?.issues ?? [])].map(
       (issue) => `${issue.path.join(".") || "url"}: ${issue.message}`,
     );
-    throw new StreamCheckError("invalid_input", `invalid RTSP check input: ${issues.join("; ")}`, { details: { issues } });
+    throw new StreamCheckError("invalid_input", `invalid RTSP check input: ${issues.join("; ")}`, {
+      details: { issues },
+    });
   }
   const target = parsedUrl.data;
   const opts = parsedOptions.data;
@@ -146,8 +155,14 @@ async function exchange(
     let response = await connection.request(method, target.requestUri, headers);
     let auth: RtspAuthUsed = "none";
     for (let attempt = 0; response.status === 401 && target.credentials && attempt < 2; attempt += 1) {
-      const challenge = chooseChallenge(parseAuthChallenges(response.message.headers.get("www-authenticate") ?? []));
-      if (!challenge) throw new StreamCheckError("auth_failed", "the camera asks for an authentication scheme we do not support");
+      const challenge = chooseChallenge(
+        parseAuthChallenges(response.message.headers.get("www-authenticate") ?? []),
+      );
+      if (!challenge)
+        throw new StreamCheckError(
+          "auth_failed",
+          "the camera asks for an authentication scheme we do not support",
+        );
       if (attempt === 1 && !(challenge.scheme === "digest" && challenge.stale)) break;
       // Some cameras close the connection after a 401; a new one is then needed.
       if (!connection.isOpen) {
@@ -156,7 +171,10 @@ async function exchange(
       }
       auth = challenge.scheme;
       const authorization = authorizationHeader(challenge, target.credentials, method, target.requestUri);
-      response = await connection.request(method, target.requestUri, { ...headers, Authorization: authorization });
+      response = await connection.request(method, target.requestUri, {
+        ...headers,
+        Authorization: authorization,
+      });
     }
     assertSuccess(response, target, policy);
     return { response, auth, elapsedMs: Math.round(performance.now() - started) };
@@ -165,15 +183,22 @@ async function exchange(
   }
 }
 
-function assertSuccess(response: RtspResponse, target: Target, policy: { allowUnauthenticated: boolean }): void {
+function assertSuccess(
+  response: RtspResponse,
+  target: Target,
+  policy: { allowUnauthenticated: boolean },
+): void {
   const { status } = response;
   if (status >= 200 && status < 300) return;
   if (status === 401 && policy.allowUnauthenticated && !target.credentials) return;
   const details = { status, reason: response.reason };
   if (status === 401 || status === 403) {
-    const why = target.credentials ? "the camera rejected the credentials" : "the camera requires credentials";
+    const why = target.credentials
+      ? "the camera rejected the credentials"
+      : "the camera requires credentials";
     throw new StreamCheckError("auth_failed", `${why} (${status} ${response.reason})`, { details });
   }
-  if (status === 404) throw new StreamCheckError("not_found", `no stream at this path (404 ${response.reason})`, { details });
+  if (status === 404)
+    throw new StreamCheckError("not_found", `no stream at this path (404 ${response.reason})`, { details });
   throw new StreamCheckError("bad_response", `the camera answered ${status} ${response.reason}`, { details });
 }

@@ -1,7 +1,13 @@
 import net from "node:net";
 import tls from "node:tls";
 import { StreamCheckError } from "../stream-errors.js";
-import { headerValue, type RtspMessage, RtspFramingError, RtspMessageReader, serializeRtspMessage } from "./rtsp-message.js";
+import {
+  headerValue,
+  RtspFramingError,
+  type RtspMessage,
+  RtspMessageReader,
+  serializeRtspMessage,
+} from "./rtsp-message.js";
 
 export interface RtspResponse {
   status: number;
@@ -10,7 +16,14 @@ export interface RtspResponse {
 }
 
 const userAgent = "GridOps-camera-check/1.0";
-const unreachableCodes = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EHOSTDOWN"]);
+const unreachableCodes = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTDOWN",
+]);
 
 /**
  * One RTSP control connection with a single deadline for everything done on it. Requests
@@ -20,7 +33,8 @@ export class RtspConnection {
   private readonly socket: net.Socket;
   private readonly reader = new RtspMessageReader();
   private cseq = 0;
-  private pending: { cseq: number; resolve: (r: RtspResponse) => void; reject: (e: unknown) => void } | null = null;
+  private pending: { cseq: number; resolve: (r: RtspResponse) => void; reject: (e: unknown) => void } | null =
+    null;
   private failure: StreamCheckError | null = null;
   private readonly connected: Promise<void>;
   private rejectConnect: ((error: StreamCheckError) => void) | null = null;
@@ -40,9 +54,12 @@ export class RtspConnection {
     this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
     this.socket.on("error", (error) => this.fail(toConnectError(error, host, port)));
     this.socket.on("close", () =>
-      this.fail(new StreamCheckError("bad_response", "the camera closed the RTSP connection without answering")),
+      this.fail(
+        new StreamCheckError("bad_response", "the camera closed the RTSP connection without answering"),
+      ),
     );
-    const onAbort = () => this.fail(new StreamCheckError("timeout", "the camera did not answer the RTSP request in time"));
+    const onAbort = () =>
+      this.fail(new StreamCheckError("timeout", "the camera did not answer the RTSP request in time"));
     if (deadline.aborted) onAbort();
     else deadline.addEventListener("abort", onAbort, { once: true });
   }
@@ -63,7 +80,11 @@ export class RtspConnection {
     if (this.failure) return Promise.reject(this.failure);
     this.cseq += 1;
     const cseq = this.cseq;
-    const text = serializeRtspMessage(`${method} ${uri} RTSP/1.0`, { CSeq: cseq, "User-Agent": userAgent, ...headers });
+    const text = serializeRtspMessage(`${method} ${uri} RTSP/1.0`, {
+      CSeq: cseq,
+      "User-Agent": userAgent,
+      ...headers,
+    });
     return new Promise((resolve, reject) => {
       this.pending = { cseq, resolve, reject };
       this.socket.write(text);
@@ -90,7 +111,9 @@ export class RtspConnection {
     const match = /^RTSP\/1\.\d\s+(\d{3})\s*(.*)$/.exec(message.startLine);
     if (!match) {
       const line = message.startLine.slice(0, 80);
-      this.fail(new StreamCheckError("bad_response", `not an RTSP response: "${line}"`, { details: { line } }));
+      this.fail(
+        new StreamCheckError("bad_response", `not an RTSP response: "${line}"`, { details: { line } }),
+      );
       return;
     }
     const pending = this.pending;
@@ -119,8 +142,13 @@ function toConnectError(error: unknown, host: string, port: number): StreamCheck
       details: { errno: code },
     });
   }
-  if (code === "ETIMEDOUT") return new StreamCheckError("timeout", `connection to ${host}:${port} timed out`, { cause: error });
-  return new StreamCheckError("bad_response", `RTSP connection to ${host}:${port} failed (${code || "error"})`, {
-    cause: error,
-  });
+  if (code === "ETIMEDOUT")
+    return new StreamCheckError("timeout", `connection to ${host}:${port} timed out`, { cause: error });
+  return new StreamCheckError(
+    "bad_response",
+    `RTSP connection to ${host}:${port} failed (${code || "error"})`,
+    {
+      cause: error,
+    },
+  );
 }

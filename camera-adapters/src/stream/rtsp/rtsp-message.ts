@@ -87,7 +87,11 @@ export function headerValue(message: RtspMessage, name: string): string | undefi
   return message.headers.get(name.toLowerCase())?.[0];
 }
 
-export function serializeRtspMessage(startLine: string, headers: Record<string, string | number>, body = ""): string {
+export function serializeRtspMessage(
+  startLine: string,
+  headers: Record<string, string | number>,
+  body = "",
+): string {
   const lines = [startLine];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   if (body.length > 0) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);

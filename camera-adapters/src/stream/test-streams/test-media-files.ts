@@ -32,9 +32,12 @@ export async function generateTestMediaFile(options: TestMediaFileOptions): Prom
   ];
   const run = await runBounded({ command: options.ffmpegPath ?? "ffmpeg", args, killAfterMs: 60_000 });
   if (run.exitCode !== 0) {
-    throw new Error(`ffmpeg could not generate ${options.pattern} test media: ${run.stderrTail.slice(-500)}`, {
-      cause: run.spawnError ?? undefined,
-    });
+    throw new Error(
+      `ffmpeg could not generate ${options.pattern} test media: ${run.stderrTail.slice(-500)}`,
+      {
+        cause: run.spawnError ?? undefined,
+      },
+    );
   }
   return path;
 }

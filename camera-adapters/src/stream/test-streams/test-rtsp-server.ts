@@ -3,7 +3,12 @@ import dgram from "node:dgram";
 import net from "node:net";
 import { runBounded } from "../bounded-process.js";
 import { type AuthChallenge, digestResponse, parseAuthParams } from "../rtsp/rtsp-auth.js";
-import { headerValue, type RtspMessage, RtspMessageReader, serializeRtspMessage } from "../rtsp/rtsp-message.js";
+import {
+  headerValue,
+  type RtspMessage,
+  RtspMessageReader,
+  serializeRtspMessage,
+} from "../rtsp/rtsp-message.js";
 import { type BlipSpec, lavfiSource, type TestPattern } from "./test-patterns.js";
 
 export interface TestRtspServerOptions {
@@ -74,7 +79,12 @@ export async function startTestRtspServer(options: TestRtspServerOptions = {}): 
   const server = net.createServer((socket) => {
     connections.add(socket);
     const reader = new RtspMessageReader();
-    const session: ClientSession = { id: randomBytes(6).toString("hex"), socket, outputs: new Map(), playing: false };
+    const session: ClientSession = {
+      id: randomBytes(6).toString("hex"),
+      socket,
+      outputs: new Map(),
+      playing: false,
+    };
     socket.on("data", (chunk: Buffer) => {
       let messages: RtspMessage[];
       try {
@@ -98,7 +108,13 @@ export async function startTestRtspServer(options: TestRtspServerOptions = {}): 
     requests.push({ method, uri, authorization });
     const cseq = headerValue(message, "cseq") ?? "0";
     const reply = (status: string, headers: Record<string, string | number> = {}, body = "") =>
-      session.socket.write(serializeRtspMessage(`RTSP/1.0 ${status}`, { CSeq: cseq, Server: "GridOps test RTSP", ...headers }, body));
+      session.socket.write(
+        serializeRtspMessage(
+          `RTSP/1.0 ${status}`,
+          { CSeq: cseq, Server: "GridOps test RTSP", ...headers },
+          body,
+        ),
+      );
     if (method === "OPTIONS") {
       reply("200 OK", { Public: "OPTIONS, DESCRIBE, SETUP, PLAY, GET_PARAMETER, TEARDOWN" });
       return;
@@ -222,7 +238,12 @@ function forwardPackets(tracks: readonly Track[], sessions: Set<ClientSession>):
           track.rtp.send(packet, output.port + (rtcp ? 1 : 0), output.host);
         } else if (session.socket.writableLength < 2 * 1024 * 1024) {
           // Like a camera, drop rather than buffer without bound for a slow reader.
-          const header = Buffer.from([0x24, output.channel + (rtcp ? 1 : 0), packet.length >> 8, packet.length & 0xff]);
+          const header = Buffer.from([
+            0x24,
+            output.channel + (rtcp ? 1 : 0),
+            packet.length >> 8,
+            packet.length & 0xff,
+          ]);
           session.socket.write(Buffer.concat([header, packet]));
         }
       }
@@ -247,7 +268,18 @@ function startEncoder(options: TestRtspServerOptions, tracks: readonly Track[]):
     ...["-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi"],
     ...["-i", lavfiSource(options.pattern ?? "normal", shape, options.blip)],
     ...(audio ? ["-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000"] : []),
-    ...["-map", "0:v", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p"],
+    ...[
+      "-map",
+      "0:v",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-tune",
+      "zerolatency",
+      "-pix_fmt",
+      "yuv420p",
+    ],
     // Keyframe every second so a client joining mid-stream decodes within a second.
     ...["-g", String(shape.fps), "-flags", "+global_header", "-bsf:v", "dump_extra=freq=keyframe"],
     ...["-f", "rtp", rtpUrl(tracks[0]!)],
@@ -277,7 +309,9 @@ function startEncoder(options: TestRtspServerOptions, tracks: readonly Track[]):
       }
     },
   }).then((result) => {
-    rejectSdp(new Error(`test RTSP encoder exited before producing an SDP: ${result.stderrTail.slice(-400)}`));
+    rejectSdp(
+      new Error(`test RTSP encoder exited before producing an SDP: ${result.stderrTail.slice(-400)}`),
+    );
     return result;
   });
   return {
