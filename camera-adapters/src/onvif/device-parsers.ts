@@ -66,8 +66,9 @@ export function parseSystemDateAndTime(body: XmlNode, localMidpointMs: number): 
   const info = pathOf(responseElement(body, "GetSystemDateAndTimeResponse"), "SystemDateAndTime");
   const utc = dateTimeToEpoch(child(info, "UTCDateTime"));
   const local = utc === undefined ? dateTimeToEpoch(child(info, "LocalDateTime")) : undefined;
-  const deviceMs = utc ?? local;
-  if (deviceMs === undefined) {
+  // The device reports whole seconds, so its true time is on average half a second later.
+  const deviceMs = (utc ?? local ?? Number.NaN) + 500;
+  if (Number.isNaN(deviceMs)) {
     throw new OnvifError("unexpected_response", "GetSystemDateAndTime: no UTCDateTime or LocalDateTime");
   }
   const type = textAt(info, "DateTimeType");
