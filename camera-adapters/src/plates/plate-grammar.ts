@@ -158,7 +158,8 @@ export interface PlateAnalysis {
 export function analysePlate(raw: string, deviceColour: PlateColour = "unknown"): PlateAnalysis {
   const canonical = canonicalPlateText(raw);
   const { text, colour: prefixColour } = splitColourPrefix(canonical);
-  if (isNoPlateText(text)) throw new PlateParseError("plate_empty", JSON.stringify(raw.slice(0, 40)));
+  if (isNoPlateText(text) || isNoPlateText(canonical.replace(/^(黄绿|渐变绿|[蓝黄白黑绿])/, "")))
+    throw new PlateParseError("plate_empty", JSON.stringify(raw.slice(0, 40)));
   if (text.length > MAX_PLATE_LENGTH)
     throw new PlateParseError("plate_too_long", `${text.length} characters`);
   const { kind, valid } = classifyPlate(text);
