@@ -135,11 +135,13 @@ describe("cell geometry", () => {
       expect(maxPairwiseOverlap(kids), `overlap among children of ${parent.id}`).toBeLessThanOrEqual(
         AREA_TOLERANCE_DEG2,
       );
-      const merged = union(featureCollection(kids.map((k) => feature(k.geometry))));
+      const merged = union(featureCollection<Polygon | MultiPolygon>(kids.map((k) => feature(k.geometry))));
       expect(merged).not.toBeNull();
       const parentArea = planarArea(parent.geometry);
       const childSum = kids.reduce((sum, k) => sum + planarArea(k.geometry), 0);
-      const covered = intersect(featureCollection([feature(parent.geometry), merged!]));
+      const covered = intersect(
+        featureCollection<Polygon | MultiPolygon>([feature(parent.geometry), merged!]),
+      );
       const coveredArea = covered ? planarArea(covered.geometry) : 0;
       expect(Math.abs(childSum - parentArea), `area sum of children of ${parent.id}`).toBeLessThanOrEqual(
         AREA_TOLERANCE_DEG2,
@@ -226,6 +228,12 @@ describe("checkpoints and cameras", () => {
     const entries = district.checkpoints.features.filter((f) => f.properties.name.endsWith("入口卡口"));
     expect(entries).toHaveLength(2 * district.roads.features.length);
     expect(entries.every((f) => f.properties.grade !== "C")).toBe(true);
+    const districtCell = district.cells.features.find((f) => f.properties.level === "district")!;
+    const edge = lineString(districtCell.geometry.coordinates[0]![0]!);
+    for (const entry of entries) {
+      const fromEdge = pointToLineDistance(point(entry.geometry.coordinates), edge, { units: "meters" });
+      expect(fromEdge, entry.id).toBeLessThan(1300);
+    }
   });
 
   it("puts more cameras in central grids than in edge grids", () => {
@@ -248,11 +256,12 @@ describe("checkpoints and cameras", () => {
   });
 });
 
-let cachedGridIndex: { cell: CellFeature; box: number[] }[] | undefined;
-function gridIndex(): { cell: CellFeature; box: number[] }[] {
+type Box = [number, number, number, number];
+let cachedGridIndex: { cell: CellFeature; box: Box }[] | undefined;
+function gridIndex(): { cell: CellFeature; box: Box }[] {
   cachedGridIndex ??= district.cells.features
     .filter((f) => f.properties.level === "grid")
-    .map((cell) => ({ cell, box: bbox(feature(cell.geometry)) }));
+    .map((cell) => ({ cell, box: bbox(feature(cell.geometry)).slice(0, 4) as Box }));
   return cachedGridIndex;
 }
 

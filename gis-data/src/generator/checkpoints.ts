@@ -33,7 +33,7 @@ export interface CheckpointDraft {
 export const INTERIOR_CHECKPOINTS = 26;
 /** Lane cameras sit up to ~11 m beside the centre line; this keeps them in the same grid. */
 const CLEARANCE_M = 30;
-const MIN_SPACING_M = 350;
+const SPACING_FALLBACKS_M = [350, 200, 100] as const;
 const ENTRY_SETBACK_M = 60;
 const SEARCH_STEP_M = 10;
 const LANE_WIDTH_M = 3.5;
@@ -64,16 +64,20 @@ export function buildCheckpoints(
   rng: Rng,
 ): CheckpointDraft[] {
   const taken: Local[] = [];
-  const findSpot = (road: RoadDraft, offsets: Iterable<number>, base: number): Spot => {
-    for (const offset of offsets) {
-      const s = base + offset;
-      if (s <= road.entry || s >= road.exit) continue;
-      const fixed = projection.toFixed(road.line.at(s).point);
-      const point = projection.toLocal(fixed);
-      const grid = locator.locate(point, CLEARANCE_M);
-      if (grid && taken.every((t) => distance(t, point) >= MIN_SPACING_M)) {
-        taken.push(point);
-        return { s, fixed, point, grid };
+  // Prefer well-spaced checkpoints; where roads meet near the edge, accept closer ones
+  // rather than fail.
+  const findSpot = (road: RoadDraft, offsets: () => Iterable<number>, base: number): Spot => {
+    for (const spacing of SPACING_FALLBACKS_M) {
+      for (const offset of offsets()) {
+        const s = base + offset;
+        if (s <= road.entry || s >= road.exit) continue;
+        const fixed = projection.toFixed(road.line.at(s).point);
+        const point = projection.toLocal(fixed);
+        const grid = locator.locate(point, CLEARANCE_M);
+        if (grid && taken.every((t) => distance(t, point) >= spacing)) {
+          taken.push(point);
+          return { s, fixed, point, grid };
+        }
       }
     }
     throw new Error(`no checkpoint spot on ${road.name.en} near ${Math.round(base)} m`);
@@ -86,7 +90,7 @@ export function buildCheckpoints(
       [road.entry + ENTRY_SETBACK_M, 1],
       [road.exit - ENTRY_SETBACK_M, -1],
     ] as const) {
-      const spot = findSpot(road, steps(sign, 600), base);
+      const spot = findSpot(road, () => steps(sign, 1200), base);
       const { direction } = road.line.at(spot.s);
       const outward = { x: -sign * direction.x, y: -sign * direction.y };
       const name = entryName(road, outward);
@@ -109,7 +113,7 @@ export function buildCheckpoints(
     const span = road.exit - road.entry;
     for (let k = 0; k < count; k++) {
       const base = road.entry + (span * (k + 0.5)) / count + rng.range(-0.1, 0.1) * (span / count);
-      const spot = findSpot(road, alternatingSteps(400), base);
+      const spot = findSpot(road, () => alternatingSteps(400), base);
       const junction = nearestJunction(road, spot.s, roads);
       const grade: CheckpointGrade =
         junction && road.roadClass === "primary" && junction.roadClass === "primary" ? "B" : "C";
