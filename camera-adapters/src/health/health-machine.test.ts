@@ -51,13 +51,30 @@ describe("applyHealthObservation", () => {
     const steps = run(settledOnline(), [unreachable, unreachable, unreachable]);
     expect(steps.map((s) => s.state)).toEqual(["online", "online", "offline"]);
     expect(steps[0]?.transition).toBeUndefined();
-    expect(steps[1]?.pending).toMatchObject({ direction: "worse", count: 2, needed: 3, to: { state: "offline" } });
-    expect(steps[2]?.transition).toMatchObject({ from: "online", to: "offline", reasons: ["unreachable"], alert: true });
+    expect(steps[1]?.pending).toMatchObject({
+      direction: "worse",
+      count: 2,
+      needed: 3,
+      to: { state: "offline" },
+    });
+    expect(steps[2]?.transition).toMatchObject({
+      from: "online",
+      to: "offline",
+      reasons: ["unreachable"],
+      alert: true,
+    });
     expect(steps[2]?.counters.consecutiveFailures).toBe(3);
   });
 
   it("does not go down when a success interrupts the failures (flap damping)", () => {
-    const steps = run(settledOnline(), [unreachable, unreachable, healthy, unreachable, unreachable, healthy]);
+    const steps = run(settledOnline(), [
+      unreachable,
+      unreachable,
+      healthy,
+      unreachable,
+      unreachable,
+      healthy,
+    ]);
     expect(steps.every((s) => s.state === "online")).toBe(true);
     expect(steps.some((s) => s.transition)).toBe(false);
   });
@@ -77,7 +94,11 @@ describe("applyHealthObservation", () => {
       [{ ...healthy, image: "frozen" }, "no_video", ["frozen_image"]],
       [{ ...healthy, image: "no_video" }, "no_video", ["no_video_frames"]],
       [{ ...healthy, events: { videoLoss: true } }, "no_video", ["video_loss_event"]],
-      [{ ...healthy, streamDeviations: [{ kind: "low_fps", expected: 25, actual: 8 }] }, "degraded", ["low_fps"]],
+      [
+        { ...healthy, streamDeviations: [{ kind: "low_fps", expected: 25, actual: 8 }] },
+        "degraded",
+        ["low_fps"],
+      ],
       [{ ...healthy, clockSkewSeconds: -95 }, "degraded", ["clock_drift"]],
       [{ ...healthy, events: { storageFailure: true } }, "degraded", ["storage_failure"]],
     ];
@@ -122,7 +143,11 @@ describe("applyHealthObservation", () => {
     expect(later.every((s) => s.state === "auth_failed" && !s.transition)).toBe(true);
     expect(later.at(-1)?.observed?.state).toBe("offline");
     const reset = resetAuthFailure(later.at(-1)!, nextAt(), "credentials_changed");
-    expect(reset.transition).toMatchObject({ from: "auth_failed", to: "unknown", reasons: ["credentials_changed"] });
+    expect(reset.transition).toMatchObject({
+      from: "auth_failed",
+      to: "unknown",
+      reasons: ["credentials_changed"],
+    });
     expect(run(reset, [healthy]).at(-1)?.state).toBe("online");
   });
 
@@ -137,11 +162,24 @@ describe("applyHealthObservation", () => {
     const entered = enterMaintenance(settledOnline(), nextAt());
     expect(entered).toMatchObject({ state: "maintenance", silenced: true, reasons: ["maintenance_started"] });
     expect(entered.transition).toMatchObject({ from: "online", to: "maintenance", alert: false });
-    const during = run(entered, [unreachable, unreachable, unreachable, unreachable, healthy, healthy, healthy]);
+    const during = run(entered, [
+      unreachable,
+      unreachable,
+      unreachable,
+      unreachable,
+      healthy,
+      healthy,
+      healthy,
+    ]);
     expect(during.every((s) => s.state === "maintenance" && s.silenced && !s.transition)).toBe(true);
     expect(during[3]?.observed).toEqual({ state: "offline", reasons: ["unreachable"] });
     const left = leaveMaintenance(during.at(-1)!, nextAt());
-    expect(left.transition).toMatchObject({ from: "maintenance", to: "unknown", reasons: ["maintenance_ended"], alert: false });
+    expect(left.transition).toMatchObject({
+      from: "maintenance",
+      to: "unknown",
+      reasons: ["maintenance_ended"],
+      alert: false,
+    });
     expect(left.silenced).toBe(false);
     expect(enterMaintenance(entered, nextAt()).transition).toBeUndefined();
     expect(leaveMaintenance(settledOnline(), nextAt()).transition).toBeUndefined();
@@ -156,7 +194,11 @@ describe("applyHealthObservation", () => {
 
   it("rejects a malformed observation with a zod error, not a crash later", () => {
     expect(() =>
-      applyHealthObservation(settledOnline(), { at: "yesterday", reachable: true } as HealthObservationInput, config),
+      applyHealthObservation(
+        settledOnline(),
+        { at: "yesterday", reachable: true } as HealthObservationInput,
+        config,
+      ),
     ).toThrow(/Invalid/i);
   });
 
