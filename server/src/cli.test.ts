@@ -73,7 +73,12 @@ describe("gridops CLI", () => {
     const blocker = net.createServer().listen(0, "127.0.0.1");
     await new Promise((r) => blocker.once("listening", r));
     const port = (blocker.address() as net.AddressInfo).port;
-    const res = await gridops(["serve"], { DATABASE_URL: db.connectionString, PORT: String(port), HOST: "127.0.0.1" });
+    const res = await gridops(["serve"], {
+      DATABASE_URL: db.connectionString,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      GRIDOPS_SECRET_KEY: "ab".repeat(32),
+    });
     blocker.close();
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(`Port ${port} is already in use`);
@@ -97,6 +102,12 @@ describe("gridops CLI", () => {
     const res = await gridops(["audit", "verify"], { DATABASE_URL: db.connectionString });
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/Audit log intact: \d+ rows verified/);
+  });
+
+  it("serve refuses to run without a secret key outside demo mode, naming how to provide one", async () => {
+    const res = await gridops(["serve"], { DATABASE_URL: db.connectionString, GRIDOPS_DATA_DIR: path.join(scratch, "nokey") });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/No secret key: set GRIDOPS_SECRET_KEY/);
   });
 
   it("exits 2 on an unknown command", async () => {

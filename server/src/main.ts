@@ -6,8 +6,10 @@ import { withTransaction } from "./db/pool.js";
 import { verifyAuditChain } from "./features/audit/audit.service.js";
 import { createUser } from "./features/auth/auth.service.js";
 import { loadDemoData, seedDemoUsers } from "./features/demo/demo-data.js";
+import { SecretKeyError } from "./features/secrets/keyring.js";
+import { rotateKey } from "./features/secrets/rotate-key.js";
 import { createLogger, type Logger } from "./logger.js";
-import { type Database, depsOf, openDatabase, StartupError, startHttpServer } from "./runtime.js";
+import { type Database, depsOf, keyringFor, openDatabase, StartupError, startHttpServer } from "./runtime.js";
 
 const USAGE = `Usage: gridops <command>
 
@@ -17,6 +19,7 @@ Commands:
   migrate               apply pending database migrations
   demo-data             load the demo district (idempotent)
   audit verify          walk the audit log hash chain and report the first broken row
+  rotate-key            generate a new secret key and re-encrypt stored camera credentials
   create-admin          create the first admin: --username NAME, password from GRIDOPS_ADMIN_PASSWORD
   help                  show this text
 
@@ -60,6 +63,16 @@ async function main(argv: string[]): Promise<number> {
         }
         console.error(`Audit log BROKEN at row ${result.firstBroken!.id}: ${result.firstBroken!.reason} (${result.checked} rows before it are intact).`);
         process.exitCode = 3;
+      });
+    case "rotate-key":
+      if (config.secretKey) {
+        throw new UsageError("rotate-key works on the key file; unset GRIDOPS_SECRET_KEY and keep the key in GRIDOPS_SECRET_KEY_FILE to rotate.");
+      }
+      return withDatabase(config, log, async (db) => {
+        await keyringFor(config, false);
+        const report = await rotateKey(db.pool, config.secretKeyFile, (n) => process.stderr.write(`\rre-encrypted ${n} secrets`));
+        process.stderr.write("\n");
+        console.log(`Secret key rotated: new key ${report.newKeyId}, ${report.reencrypted} secrets re-encrypted. Back up ${config.secretKeyFile}.`);
       });
     case "create-admin":
       return createAdmin(config, log, rest);
@@ -117,10 +130,10 @@ async function serve(config: Config, log: Logger, demo: boolean): Promise<number
     if (demo) {
       await loadDemoData(db.pool, log);
       const users = await seedDemoUsers(db.pool, config.demoPassword);
-      server = await startHttpServer(depsOf(config, db.pool, log));
+      server = await startHttpServer(depsOf(config, db.pool, log, await keyringFor(config, true)));
       printDemoBanner(server.url, users.map((u) => `${u.username} (${u.roles.join(", ")})`), config.demoPassword === "gridops-demo");
     } else {
-      server = await startHttpServer(depsOf(config, db.pool, log));
+      server = await startHttpServer(depsOf(config, db.pool, log, await keyringFor(config, false)));
       log.info({ url: server.url }, "GridOps is listening");
     }
   } catch (error) {
@@ -146,7 +159,7 @@ function printDemoBanner(url: string, users: string[], defaultPassword: boolean)
   console.log(lines.join("\n"));
 }
 
-const KNOWN = [ConfigError, EmbeddedPostgresError, MigrationError, StartupError, UsageError];
+const KNOWN = [ConfigError, EmbeddedPostgresError, MigrationError, SecretKeyError, StartupError, UsageError];
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -7,6 +7,7 @@ import { type EmbeddedPostgres, startEmbeddedPostgres } from "./db/embedded-post
 import { migrate } from "./db/migrate.js";
 import { createPool, type Pool, withTransaction } from "./db/pool.js";
 import type { AuthSettings } from "./features/auth/auth.service.js";
+import { type Keyring, loadKeyring } from "./features/secrets/keyring.js";
 import type { Logger } from "./logger.js";
 
 export class StartupError extends Error {
@@ -62,8 +63,19 @@ export function authSettingsOf(config: Config): AuthSettings {
   return { sessionTtlHours: config.sessionTtlHours, maxAccountFailures: 5, maxIpFailures: 30, lockoutWindowSeconds: 15 * 60 };
 }
 
-export function depsOf(config: Config, pool: Pool, log: Logger, authSettings = authSettingsOf(config)): AppDeps {
-  return { config, pool, log, authSettings, withTransaction: (fn) => withTransaction(pool, fn) };
+export function depsOf(
+  config: Config,
+  pool: Pool,
+  log: Logger,
+  keyring: Keyring,
+  authSettings = authSettingsOf(config),
+): AppDeps {
+  return { config, pool, log, authSettings, keyring, withTransaction: (fn) => withTransaction(pool, fn) };
+}
+
+/** The demo creates its key file on first run; a real deployment must provide a key. */
+export function keyringFor(config: Config, demo: boolean): Promise<Keyring> {
+  return loadKeyring({ envKey: config.secretKey, keyFile: config.secretKeyFile, createIfMissing: demo });
 }
 
 export interface RunningServer {

@@ -1,6 +1,8 @@
 import { loadConfig } from "../config.js";
 import type { AuthSettings } from "../features/auth/auth.service.js";
 import { createLogger } from "../logger.js";
+import { randomBytes } from "node:crypto";
+import { keyringOf } from "../features/secrets/keyring.js";
 import { authSettingsOf, depsOf, type RunningServer, startHttpServer } from "../runtime.js";
 import { createTestDatabase, type TestDatabase } from "./test-db.js";
 import { DEMO_PASSWORD } from "./test-pg-info.js";
@@ -27,7 +29,7 @@ export async function startTestServer(
     ...opts.env,
   });
   const log = createLogger(config.logLevel);
-  const deps = depsOf(config, db.pool, log, { ...authSettingsOf(config), ...opts.authSettings });
+  const deps = depsOf(config, db.pool, log, keyringOf([randomBytes(32)]), { ...authSettingsOf(config), ...opts.authSettings });
   const server = await startHttpServer(deps);
   return {
     url: server.url,
