@@ -58,11 +58,13 @@ const colourCodes: Record<number, PlateColour> = {
   5: "green",
 };
 
+const NON_PLATE_MESSAGES = ["heartbeat", "AlarmGioIn", "SerialData", "KeepAlive", "Response_Heartbeat"];
+
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Firmwares that base64 the plate: decode only when the result is a well-formed Chinese plate. */
 function licenseText(raw: string): string {
-  if (classifyPlate(raw).valid || !/^[A-Za-z0-9+/]{8,}={0,2}$/.test(raw) || raw.length % 4 !== 0) return raw;
+  if (classifyPlate(raw).valid || !/^[A-Za-z0-9+/]{4,}={0,2}$/.test(raw) || raw.length % 4 !== 0) return raw;
   try {
     const decoded = strictUtf8.decode(Buffer.from(raw, "base64"));
     return provinceAbbreviations.includes(decoded.charAt(0)) || decoded.startsWith("_") ? decoded : raw;
@@ -129,8 +131,11 @@ export const chineseParkingParser: PlateParser = {
       .safeParse(doc);
     if (!envelope.success) throw new PlateParseError("invalid_payload", "not a JSON object");
     const alarm = envelope.data.AlarmInfoPlate ?? envelope.data.payload?.AlarmInfoPlate;
-    // Heartbeats, serial-port data and I/O alarms share the endpoint and carry no plate.
-    if (alarm === undefined) return [];
+    if (alarm === undefined) {
+      // Heartbeats, serial-port data and I/O alarms share the endpoint and carry no plate.
+      if (NON_PLATE_MESSAGES.some((key) => key in envelope.data)) return [];
+      throw new PlateParseError("invalid_payload", "no AlarmInfoPlate", { field: "AlarmInfoPlate" });
+    }
     return [alarmRead(parseWithSchema(alarmSchema, alarm), input)];
   },
 };

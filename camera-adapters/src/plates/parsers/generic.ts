@@ -105,7 +105,10 @@ export const genericParser: PlateParser = {
     const doc = parseJsonText(decodeBodyText(input.body, ct.params.charset).text);
     const reads = Array.isArray(doc) ? doc : [doc];
     ensureReadCount(reads.length, resolveLimits(input));
-    const payload = parseWithSchema(genericPlatePayloadSchema, doc);
-    return collectReads(Array.isArray(payload) ? payload : [payload], (r) => toRead(r, input));
+    // Validated item by item so an error names the item and field (a union would not).
+    const payload = Array.isArray(doc)
+      ? parseWithSchema(z.array(genericPlateReadSchema).min(1), doc)
+      : [parseWithSchema(genericPlateReadSchema, doc)];
+    return collectReads(payload, (r) => toRead(r, input));
   },
 };

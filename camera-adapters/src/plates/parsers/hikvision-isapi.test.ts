@@ -40,14 +40,12 @@ function multipartWan(pictures = [fakeJpeg(300), fakeJpeg(5000)]) {
       contentType: "image/jpeg",
       data: pictures[1]!,
     },
-    ...pictures
-      .slice(2)
-      .map((data, i) => ({
-        name: `extra${i}.jpg`,
-        filename: `extra${i}.jpg`,
-        contentType: "image/jpeg",
-        data,
-      })),
+    ...pictures.slice(2).map((data, i) => ({
+      name: `extra${i}.jpg`,
+      filename: `extra${i}.jpg`,
+      contentType: "image/jpeg",
+      data,
+    })),
   ]);
 }
 
