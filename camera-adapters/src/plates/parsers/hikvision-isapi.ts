@@ -21,7 +21,7 @@ import { parseXmlSafely, type XmlObject, xmlChild, xmlList, xmlText } from "../s
  * ITC units to an HTTP listening host: bare XML, or multipart/form-data with the XML part
  * (usually named anpr.xml) and picture parts named by pictureInfoList/fileName.
  */
-const CONTENT_TYPES = ["application/xml", "text/xml", "multipart/form-data", "multipart/mixed"] as const;
+const CONTENT_TYPES = ["application/xml", "text/xml", "multipart/form-data"] as const;
 
 function looksLikeXml(text: string): boolean {
   return text.trimStart().startsWith("<");
