@@ -1,1 +1,12 @@
-export {};
+import "maplibre-gl/dist/maplibre-gl.css";
+import "./styles.css";
+import { setWorkerUrl } from "maplibre-gl";
+import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
+import { startApp } from "./app.js";
+
+// MapLibre 6 looks for its worker beside its own module file, which a bundle does not keep.
+setWorkerUrl(workerUrl);
+
+const root = document.getElementById("app");
+if (!root) throw new Error("index.html has no #app element");
+void startApp(root);

@@ -79,6 +79,12 @@ export const en = {
   "grade.B": "B (booth)",
   "grade.C": "C (camera only)",
 
+  "direction.northbound": "Northbound",
+  "direction.southbound": "Southbound",
+  "direction.eastbound": "Eastbound",
+  "direction.westbound": "Westbound",
+  "direction.both": "Both directions",
+
   "status.online": "Online",
   "status.degraded": "Degraded",
   "status.offline": "Offline",

@@ -81,6 +81,12 @@ export const zhCN: Record<MessageKey, string> = {
   "grade.B": "B级（岗亭）",
   "grade.C": "C级（仅摄像机）",
 
+  "direction.northbound": "由南向北",
+  "direction.southbound": "由北向南",
+  "direction.eastbound": "由西向东",
+  "direction.westbound": "由东向西",
+  "direction.both": "双向",
+
   "status.online": "在线",
   "status.degraded": "异常",
   "status.offline": "离线",

@@ -16,6 +16,14 @@ export const CELL_LABEL_MIN_ZOOM: Record<string, number> = {
   grid: 15,
 };
 
+/** Zoom from which each level's labels hide again, once the finer levels' names take over. */
+export const CELL_LABEL_MAX_ZOOM: Record<string, number> = {
+  district: 14,
+  street: 16,
+  community: 24,
+  grid: 24,
+};
+
 const LEVEL_ORDER = matchExpression("level", { district: 0, street: 1, community: 2, grid: 3 }, 4);
 
 export function cellLayers(language: Language): LayerSpecification[] {
@@ -45,7 +53,11 @@ export function cellLayers(language: Language): LayerSpecification[] {
       id: LAYER.cellLabel,
       type: "symbol",
       source: SOURCE.cellLabels,
-      filter: [">=", ["zoom"], matchExpression("level", CELL_LABEL_MIN_ZOOM, 16)],
+      filter: [
+        "all",
+        [">=", ["zoom"], matchExpression("level", CELL_LABEL_MIN_ZOOM, 16)],
+        ["<", ["zoom"], matchExpression("level", CELL_LABEL_MAX_ZOOM, 24)],
+      ],
       layout: {
         "text-field": localizedNameExpression(language),
         "text-font": [LABEL_FONT],

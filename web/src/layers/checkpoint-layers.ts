@@ -5,7 +5,10 @@ import { checkpointIconName } from "./checkpoint-icons.js";
 import { LAYER, SOURCE } from "./ids.js";
 import { localizedNameExpression } from "./labels.js";
 
-/** Checkpoints as code-drawn grade icons with the grade letter on them, names from street zoom. */
+/** Zoom from which checkpoint names show under their icons. */
+export const CHECKPOINT_LABEL_MIN_ZOOM = 14;
+
+/** Checkpoints as code-drawn grade icons with the grade letter on them, and their names from street zoom. */
 export function checkpointLayers(language: Language): LayerSpecification[] {
   return [
     {
@@ -17,29 +20,29 @@ export function checkpointLayers(language: Language): LayerSpecification[] {
         "icon-allow-overlap": true,
         "icon-ignore-placement": true,
         "symbol-sort-key": ["match", ["get", "grade"], "A", 0, "B", 1, 2],
-        "text-field": [
-          "step",
-          ["zoom"],
-          ["get", "grade"],
-          15,
-          [
-            "format",
-            ["get", "grade"],
-            {},
-            "\n",
-            {},
-            localizedNameExpression(language),
-            { "font-scale": 0.85 },
-          ],
-        ],
+        "text-field": ["get", "grade"],
         "text-font": [LABEL_FONT],
-        "text-size": 11,
-        "text-anchor": "top",
-        "text-offset": [0, -0.6],
+        "text-size": ["match", ["get", "grade"], "A", 12, "B", 11, 9],
         "text-allow-overlap": true,
-        "text-optional": true,
+        "text-ignore-placement": true,
       },
       paint: { "text-color": "#ffffff" },
+    },
+    {
+      id: LAYER.checkpointLabel,
+      type: "symbol",
+      source: SOURCE.checkpoints,
+      minzoom: CHECKPOINT_LABEL_MIN_ZOOM,
+      layout: {
+        "text-field": localizedNameExpression(language),
+        "text-font": [LABEL_FONT],
+        "text-size": 12,
+        "text-anchor": "top",
+        "text-offset": [0, 1.1],
+        "text-max-width": 10,
+        "text-optional": true,
+      },
+      paint: { "text-color": "#742a2a", "text-halo-color": "#ffffff", "text-halo-width": 1.5 },
     },
   ];
 }

@@ -14,6 +14,7 @@ export const LAYER = {
   coneFill: "camera-cones-fill",
   coneOutline: "camera-cones-outline",
   checkpointSymbol: "checkpoints-symbol",
+  checkpointLabel: "checkpoints-label",
   cameraCircle: "cameras-circle",
 } as const;
 
@@ -22,7 +23,7 @@ export type LayerGroup = "cells" | "checkpoints" | "cameras" | "viewCones";
 /** Which style layers a layer-panel toggle switches together. */
 export const LAYER_GROUPS: Record<LayerGroup, readonly string[]> = {
   cells: [LAYER.cellFill, LAYER.cellOutline, LAYER.cellLabel],
-  checkpoints: [LAYER.checkpointSymbol],
+  checkpoints: [LAYER.checkpointSymbol, LAYER.checkpointLabel],
   cameras: [LAYER.cameraCircle],
   viewCones: [LAYER.coneFill, LAYER.coneOutline],
 };

@@ -1,9 +1,15 @@
+import { readFileSync } from "node:fs";
 import { validateStyleMin } from "@maplibre/maplibre-gl-style-spec";
 import type { StyleSpecification } from "maplibre-gl";
 import { describe, expect, it } from "vitest";
 import type { DistrictData } from "../sources/district-sources.js";
 import { districtSources } from "../sources/district-sources.js";
-import { offlineBaseStyle, withFontFaces } from "../style/base-style.js";
+import {
+  asStyleDocument,
+  backgroundOnlyStyle,
+  prepareOfflineStyle,
+  withFontFaces,
+} from "../style/base-style.js";
 import { LABEL_FONT } from "../style/font-faces.js";
 import { checkpointIconName, drawCheckpointIcon } from "./checkpoint-icons.js";
 import { CLICKABLE_LAYERS, LAYER_GROUPS } from "./ids.js";
@@ -81,8 +87,13 @@ const district: DistrictData = {
   },
 };
 
-function fullStyle(language: "zh-CN" | "en"): StyleSpecification {
-  const base = withFontFaces(offlineBaseStyle(), { [LABEL_FONT]: "http://app.test/fonts/noto.woff2" });
+// The offline base map another workspace ships; the app bundles it (web/build/offline-style.ts).
+const gisDataStyle = asStyleDocument(
+  JSON.parse(readFileSync(new URL("../../../gis-data/style/offline-style.json", import.meta.url), "utf8")),
+);
+
+function fullStyle(language: "zh-CN" | "en", baseStyle = backgroundOnlyStyle()): StyleSpecification {
+  const base = withFontFaces(baseStyle, { [LABEL_FONT]: "http://app.test/fonts/noto.woff2" });
   return {
     ...base,
     sources: { ...base.sources, ...districtSources(district) },
@@ -93,6 +104,14 @@ function fullStyle(language: "zh-CN" | "en"): StyleSpecification {
 describe("overlay style", () => {
   it.each(["zh-CN", "en"] as const)("is a valid MapLibre style in %s", (language) => {
     expect(validateStyleMin(fullStyle(language))).toEqual([]);
+  });
+
+  it("is valid on top of gis-data's offline base map, with no overlapping ids", () => {
+    if (!gisDataStyle) throw new Error("gis-data/style/offline-style.json is not a v8 style");
+    const style = fullStyle("zh-CN", prepareOfflineStyle(gisDataStyle, "http://app.test/"));
+    expect(validateStyleMin(style)).toEqual([]);
+    const ids = style.layers.map((layer) => layer.id);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it("only reads sources the district provides", () => {

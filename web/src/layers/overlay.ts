@@ -1,4 +1,4 @@
-import type { LayerSpecification } from "maplibre-gl";
+import type { LayerSpecification, SymbolLayerSpecification } from "maplibre-gl";
 import type { Language } from "../i18n/i18n.js";
 import { cameraConeLayers, cameraLayers } from "./camera-layers.js";
 import { cellLayers } from "./cell-layers.js";
@@ -16,11 +16,11 @@ export function overlayLayers(language: Language): LayerSpecification[] {
   return [...areas, ...cameraConeLayers(), ...cameraLayers(), ...checkpointLayers(language), ...labels];
 }
 
-/** Layout properties that change with the UI language, per layer id. */
-export function languageDependentLayout(
-  language: Language,
-): { layerId: string; property: string; value: unknown }[] {
+export type TextField = NonNullable<SymbolLayerSpecification["layout"]>["text-field"];
+
+/** The `text-field` of every symbol layer, which is what changes with the UI language. */
+export function languageDependentLayout(language: Language): { layerId: string; textField: TextField }[] {
   return overlayLayers(language)
-    .filter((layer) => layer.type === "symbol")
-    .map((layer) => ({ layerId: layer.id, property: "text-field", value: layer.layout?.["text-field"] }));
+    .filter((layer): layer is SymbolLayerSpecification => layer.type === "symbol")
+    .map((layer) => ({ layerId: layer.id, textField: layer.layout?.["text-field"] }));
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { offlineBaseStyle, withFontFaces } from "./base-style.js";
+import { backgroundOnlyStyle, withFontFaces } from "./base-style.js";
 import { LABEL_FONT, notoSansScFileName, notoSansScFontFaces, unicodeRanges } from "./font-faces.js";
 
 const require = createRequire(import.meta.url);
@@ -63,7 +63,7 @@ describe("unicodeRanges", () => {
 
 describe("withFontFaces", () => {
   it("adds the app's faces and keeps the base style's own", () => {
-    const base = { ...offlineBaseStyle(), "font-faces": { Other: "http://x/other.ttf" } };
+    const base = { ...backgroundOnlyStyle(), "font-faces": { Other: "http://x/other.ttf" } };
     const merged = withFontFaces(base, { [LABEL_FONT]: "http://x/noto.woff2" });
     expect(Object.keys(merged["font-faces"] ?? {}).sort()).toEqual([LABEL_FONT, "Other"].sort());
     expect(merged.layers).toEqual(base.layers);

@@ -1,0 +1,21 @@
+import type { Session } from "../api/schemas.js";
+
+/** Permission names the web app checks; the server enforces the same ones on every request. */
+export const PERMISSION = {
+  plateSearch: "plates:search",
+} as const;
+
+export type Permission = (typeof PERMISSION)[keyof typeof PERMISSION];
+
+export function can(session: Session | null, permission: Permission): boolean {
+  return session?.permissions.includes(permission) ?? false;
+}
+
+/** What parts of the UI to show for this session; views read this instead of raw permission strings. */
+export interface UiCapabilities {
+  plateSearch: boolean;
+}
+
+export function uiCapabilities(session: Session | null): UiCapabilities {
+  return { plateSearch: can(session, PERMISSION.plateSearch) };
+}

@@ -1,0 +1,27 @@
+type Child = Node | string | null | undefined | false;
+
+export interface ElementOptions {
+  className?: string;
+  text?: string;
+  attrs?: Readonly<Record<string, string>>;
+  on?: { [K in keyof HTMLElementEventMap]?: (event: HTMLElementEventMap[K]) => void };
+}
+
+/** Creates an element with text set via textContent (never innerHTML), so data cannot inject markup. */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  options: ElementOptions = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  if (options.className) element.className = options.className;
+  if (options.text !== undefined) element.textContent = options.text;
+  for (const [name, value] of Object.entries(options.attrs ?? {})) element.setAttribute(name, value);
+  for (const [type, listener] of Object.entries(options.on ?? {})) {
+    element.addEventListener(type, listener as EventListener);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined && child !== false) element.append(child);
+  }
+  return element;
+}

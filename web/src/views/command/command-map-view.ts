@@ -1,0 +1,222 @@
+import offlineStyleDocument from "virtual:gridops/offline-style";
+import {
+  type GeoJSONSource,
+  Map as MapLibreMap,
+  NavigationControl,
+  ScaleControl,
+  type StyleSpecification,
+} from "maplibre-gl";
+import { isApiError } from "../../api/errors.js";
+import type { GridOpsApi } from "../../api/gridops-api.js";
+import type { AppConfig } from "../../api/schemas.js";
+import { boundsOf } from "../../geo/bounds.js";
+import type { Translate } from "../../i18n/i18n.js";
+import type { LanguageStore } from "../../i18n/language-store.js";
+import type { LayerGroup } from "../../layers/ids.js";
+import { type DistrictCounts, districtCounts } from "../../sources/district-sources.js";
+import { type LoadedDistrict, loadDistrict } from "../../sources/load-district.js";
+import {
+  asStyleDocument,
+  BASE_CELLS_SOURCE,
+  backgroundOnlyStyle,
+  prepareOfflineStyle,
+  withFontFaces,
+} from "../../style/base-style.js";
+import { loadBaseStyle } from "../../style/load-base-style.js";
+import { bundledFontFaces } from "../../style/noto-sans-sc.js";
+import { h } from "../../ui/dom.js";
+import { errorMessage } from "../../ui/error-message.js";
+import { renderLayerPanel } from "../../ui/layer-panel.js";
+import { StatusOverlay } from "../../ui/status-overlay.js";
+import { setGroupVisible, setOverlayLanguage, showDistrict } from "./map-overlay.js";
+import { attachPopups } from "./map-popups.js";
+import { exposeTestHooks, type GridOpsTestHooks } from "./test-hooks.js";
+
+export interface CommandMapDeps {
+  api: Pick<GridOpsApi, "cells" | "checkpoints" | "cameras">;
+  config: AppConfig;
+  languages: LanguageStore;
+  /** Called when the server says the session is gone, so the app can show the login page. */
+  onUnauthenticated: () => void;
+}
+
+export interface CommandMapView {
+  element: HTMLElement;
+  destroy(): void;
+}
+
+const GROUP_BY_KIND = { cells: "cells", checkpoints: "checkpoints", cameras: "cameras" } as const;
+const ALL_GROUPS: readonly LayerGroup[] = ["cells", "checkpoints", "cameras", "viewCones"];
+
+function mapLocale(t: Translate): Record<string, string> {
+  return {
+    "NavigationControl.ZoomIn": t("maplibre.zoomIn"),
+    "NavigationControl.ZoomOut": t("maplibre.zoomOut"),
+    "NavigationControl.ResetBearing": t("maplibre.resetBearing"),
+    "Popup.Close": t("maplibre.popupClose"),
+  };
+}
+
+function offlineStyle(appBaseUrl: string): StyleSpecification {
+  const document = asStyleDocument(offlineStyleDocument);
+  return document ? prepareOfflineStyle(document, appBaseUrl) : backgroundOnlyStyle();
+}
+
+async function baseStyleFor(
+  config: AppConfig,
+  appBaseUrl: string,
+): Promise<{ style: StyleSpecification; fellBack: boolean }> {
+  if (!config.baseMapStyleUrl) return { style: offlineStyle(appBaseUrl), fellBack: false };
+  try {
+    return { style: await loadBaseStyle(config.baseMapStyleUrl), fellBack: false };
+  } catch (error) {
+    console.warn(error);
+    return { style: offlineStyle(appBaseUrl), fellBack: true };
+  }
+}
+
+/** The command centre's district map: cells, checkpoints, cameras and view cones with popups. */
+export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
+  const { languages } = deps;
+  const status = new StatusOverlay();
+  const mapElement = h("div", { className: "map", attrs: { "data-testid": "map" } });
+  const panelSlot = h("div", { className: "panel-slot" });
+  const notice = h("div", { className: "notice", attrs: { hidden: "", role: "status" } });
+  const element = h("main", { className: "command-map-view" }, mapElement, panelSlot, notice, status.element);
+
+  let map: MapLibreMap | null = null;
+  let hooks: GridOpsTestHooks | null = null;
+  let loaded: LoadedDistrict | null = null;
+  let counts: DistrictCounts | null = null;
+  let lastError: unknown = null;
+  const visible = new Set<LayerGroup>(ALL_GROUPS);
+
+  const availableGroups = () =>
+    ALL_GROUPS.filter((group) => {
+      const kind = group === "viewCones" ? "cameras" : group;
+      return !loaded?.forbidden.includes(kind);
+    });
+
+  const renderPanel = () => {
+    const t = languages.t;
+    if (!loaded || !counts) return panelSlot.replaceChildren();
+    panelSlot.replaceChildren(
+      renderLayerPanel({
+        t,
+        groups: availableGroups(),
+        visible,
+        summary: t("map.summary", { ...counts }),
+        onToggle: (group, on) => {
+          if (on) visible.add(group);
+          else visible.delete(group);
+          if (map) setGroupVisible(map, group, on);
+        },
+      }),
+    );
+  };
+
+  const renderStatus = () => {
+    const t = languages.t;
+    if (lastError !== null) {
+      status.showError(
+        t("map.loadFailed"),
+        errorMessage(lastError, t),
+        t("map.retry"),
+        () => void loadData(),
+      );
+    } else if (!loaded) {
+      status.showLoading(t("map.loading"));
+    } else {
+      status.hide();
+    }
+  };
+
+  async function loadData(): Promise<void> {
+    if (!map || !hooks) return;
+    const readyMap = map;
+    const testHooks = hooks;
+    testHooks.ready = false;
+    lastError = null;
+    loaded = null;
+    renderStatus();
+    try {
+      const [district] = await Promise.all([loadDistrict(deps.api), mapLoaded(readyMap)]);
+      loaded = district;
+      counts = districtCounts(district.data);
+      showDistrict(readyMap, district.data, languages.language);
+      readyMap.getSource<GeoJSONSource>(BASE_CELLS_SOURCE)?.setData(district.data.cells);
+      for (const kind of district.forbidden) setGroupVisible(readyMap, GROUP_BY_KIND[kind], false);
+      if (district.forbidden.includes("cameras")) setGroupVisible(readyMap, "viewCones", false);
+      const bounds = boundsOf([district.data.cells, district.data.checkpoints, district.data.cameras]);
+      // The left padding keeps the district clear of the layer panel.
+      if (bounds)
+        readyMap.fitBounds(bounds, {
+          padding: { top: 30, bottom: 30, left: 250, right: 60 },
+          animate: false,
+        });
+      testHooks.counts = counts;
+      readyMap.once("idle", () => {
+        testHooks.ready = true;
+      });
+    } catch (error) {
+      if (isApiError(error) && error.status === 401) return deps.onUnauthenticated();
+      lastError = error;
+      console.error(error);
+    }
+    renderStatus();
+    renderPanel();
+  }
+
+  const mapLoaded = (m: MapLibreMap) =>
+    m.loaded() ? Promise.resolve() : new Promise<void>((resolve) => m.once("load", () => resolve()));
+
+  const unsubscribe = languages.subscribe((language) => {
+    if (map) setOverlayLanguage(map, language);
+    popups?.relabel();
+    renderPanel();
+    renderStatus();
+  });
+  let popups: ReturnType<typeof attachPopups> | null = null;
+
+  renderStatus();
+  void (async () => {
+    const appBaseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
+    const { style, fellBack } = await baseStyleFor(deps.config, appBaseUrl);
+    if (fellBack) {
+      notice.textContent = languages.t("map.baseMapFailed");
+      notice.hidden = false;
+      setTimeout(() => {
+        notice.hidden = true;
+      }, 8000);
+    }
+    try {
+      map = new MapLibreMap({
+        container: mapElement,
+        style: withFontFaces(style, bundledFontFaces(appBaseUrl)),
+        center: [116.397, 39.909],
+        zoom: 3,
+        locale: mapLocale(languages.t),
+        attributionControl: { compact: true },
+      });
+    } catch (error) {
+      lastError = error;
+      renderStatus();
+      return;
+    }
+    map.addControl(new NavigationControl({ visualizePitch: false }), "top-right");
+    map.addControl(new ScaleControl({ unit: "metric" }), "bottom-left");
+    hooks = exposeTestHooks(map);
+    popups = attachPopups(map, () => ({ t: languages.t, language: languages.language }));
+    await loadData();
+  })();
+
+  return {
+    element,
+    destroy() {
+      unsubscribe();
+      map?.remove();
+      map = null;
+      if (window.__gridops) delete window.__gridops;
+    },
+  };
+}
