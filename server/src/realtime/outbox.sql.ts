@@ -1,0 +1,182 @@
+import type { PoolClient, Queryable } from "../db/pool.js";
+
+/** Wakes relays when an outbox row commits (NOTIFY is delivered on commit only). */
+export const OUTBOX_CHANNEL = "gridops_outbox";
+/** Wakes relays when a sequencer has published new seqs; the payload is the last seq. */
+export const SEQUENCED_CHANNEL = "gridops_outbox_seq";
+
+export interface OutboxInsert {
+  topic: string;
+  cell_code: string | null;
+  camera_id: string | null;
+  roles: string[];
+  audience: string[];
+  payload: unknown;
+}
+
+export interface InsertedOutboxRow {
+  id: number;
+  cell_code: string | null;
+  has_path: boolean;
+}
+
+/**
+ * Inserts the events in the caller's transaction, copying each cell's path, and queues one
+ * NOTIFY (PostgreSQL folds identical notifications of a transaction into one).
+ * Rows naming a cell that does not exist are not inserted (the caller reports them).
+ */
+export async function insertOutboxRows(
+  db: Queryable,
+  rows: readonly OutboxInsert[],
+): Promise<InsertedOutboxRow[]> {
+  const { rows: inserted } = await db.query<InsertedOutboxRow>(
+    `WITH given AS (
+       SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+         AS (topic text, cell_code text, camera_id text, roles text[], audience text[], payload jsonb))
+         WITH ORDINALITY AS e(topic, cell_code, camera_id, roles, audience, payload, ord)
+     ), ins AS (
+       INSERT INTO outbox (topic, cell_code, cell_path, camera_id, roles, audience, payload)
+       SELECT g.topic, g.cell_code, c.path, g.camera_id, g.roles, g.audience, g.payload
+         FROM given g LEFT JOIN cells c ON c.code = g.cell_code
+        WHERE g.cell_code IS NULL OR c.code IS NOT NULL
+        ORDER BY g.ord
+       RETURNING id, cell_code, cell_path IS NOT NULL AS has_path
+     )
+     SELECT ins.*, pg_notify('${OUTBOX_CHANNEL}', '') IS NULL AS notified FROM ins ORDER BY id`,
+    [JSON.stringify(rows)],
+  );
+  return inserted;
+}
+
+export interface SequenceResult {
+  /** False when another process holds the sequencer lock (it will publish and notify). */
+  locked: boolean;
+  assigned: number;
+  lastSeq: number;
+}
+
+/**
+ * Gives committed, unsequenced rows the next seqs in id order. Run inside a transaction: the
+ * row lock on outbox_position makes sequencers of all processes take turns, so seqs become
+ * visible as a gapless prefix. SKIP LOCKED: if another process is sequencing, leave it to it.
+ */
+export async function sequencePending(tx: PoolClient, limit: number): Promise<SequenceResult> {
+  const locked = await tx.query<{ last_seq: number }>(
+    "SELECT last_seq FROM outbox_position FOR UPDATE SKIP LOCKED",
+  );
+  const before = locked.rows[0]?.last_seq;
+  if (before === undefined) return { locked: false, assigned: 0, lastSeq: 0 };
+  // A new statement, so a new snapshot taken after the lock: it sees the previous sequencer's work.
+  const { rows } = await tx.query<{ last_seq: number; assigned: number }>(
+    `WITH pending AS (
+       SELECT id, row_number() OVER (ORDER BY id) AS rn
+         FROM outbox WHERE seq IS NULL ORDER BY id LIMIT $2
+     ), assigned AS (
+       UPDATE outbox o SET seq = $1::bigint + p.rn, sequenced_at = clock_timestamp()
+         FROM pending p WHERE o.id = p.id
+       RETURNING o.seq
+     ), moved AS (
+       UPDATE outbox_position SET last_seq = COALESCE((SELECT max(seq) FROM assigned), last_seq)
+       RETURNING last_seq
+     )
+     SELECT last_seq, (SELECT count(*) FROM assigned)::int AS assigned FROM moved`,
+    [before, limit],
+  );
+  const result = rows[0]!;
+  if (result.assigned > 0) {
+    await tx.query("SELECT pg_notify($1, $2)", [SEQUENCED_CHANNEL, String(result.last_seq)]);
+  }
+  return { locked: true, assigned: result.assigned, lastSeq: result.last_seq };
+}
+
+export interface OutboxRow {
+  seq: number;
+  topic: string;
+  cell_code: string | null;
+  cell_path: string[] | null;
+  camera_id: string | null;
+  roles: string[];
+  audience: string[];
+  payload: unknown;
+  created_at: Date;
+}
+
+const rowColumns = "seq, topic, cell_code, cell_path, camera_id, roles, audience, payload, created_at";
+
+/** Published rows after a position, in seq order. Published seqs are a gapless prefix, so no upper bound is needed. */
+export async function selectPublishedAfter(
+  db: Queryable,
+  after: number,
+  limit: number,
+): Promise<OutboxRow[]> {
+  const { rows } = await db.query<OutboxRow>(
+    `SELECT ${rowColumns} FROM outbox WHERE seq > $1::bigint ORDER BY seq LIMIT $2`,
+    [after, limit],
+  );
+  return rows;
+}
+
+export async function selectLastSeq(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ last_seq: number }>("SELECT last_seq FROM outbox_position");
+  return rows[0]?.last_seq ?? 0;
+}
+
+export interface CatchUpFilter {
+  after: number;
+  upTo: number;
+  cellCodes: string[];
+  cameraIds: string[];
+  roles: string[];
+  permissions: string[];
+  limit: number;
+}
+
+export interface CatchUpPage {
+  /** The oldest seq still kept (last_seq + 1 when nothing is kept): `after` must be at least this − 1. */
+  oldestKept: number;
+  rows: OutboxRow[];
+}
+
+/**
+ * One page of what a client missed, filtered by the same rules as live delivery. The window
+ * check and the page come from one statement, so one snapshot: retention cannot slip between.
+ */
+export async function selectCatchUpPage(db: Queryable, f: CatchUpFilter): Promise<CatchUpPage> {
+  const { rows } = await db.query<OutboxRow & { oldest_kept: number }>(
+    `WITH w AS (
+       SELECT COALESCE((SELECT min(seq) FROM outbox WHERE seq IS NOT NULL),
+                       (SELECT last_seq + 1 FROM outbox_position)) AS oldest_kept
+     )
+     SELECT w.oldest_kept, o.* FROM w LEFT JOIN LATERAL (
+       SELECT ${rowColumns} FROM outbox
+        WHERE seq > $1::bigint AND seq <= $2::bigint
+          AND audience <@ $6::text[]
+          AND (cell_path && $3::text[] OR camera_id = ANY ($4::text[]) OR roles && $5::text[])
+        ORDER BY seq LIMIT $7
+     ) o ON true
+     ORDER BY o.seq`,
+    [f.after, f.upTo, f.cellCodes, f.cameraIds, f.roles, f.permissions, f.limit],
+  );
+  const oldestKept = rows[0]?.oldest_kept ?? f.after + 1;
+  return { oldestKept, rows: rows.filter((r) => r.seq !== null) };
+}
+
+/** Deletes published rows older than the retention window; unpublished rows are never deleted. */
+export async function deletePublishedBefore(db: Queryable, olderThanHours: number): Promise<number> {
+  const { rowCount } = await db.query(
+    "DELETE FROM outbox WHERE seq IS NOT NULL AND sequenced_at < now() - $1::double precision * interval '1 hour'",
+    [olderThanHours],
+  );
+  return rowCount ?? 0;
+}
+
+export async function selectCameraCell(
+  db: Queryable,
+  cameraId: string,
+): Promise<{ found: boolean; cellCode: string | null }> {
+  const { rows } = await db.query<{ cell_code: string | null }>(
+    "SELECT cell_code FROM cameras WHERE id = $1",
+    [cameraId],
+  );
+  return { found: rows.length > 0, cellCode: rows[0]?.cell_code ?? null };
+}
