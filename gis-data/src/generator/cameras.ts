@@ -93,7 +93,7 @@ function buildLaneCameras(
 
 /** Busy central grids get several cameras, quiet edge grids one or two. */
 export function gridCameraCount(centrality: number, jitter: number): number {
-  return Math.max(1, Math.round(0.3 + 2.5 * centrality + jitter));
+  return Math.max(1, Math.round(0.4 + 2.6 * centrality + jitter));
 }
 
 function buildGridCameras(

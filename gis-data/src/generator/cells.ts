@@ -1,6 +1,6 @@
 import { featureCollection, point, voronoi } from "@turf/turf";
 import type { CellLevel } from "../cell-codes.js";
-import { type DistrictOutline, sampleSeeds } from "./district-outline.js";
+import { type DistrictOutline, mirroredBoundarySeeds, sampleSeeds } from "./district-outline.js";
 import { type BilingualName, COMMUNITY_NAMES, DISTRICT, gridName, STREET_NAMES } from "./names.js";
 import { partitionTiles } from "./partition.js";
 import {
@@ -99,28 +99,30 @@ function voronoiGridTiles(
   table: VertexTable,
   rng: Rng,
 ): GridTile[] {
-  // Seeds outside the outline are kept as neighbours so that the edge grids are closed by
-  // ordinary Voronoi edges instead of the bounding box.
-  const margin = 1500;
+  const spacingAt = (p: Local): number => 430 - 190 * outline.centrality(p);
+  const boundary = mirroredBoundarySeeds(outline, spacingAt);
   const area = {
-    minX: -outline.halfWidth - margin,
-    minY: -outline.halfHeight - margin,
-    maxX: outline.halfWidth + margin,
-    maxY: outline.halfHeight + margin,
+    minX: -outline.halfWidth,
+    minY: -outline.halfHeight,
+    maxX: outline.halfWidth,
+    maxY: outline.halfHeight,
   };
-  const spacingAt = (p: Local): number => 400 - 180 * outline.centrality(p);
-  const seeds = sampleSeeds(area, spacingAt, 400, rng);
+  const boundarySeeds = [...boundary.inner, ...boundary.outer];
+  const interior = sampleSeeds(area, spacingAt, 430, outline.contains, boundarySeeds, rng);
+  const seeds = [...boundary.inner, ...interior, ...boundary.outer];
+  const insideCount = boundary.inner.length + interior.length;
+  const margin = 2000;
   const bbox: [number, number, number, number] = [
-    area.minX - 500,
-    area.minY - 500,
-    area.maxX + 500,
-    area.maxY + 500,
+    area.minX - margin,
+    area.minY - margin,
+    area.maxX + margin,
+    area.maxY + margin,
   ];
   const cells = voronoi(featureCollection(seeds.map((s) => point([s.x, s.y]))), { bbox });
   const tiles: GridTile[] = [];
   cells.features.forEach((cell, i) => {
     const seed = seeds[i]!;
-    if (!outline.contains(seed)) return;
+    if (i >= insideCount) return;
     if (!cell?.geometry) throw new Error(`Voronoi cell ${i} is missing (duplicate seed?)`);
     const open = cell.geometry.coordinates[0]!.slice(0, -1);
     const ids = open.map(([x, y]) => table.idOf(projection.toFixed({ x: x!, y: y! })));
