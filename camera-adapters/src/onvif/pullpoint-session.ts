@@ -107,9 +107,14 @@ export class PullPointSession {
 
   private async step(): Promise<void> {
     if (!this.subscription) return this.subscribe();
-    if (Date.now() >= this.renewAtMs) return this.renew();
+    // A long poll must not run past the renewal point, or a short-lived subscription lapses mid-pull.
+    const pullSec = Math.max(
+      1,
+      Math.min(this.options.pullTimeoutSec ?? 5, Math.floor(this.subscription.grantedSec / 2)),
+    );
+    if (Date.now() + pullSec * 1000 >= this.renewAtMs) return this.renew();
     const result = await this.device.pullMessages(this.subscription, {
-      timeoutSec: this.options.pullTimeoutSec ?? 5,
+      timeoutSec: pullSec,
       limit: this.options.messageLimit ?? 50,
       signal: this.signal,
     });
