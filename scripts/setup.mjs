@@ -47,8 +47,11 @@ function installNpmPackagesIfStale() {
   const stamp = path.join(root, "node_modules", ".gridops-lock-hash");
   const hash = createHash("sha256").update(readFileSync(lock)).digest("hex");
   if (existsSync(stamp) && readFileSync(stamp, "utf8") === hash) return;
-  console.log("setup: installing npm packages (npm ci)");
-  run("npm", ["ci", "--no-audit", "--no-fund"], process.env, root);
+  // `npm install` honours the lock file exactly like `npm ci` here; `npm ci` itself rejects the
+  // lock file this registry produces (other platforms' optional binaries are absent from it,
+  // see docs/decisions/0008-npm-install-not-ci.md).
+  console.log("setup: installing npm packages (npm install from package-lock.json)");
+  run("npm", ["install", "--no-audit", "--no-fund"], process.env, root);
   writeFileSync(stamp, hash);
 }
 
