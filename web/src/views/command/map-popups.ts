@@ -1,4 +1,11 @@
-import { type LngLat, type Map as MapLibreMap, type MapMouseEvent, Popup } from "maplibre-gl";
+import {
+  type LngLat,
+  type MapGeoJSONFeature,
+  type Map as MapLibreMap,
+  type MapMouseEvent,
+  type Point,
+  Popup,
+} from "maplibre-gl";
 import type { Language, Translate } from "../../i18n/i18n.js";
 import { CLICKABLE_LAYERS, LAYER } from "../../layers/ids.js";
 import { type PopupKind, popupModel, renderPopup } from "../../ui/popup-content.js";
@@ -14,6 +21,23 @@ const HIT_RADIUS_PX = 6;
 
 const LEVEL_RANK: Readonly<Record<string, number>> = { district: 0, street: 1, community: 2, grid: 3 };
 const levelRank = (level: unknown) => (typeof level === "string" ? (LEVEL_RANK[level] ?? 4) : -1);
+
+/**
+ * Among hits of one layer: the point nearest the click (lane cameras stand metres apart), or for
+ * cells the finest level, since a click inside a grid is also inside its community and street.
+ */
+function pickHit(map: MapLibreMap, hits: MapGeoJSONFeature[], clicked: Point): MapGeoJSONFeature | undefined {
+  const distance = (feature: MapGeoJSONFeature) => {
+    if (feature.geometry.type !== "Point") return Number.POSITIVE_INFINITY;
+    const [lon = 0, lat = 0] = feature.geometry.coordinates;
+    return map.project([lon, lat]).dist(clicked);
+  };
+  return hits.reduce((best, hit) => {
+    const byLevel = levelRank(hit.properties.level) - levelRank(best.properties.level);
+    if (byLevel !== 0) return byLevel > 0 ? hit : best;
+    return distance(hit) < distance(best) ? hit : best;
+  });
+}
 
 interface OpenPopup {
   kind: PopupKind;
@@ -62,9 +86,7 @@ export function attachPopups(
     const best = layers
       .map((layerId) => hits.filter((hit) => hit.layer.id === layerId))
       .find((forLayer) => forLayer.length > 0);
-    const hit = best?.reduce((a, b) =>
-      levelRank(b.properties.level) > levelRank(a.properties.level) ? b : a,
-    );
+    const hit = best ? pickHit(map, best, event.point) : undefined;
     if (!hit) return;
     const kind = KIND_BY_LAYER[hit.layer.id as keyof typeof KIND_BY_LAYER];
     open = { kind, properties: { ...hit.properties }, lngLat: event.lngLat };
