@@ -8,7 +8,7 @@ import {
   transportSchema,
 } from "./check-options.js";
 import { parseFrameRate, summarisePackets } from "./probe-measure.js";
-import { classifyFfmpegStderr, lastStderrLine, StreamCheckError } from "./stream-errors.js";
+import { ffmpegFailure, StreamCheckError } from "./stream-errors.js";
 
 export const probeOptionsSchema = binaryPathsSchema.extend({
   timeoutMs: timeoutMsSchema.default(10_000),
@@ -42,9 +42,8 @@ export interface StreamProbeResult {
   elapsedMs: number;
 }
 
-/** Analysis window ffprobe may spend before the first packet we measure (its analyzeduration). */
-const analysisAllowanceMs = 5_000;
-const killGraceMs = 2_000;
+/** Slack for process start-up, the RTSP handshake round trips and exit, on top of the expected work. */
+const killGraceMs = 3_000;
 
 const ffprobeStreamSchema = z.looseObject({
   index: z.number().int(),
@@ -91,7 +90,7 @@ export async function probeStream(url: string, options: ProbeOptions = {}): Prom
     "-hide_banner",
     "-v",
     "error",
-    ...inputArgs(location, opts.timeoutMs, opts.transport),
+    ...inputArgs(location, opts),
     "-of",
     "json",
     "-show_format",
@@ -101,7 +100,7 @@ export async function probeStream(url: string, options: ProbeOptions = {}): Prom
     location.input,
   ];
   const killAfterMs =
-    opts.maxRunMs ?? opts.timeoutMs + opts.measureSeconds * 1000 + analysisAllowanceMs + killGraceMs;
+    opts.maxRunMs ?? opts.timeoutMs + opts.measureSeconds * 1000 + opts.analyzeSeconds * 1000 + killGraceMs;
   const run = await runBounded({
     command: opts.ffprobePath,
     args,
@@ -118,15 +117,7 @@ export async function probeStream(url: string, options: ProbeOptions = {}): Prom
       details: { killAfterMs },
     });
   }
-  if (run.exitCode !== 0) {
-    throw new StreamCheckError(
-      classifyFfmpegStderr(run.stderrTail),
-      `ffprobe failed: ${lastStderrLine(run.stderrTail)}`,
-      {
-        details: { exitCode: run.exitCode },
-      },
-    );
-  }
+  if (run.exitCode !== 0) throw ffmpegFailure("ffprobe", run, opts.timeoutMs);
   return { ...interpretFfprobeOutput(parseFfprobeJson(run.stdout)), elapsedMs: Math.round(run.elapsedMs) };
 }
 

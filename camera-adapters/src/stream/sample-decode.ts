@@ -16,7 +16,7 @@ import {
   subtractIntervals,
   type TimeInterval,
 } from "./intervals.js";
-import { classifyFfmpegStderr, lastStderrLine, StreamCheckError } from "./stream-errors.js";
+import { ffmpegFailure, StreamCheckError } from "./stream-errors.js";
 
 /**
  * Debounce for the black/frozen verdict. Day/night IR switching blanks the picture for a
@@ -66,8 +66,7 @@ export interface SampleDecodeResult {
   elapsedMs: number;
 }
 
-const analysisAllowanceMs = 5_000;
-const killGraceMs = 2_000;
+const killGraceMs = 3_000;
 
 /**
  * Decodes a short sample through ffmpeg's blackdetect and freezedetect filters and judges
@@ -84,13 +83,13 @@ export async function sampleDecode(url: string, options: SampleOptions = {}): Pr
   ].join(",");
   const args = [
     ...["-hide_banner", "-nostdin", "-nostats", "-loglevel", "verbose", "-progress", "pipe:1"],
-    ...inputArgs(location, opts.timeoutMs, opts.transport),
+    ...inputArgs(location, opts),
     ...["-t", String(opts.seconds), "-i", location.input],
     ...["-map", "0:v:0", "-an", "-sn", "-dn", "-vf", filters, "-f", "null", "-"],
   ];
   const log = emptyDecodeLog();
   const killAfterMs =
-    opts.maxRunMs ?? opts.timeoutMs + opts.seconds * 1000 + analysisAllowanceMs + killGraceMs;
+    opts.maxRunMs ?? opts.timeoutMs + opts.seconds * 1000 + opts.analyzeSeconds * 1000 + killGraceMs;
   const run = await runBounded({
     command: opts.ffmpegPath,
     args,
@@ -109,15 +108,7 @@ export async function sampleDecode(url: string, options: SampleOptions = {}): Pr
       details: { killAfterMs },
     });
   }
-  if (run.exitCode !== 0) {
-    throw new StreamCheckError(
-      classifyFfmpegStderr(run.stderrTail),
-      `ffmpeg failed: ${lastStderrLine(run.stderrTail)}`,
-      {
-        details: { exitCode: run.exitCode },
-      },
-    );
-  }
+  if (run.exitCode !== 0) throw ffmpegFailure("ffmpeg", run, opts.timeoutMs);
   const judged = judgeSample(log, opts.seconds, { ...opts.verdict, freezeMinSeconds: opts.freezeMinSeconds });
   return { ...judged, elapsedMs: Math.round(run.elapsedMs) };
 }

@@ -69,11 +69,43 @@ export function classifyFfmpegStderr(stderr: string): StreamErrorCode {
   return "process_failed";
 }
 
+/**
+ * Like classifyFfmpegStderr, but knows how long the run took: when libavformat's RTSP
+ * demuxer hits its `-timeout` it reports "Invalid data found when processing input", which
+ * is only distinguishable from a garbled answer by the time it took.
+ */
+export function classifyFfmpegFailure(
+  stderr: string,
+  elapsedMs: number,
+  socketTimeoutMs: number,
+): StreamErrorCode {
+  const code = classifyFfmpegStderr(stderr);
+  const ranIntoTimeout = elapsedMs >= socketTimeoutMs * 0.9;
+  return ranIntoTimeout && (code === "bad_response" || code === "process_failed") ? "timeout" : code;
+}
+
+/** Builds the typed error for a failed ffmpeg/ffprobe run, with credentials scrubbed. */
+export function ffmpegFailure(
+  tool: "ffmpeg" | "ffprobe",
+  run: { stderrTail: string; elapsedMs: number; exitCode: number | null },
+  socketTimeoutMs: number,
+): StreamCheckError {
+  const code = classifyFfmpegFailure(run.stderrTail, run.elapsedMs, socketTimeoutMs);
+  return new StreamCheckError(code, `${tool} failed: ${lastStderrLine(run.stderrTail)}`, {
+    details: { exitCode: run.exitCode },
+  });
+}
+
+/** ffmpeg echoes the input URL in its errors; never pass a password on to logs or users. */
+export function redactCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^\s/@:]*):[^\s/@]*@/gi, "$1$2:***@");
+}
+
 /** The last meaningful stderr line, for the human message; never the full log. */
 export function lastStderrLine(stderr: string): string {
   const lines = stderr
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
-  return (lines.at(-1) ?? "").slice(0, 300);
+  return redactCredentials(lines.at(-1) ?? "").slice(0, 300);
 }

@@ -8,7 +8,7 @@ import {
   transportSchema,
 } from "./check-options.js";
 import { readJpegSize } from "./jpeg-info.js";
-import { classifyFfmpegStderr, lastStderrLine, StreamCheckError } from "./stream-errors.js";
+import { ffmpegFailure, StreamCheckError } from "./stream-errors.js";
 
 export const snapshotOptionsSchema = binaryPathsSchema.extend({
   timeoutMs: timeoutMsSchema.default(10_000),
@@ -21,8 +21,7 @@ export const snapshotOptionsSchema = binaryPathsSchema.extend({
 });
 export type SnapshotOptions = z.input<typeof snapshotOptionsSchema>;
 
-const analysisAllowanceMs = 5_000;
-const killGraceMs = 2_000;
+const killGraceMs = 3_000;
 const maxSnapshotBytes = 8 * 1024 * 1024;
 
 /** Decodes the first frame and returns it as a JPEG thumbnail of the requested width. */
@@ -30,7 +29,7 @@ export async function takeSnapshot(url: string, options: SnapshotOptions = {}): 
   const { location, options: opts } = parseCheckInput(snapshotOptionsSchema, url, options);
   const args = [
     ...["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"],
-    ...inputArgs(location, opts.timeoutMs, opts.transport),
+    ...inputArgs(location, opts),
     ...["-i", location.input, "-map", "0:v:0", "-an", "-frames:v", "1"],
     ...[
       "-vf",
@@ -44,7 +43,7 @@ export async function takeSnapshot(url: string, options: SnapshotOptions = {}): 
       "pipe:1",
     ],
   ];
-  const killAfterMs = opts.maxRunMs ?? opts.timeoutMs + analysisAllowanceMs + killGraceMs;
+  const killAfterMs = opts.maxRunMs ?? opts.timeoutMs + opts.analyzeSeconds * 1000 + killGraceMs;
   const run = await runBounded({
     command: opts.ffmpegPath,
     args,
@@ -64,15 +63,7 @@ export async function takeSnapshot(url: string, options: SnapshotOptions = {}): 
   if (run.killedForOutputSize) {
     throw new StreamCheckError("bad_response", `snapshot larger than ${maxSnapshotBytes} bytes`);
   }
-  if (run.exitCode !== 0) {
-    throw new StreamCheckError(
-      classifyFfmpegStderr(run.stderrTail),
-      `ffmpeg failed: ${lastStderrLine(run.stderrTail)}`,
-      {
-        details: { exitCode: run.exitCode },
-      },
-    );
-  }
+  if (run.exitCode !== 0) throw ffmpegFailure("ffmpeg", run, opts.timeoutMs);
   if (run.stdout.length === 0)
     throw new StreamCheckError("no_video", "the stream produced no decodable frame");
   if (!readJpegSize(run.stdout))

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { timeoutMsSchema } from "../check-options.js";
 import { StreamCheckError } from "../stream-errors.js";
 import { authorizationHeader, type Credentials, chooseChallenge, parseAuthChallenges } from "./rtsp-auth.js";
-import { RtspConnection, type RtspResponse } from "./rtsp-connection.js";
+import { isClosedByPeer, RtspConnection, type RtspResponse } from "./rtsp-connection.js";
 import { headerValue } from "./rtsp-message.js";
 import { parseSdp, type SdpDescription } from "./sdp.js";
 
@@ -151,6 +151,20 @@ async function exchange(
   const started = performance.now();
   const deadline = AbortSignal.timeout(target.timeoutMs);
   let connection = await RtspConnection.open(target.url, deadline);
+  // Some cameras hang up after a 401; the challenge is still valid on a new connection.
+  const send = async (extra: Record<string, string>): Promise<RtspResponse> => {
+    if (!connection.isOpen) {
+      connection.close();
+      connection = await RtspConnection.open(target.url, deadline);
+    }
+    try {
+      return await connection.request(method, target.requestUri, { ...headers, ...extra });
+    } catch (error) {
+      if (!isClosedByPeer(error)) throw error;
+      connection = await RtspConnection.open(target.url, deadline);
+      return connection.request(method, target.requestUri, { ...headers, ...extra });
+    }
+  };
   try {
     let response = await connection.request(method, target.requestUri, headers);
     let auth: RtspAuthUsed = "none";
@@ -158,22 +172,16 @@ async function exchange(
       const challenge = chooseChallenge(
         parseAuthChallenges(response.message.headers.get("www-authenticate") ?? []),
       );
-      if (!challenge)
+      if (!challenge) {
         throw new StreamCheckError(
           "auth_failed",
           "the camera asks for an authentication scheme we do not support",
         );
-      if (attempt === 1 && !(challenge.scheme === "digest" && challenge.stale)) break;
-      // Some cameras close the connection after a 401; a new one is then needed.
-      if (!connection.isOpen) {
-        connection.close();
-        connection = await RtspConnection.open(target.url, deadline);
       }
+      if (attempt === 1 && !(challenge.scheme === "digest" && challenge.stale)) break;
       auth = challenge.scheme;
-      const authorization = authorizationHeader(challenge, target.credentials, method, target.requestUri);
-      response = await connection.request(method, target.requestUri, {
-        ...headers,
-        Authorization: authorization,
+      response = await send({
+        Authorization: authorizationHeader(challenge, target.credentials, method, target.requestUri),
       });
     }
     assertSuccess(response, target, policy);

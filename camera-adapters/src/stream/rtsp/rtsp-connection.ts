@@ -36,6 +36,7 @@ export class RtspConnection {
   private pending: { cseq: number; resolve: (r: RtspResponse) => void; reject: (e: unknown) => void } | null =
     null;
   private failure: StreamCheckError | null = null;
+  private peerEnded = false;
   private readonly connected: Promise<void>;
   private rejectConnect: ((error: StreamCheckError) => void) | null = null;
 
@@ -53,9 +54,14 @@ export class RtspConnection {
     });
     this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
     this.socket.on("error", (error) => this.fail(toConnectError(error, host, port)));
+    this.socket.on("end", () => {
+      this.peerEnded = true;
+    });
     this.socket.on("close", () =>
       this.fail(
-        new StreamCheckError("bad_response", "the camera closed the RTSP connection without answering"),
+        new StreamCheckError("bad_response", "the camera closed the RTSP connection without answering", {
+          details: { closedByPeer: true },
+        }),
       ),
     );
     const onAbort = () =>
@@ -73,7 +79,7 @@ export class RtspConnection {
   }
 
   get isOpen(): boolean {
-    return this.failure === null && !this.socket.destroyed;
+    return this.failure === null && !this.peerEnded && !this.socket.destroyed;
   }
 
   request(method: string, uri: string, headers: Record<string, string> = {}): Promise<RtspResponse> {
@@ -132,6 +138,11 @@ export class RtspConnection {
     this.socket.destroy();
     return this.failure;
   }
+}
+
+/** True for the error a request gets when the camera hung up instead of answering. */
+export function isClosedByPeer(error: unknown): boolean {
+  return error instanceof StreamCheckError && error.details?.closedByPeer === true;
 }
 
 function toConnectError(error: unknown, host: string, port: number): StreamCheckError {
