@@ -11,7 +11,9 @@ import { cellVisible } from "./features/auth/auth.service.js";
 import { registerCameraRoutes } from "./features/cameras/cameras.routes.js";
 import { registerCellRoutes } from "./features/cells/cells.routes.js";
 import { registerCheckpointRoutes } from "./features/checkpoints/checkpoints.routes.js";
+import { registerIncidentRoutes } from "./features/incidents/incidents.routes.js";
 import { registerSystemRoutes } from "./features/system/system.routes.js";
+import { registerApiDocsRoutes } from "./http/api-docs.routes.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
 import { RouteRegistry } from "./http/route.js";
 import { repoRoot } from "./package-root.js";
@@ -21,11 +23,13 @@ export type FeatureRegistrar = (routes: RouteRegistry, deps: AppDeps) => void;
 /** Every feature's routes, in one list so the app (and its route-policy test) sees them all. */
 export const featureRoutes: FeatureRegistrar[] = [
   registerSystemRoutes,
+  registerApiDocsRoutes,
   registerAuthRoutes,
   registerAuditRoutes,
   registerCellRoutes,
   registerCheckpointRoutes,
   registerCameraRoutes,
+  registerIncidentRoutes,
 ];
 
 export interface BuiltApp {
