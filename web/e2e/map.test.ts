@@ -141,6 +141,23 @@ describe("command map in a real browser", () => {
     expect(await labelField()).not.toContain("name_en");
   });
 
+  it("signs out from the user menu; a technician then sees the camera layer", async () => {
+    await page.getByTestId("user-menu").click();
+    await page.getByTestId("logout").click();
+    await page.getByTestId("login-form").waitFor({ state: "visible" });
+    await signIn("tech1", server.demoPassword);
+    await waitForMap();
+    await expect(page.getByTestId("toggle-cameras").isChecked()).resolves.toBe(true);
+    const cameras = await page.evaluate(() => window.__gridops?.sourceFeatureCount("cameras") ?? 0);
+    expect(cameras).toBe(await apiCount("/api/v1/cameras"));
+    await page.getByTestId("user-menu").click();
+    await expect(page.locator(".user-menu-roles").textContent()).resolves.toBe("运维技术员");
+    await page.getByTestId("logout").click();
+    await page.getByTestId("login-form").waitFor({ state: "visible" });
+    await signIn("commander", server.demoPassword);
+    await waitForMap();
+  });
+
   it("keeps the language choice across a reload and writes the README screenshot", async () => {
     await page.getByTestId("language-zh-CN").click();
     await page.reload();

@@ -82,7 +82,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
 
   function showMap(signedIn: Session) {
     session = signedIn;
-    show(createCommandMapView({ api, config, languages, onUnauthenticated: showLogin }));
+    show(createCommandMapView({ api, config, session: signedIn, languages, onUnauthenticated: showLogin }));
   }
 
   async function logout() {

@@ -17,7 +17,25 @@ describe("permissions", () => {
   it("does not treat a prefix as the permission", () => {
     expect(can(session(["plates:search:own"]), "plates:search")).toBe(false);
   });
+  it("shows a technician the map layers but no plate UI", () => {
+    const technician = session([
+      "cells:read",
+      "checkpoints:read",
+      "cameras:read",
+      "health:read",
+      "tickets:edit",
+    ]);
+    expect(uiCapabilities(technician)).toEqual({
+      cells: true,
+      checkpoints: true,
+      cameras: true,
+      plateSearch: false,
+    });
+  });
+  it("hides a layer whose read permission is missing", () => {
+    expect(uiCapabilities(session(["cells:read"]))).toMatchObject({ cells: true, cameras: false });
+  });
   it("allows nothing without a session", () => {
-    expect(uiCapabilities(null)).toEqual({ plateSearch: false });
+    expect(Object.values(uiCapabilities(null)).every((allowed) => !allowed)).toBe(true);
   });
 });

@@ -2,6 +2,9 @@ import type { Session } from "../api/schemas.js";
 
 /** Permission names the web app checks; the server enforces the same ones on every request. */
 export const PERMISSION = {
+  cellsRead: "cells:read",
+  checkpointsRead: "checkpoints:read",
+  camerasRead: "cameras:read",
   plateSearch: "plates:search",
 } as const;
 
@@ -13,9 +16,18 @@ export function can(session: Session | null, permission: Permission): boolean {
 
 /** What parts of the UI to show for this session; views read this instead of raw permission strings. */
 export interface UiCapabilities {
+  cells: boolean;
+  checkpoints: boolean;
+  cameras: boolean;
+  /** Plate search and plate details: only with plates:search (technicians and grid leaders never). */
   plateSearch: boolean;
 }
 
 export function uiCapabilities(session: Session | null): UiCapabilities {
-  return { plateSearch: can(session, PERMISSION.plateSearch) };
+  return {
+    cells: can(session, PERMISSION.cellsRead),
+    checkpoints: can(session, PERMISSION.checkpointsRead),
+    cameras: can(session, PERMISSION.camerasRead),
+    plateSearch: can(session, PERMISSION.plateSearch),
+  };
 }

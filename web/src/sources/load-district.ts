@@ -3,36 +3,48 @@ import type { GridOpsApi } from "../api/gridops-api.js";
 import type { DistrictData } from "./district-sources.js";
 
 export type DataKind = keyof DistrictData;
+export const DATA_KINDS: readonly DataKind[] = ["cells", "checkpoints", "cameras"];
 
 export interface LoadedDistrict {
   data: DistrictData;
-  /** Kinds the server refused (403) for this user; their layers stay off the map. */
+  /** Kinds this user may not read (no permission, or the server answered 403); their layers stay off. */
   forbidden: DataKind[];
 }
 
-const empty = <T>() => ({ type: "FeatureCollection" as const, features: [] as T[] });
+type DistrictApi = Pick<GridOpsApi, DataKind>;
 
 /**
- * Loads cells, checkpoints and cameras in parallel. A 403 for one kind hides that layer instead of
- * failing the whole map; any other error fails the load so the user sees it and can retry.
+ * Loads the kinds the user may read, in parallel. Kinds not allowed are not requested, and a 403
+ * for one kind hides that layer instead of failing the whole map; any other error fails the load
+ * so the user sees it and can retry.
  */
 export async function loadDistrict(
-  api: Pick<GridOpsApi, "cells" | "checkpoints" | "cameras">,
+  api: DistrictApi,
+  allowed: Readonly<Record<DataKind, boolean>>,
 ): Promise<LoadedDistrict> {
   const forbidden: DataKind[] = [];
-  const allowForbidden =
-    <T>(kind: DataKind, fallback: T) =>
-    (error: unknown): T => {
+  const load = async <K extends DataKind>(kind: K): Promise<DistrictData[K]> => {
+    const empty = { type: "FeatureCollection", features: [] } as DistrictData[K];
+    if (!allowed[kind]) {
+      forbidden.push(kind);
+      return empty;
+    }
+    try {
+      // The cast is the bridge from "some kind K" to the matching client method's result.
+      return (await api[kind]()) as DistrictData[K];
+    } catch (error) {
       if (isApiError(error) && error.status === 403) {
         forbidden.push(kind);
-        return fallback;
+        return empty;
       }
       throw error;
-    };
+    }
+  };
   const [cells, checkpoints, cameras] = await Promise.all([
-    api.cells().catch(allowForbidden("cells", empty())),
-    api.checkpoints().catch(allowForbidden("checkpoints", empty())),
-    api.cameras().catch(allowForbidden("cameras", empty())),
+    load("cells"),
+    load("checkpoints"),
+    load("cameras"),
   ]);
-  return { data: { cells, checkpoints, cameras } as DistrictData, forbidden };
+  forbidden.sort((a, b) => DATA_KINDS.indexOf(a) - DATA_KINDS.indexOf(b));
+  return { data: { cells, checkpoints, cameras }, forbidden };
 }

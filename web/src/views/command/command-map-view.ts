@@ -8,11 +8,12 @@ import {
 } from "maplibre-gl";
 import { isApiError } from "../../api/errors.js";
 import type { GridOpsApi } from "../../api/gridops-api.js";
-import type { AppConfig } from "../../api/schemas.js";
+import type { AppConfig, Session } from "../../api/schemas.js";
 import { boundsOf } from "../../geo/bounds.js";
 import type { Translate } from "../../i18n/i18n.js";
 import type { LanguageStore } from "../../i18n/language-store.js";
 import type { LayerGroup } from "../../layers/ids.js";
+import { uiCapabilities } from "../../session/permissions.js";
 import { type DistrictCounts, districtCounts } from "../../sources/district-sources.js";
 import { type LoadedDistrict, loadDistrict } from "../../sources/load-district.js";
 import {
@@ -35,6 +36,7 @@ import { exposeTestHooks, type GridOpsTestHooks } from "./test-hooks.js";
 export interface CommandMapDeps {
   api: Pick<GridOpsApi, "cells" | "checkpoints" | "cameras">;
   config: AppConfig;
+  session: Session;
   languages: LanguageStore;
   /** Called when the server says the session is gone, so the app can show the login page. */
   onUnauthenticated: () => void;
@@ -140,7 +142,8 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
     loaded = null;
     renderStatus();
     try {
-      const [district] = await Promise.all([loadDistrict(deps.api), mapLoaded(readyMap)]);
+      const allowed = uiCapabilities(deps.session);
+      const [district] = await Promise.all([loadDistrict(deps.api, allowed), mapLoaded(readyMap)]);
       loaded = district;
       counts = districtCounts(district.data);
       showDistrict(readyMap, district.data, languages.language);
