@@ -27,6 +27,8 @@ export interface OnvifSimulatorOptions {
   digestShare?: number;
   /** UDP port for the WS-Discovery responder; 0 picks a free one, false disables it (default). */
   discoveryPort?: number | false;
+  /** Delay added to every answer, standing in for network round-trip time (default 0). */
+  responseDelayMs?: number;
   /** When set, GetStreamUri returns `${rtspBaseUrl}/<camera id>/<profile token>` (e.g. a test RTSP server). */
   rtspBaseUrl?: string;
 }
@@ -428,8 +430,9 @@ export async function startOnvifSimulator(options: OnvifSimulatorOptions): Promi
       }
       chunks.push(chunk as Buffer);
     }
-    if (camera.slowMs > 0) {
-      await new Promise((resolve) => setTimeout(resolve, camera.slowMs));
+    const delayMs = camera.slowMs + (options.responseDelayMs ?? 0);
+    if (delayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (res.destroyed) return;
     }
     dispatch(req, res, camera, route[2]!, route[3], Buffer.concat(chunks).toString("utf8"));
