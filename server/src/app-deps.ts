@@ -1,6 +1,7 @@
 import type { Config } from "./config.js";
 import type { Pool, PoolClient } from "./db/pool.js";
 import type { AuthSettings } from "./features/auth/auth.service.js";
+import type { Metrics } from "./features/metrics/metrics.js";
 import type { Keyring } from "./features/secrets/keyring.js";
 import type { Logger } from "./logger.js";
 
@@ -12,5 +13,7 @@ export interface AppDeps {
   authSettings: AuthSettings;
   /** Encrypts secrets at rest (camera credentials); never log it. */
   keyring: Keyring;
+  /** Prometheus registry of this app instance. */
+  metrics: Metrics;
   withTransaction<T>(fn: (db: PoolClient) => Promise<T>): Promise<T>;
 }

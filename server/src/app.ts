@@ -12,6 +12,7 @@ import { registerCameraRoutes } from "./features/cameras/cameras.routes.js";
 import { registerCellRoutes } from "./features/cells/cells.routes.js";
 import { registerCheckpointRoutes } from "./features/checkpoints/checkpoints.routes.js";
 import { registerIncidentRoutes } from "./features/incidents/incidents.routes.js";
+import { registerMetricsRoutes } from "./features/metrics/metrics.routes.js";
 import { registerSystemRoutes } from "./features/system/system.routes.js";
 import { registerApiDocsRoutes } from "./http/api-docs.routes.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
@@ -24,6 +25,7 @@ export type FeatureRegistrar = (routes: RouteRegistry, deps: AppDeps) => void;
 export const featureRoutes: FeatureRegistrar[] = [
   registerSystemRoutes,
   registerApiDocsRoutes,
+  registerMetricsRoutes,
   registerAuthRoutes,
   registerAuditRoutes,
   registerCellRoutes,
@@ -69,6 +71,8 @@ function requestLog(deps: AppDeps): RequestHandler {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const route = req.route?.path ? String(req.route.path) : "unmatched";
+      deps.metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, ms / 1000);
       const level = res.statusCode >= 500 ? "error" : "debug";
       deps.log[level](
         { requestId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, actor: req.auth?.actor },

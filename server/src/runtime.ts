@@ -7,8 +7,11 @@ import { type EmbeddedPostgres, startEmbeddedPostgres } from "./db/embedded-post
 import { migrate } from "./db/migrate.js";
 import { createPool, type Pool, withTransaction } from "./db/pool.js";
 import type { AuthSettings } from "./features/auth/auth.service.js";
+import { createMetrics } from "./features/metrics/metrics.js";
 import { type Keyring, loadKeyring } from "./features/secrets/keyring.js";
+import { migrateJobQueue } from "./jobs/job-queue.js";
 import type { Logger } from "./logger.js";
+import { type Realtime, startRealtime } from "./realtime/realtime.js";
 
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -70,7 +73,15 @@ export function depsOf(
   keyring: Keyring,
   authSettings = authSettingsOf(config),
 ): AppDeps {
-  return { config, pool, log, authSettings, keyring, withTransaction: (fn) => withTransaction(pool, fn) };
+  return {
+    config,
+    pool,
+    log,
+    authSettings,
+    keyring,
+    metrics: createMetrics(pool),
+    withTransaction: (fn) => withTransaction(pool, fn),
+  };
 }
 
 /** The demo creates its key file on first run; a real deployment must provide a key. */
@@ -83,11 +94,13 @@ export interface RunningServer {
   port: number;
   built: BuiltApp;
   deps: AppDeps;
+  realtime: Realtime;
   close(): Promise<void>;
 }
 
 export async function startHttpServer(deps: AppDeps): Promise<RunningServer> {
   await migrate(deps.pool, deps.log);
+  await migrateJobQueue(deps.pool, deps.log);
   const built = buildApp(deps);
   const server = http.createServer(built.app);
   await new Promise<void>((resolve, reject) => {
@@ -102,6 +115,7 @@ export async function startHttpServer(deps: AppDeps): Promise<RunningServer> {
     );
     server.listen(deps.config.port, deps.config.host, () => resolve());
   });
+  const realtime = await startRealtime(server, deps);
   const port = (server.address() as AddressInfo).port;
   const host = deps.config.host === "0.0.0.0" ? "127.0.0.1" : deps.config.host;
   return {
@@ -109,10 +123,13 @@ export async function startHttpServer(deps: AppDeps): Promise<RunningServer> {
     port,
     built,
     deps,
-    close: () =>
-      new Promise<void>((resolve) => {
+    realtime,
+    close: async () => {
+      await realtime.close();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

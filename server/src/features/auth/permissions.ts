@@ -37,6 +37,7 @@ export const permissions = [
   "config:manage",
   "deadletters:read",
   "deadletters:replay",
+  "metrics:read",
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -90,6 +91,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   ],
   grid_leader: [
     ...mapRead,
+    // Rename their own grid; shape changes need the parent in scope (cells/cell-edits.service.ts).
+    "cells:edit",
     "plates:counts",
     "incidents:read",
     "incidents:report",
