@@ -21,7 +21,7 @@ export class TestClient {
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     if (method !== "GET" && this.csrf && !("x-csrf-token" in h)) h["x-csrf-token"] = this.csrf;
     if (body !== undefined) {
-      if (typeof body === "string" || body instanceof Uint8Array) init.body = body as BodyInit;
+      if (typeof body === "string" || body instanceof Uint8Array) init.body = body;
       else {
         init.body = JSON.stringify(body);
         h["content-type"] ??= "application/json";
