@@ -36,3 +36,8 @@ export {
   healthStates,
   severityRank,
 } from "./health-states.js";
+export {
+  type CameraCheckOutcomes,
+  type CheckOutcome,
+  observationFromChecks,
+} from "./observation-from-checks.js";
