@@ -170,6 +170,8 @@ export type RealtimeErrorCode =
   | "room_forbidden"
   | "too_many_rooms"
   | "catch_up_unavailable"
+  | "catch_up_busy"
+  | "session_ended"
   | "internal_error";
 
 export interface JoinRequest {

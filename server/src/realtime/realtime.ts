@@ -1,0 +1,126 @@
+import type http from "node:http";
+import { createAdapter } from "@socket.io/postgres-adapter";
+import { Server } from "socket.io";
+import type { AppDeps } from "../app-deps.js";
+import { type CatchUpDeps, replayAndRelease } from "./catch-up.js";
+import { clientRooms, joinRoom, registerClientEvents } from "./client-events.js";
+import { defaultSlowClientPolicy, LocalDelivery, type SlowClientPolicy } from "./delivery.js";
+import { handshakeMiddleware } from "./handshake.js";
+import { OutboxRelay } from "./relay.js";
+import { defaultRooms } from "./rooms.js";
+import { emptyStats, type RealtimeServer, type RealtimeSocket, type RealtimeStats } from "./socket-types.js";
+
+export interface RealtimeOptions {
+  /** Carry Socket.IO broadcasts between server processes through PostgreSQL (default on). */
+  postgresAdapter?: boolean;
+  pollIntervalMs?: number;
+  retentionHours?: number;
+  slowClients?: Partial<SlowClientPolicy>;
+  /** Largest client message accepted; clients only send tiny join/leave/catch_up requests. */
+  maxHttpBufferSize?: number;
+  catchUpPageSize?: number;
+  relayBatchSize?: number;
+}
+
+export interface Realtime {
+  io: RealtimeServer;
+  relay: OutboxRelay;
+  stats: RealtimeStats;
+  close(): Promise<void>;
+}
+
+/** Attaches Socket.IO to the HTTP server and starts this process's outbox relay. */
+export async function startRealtime(
+  httpServer: http.Server,
+  deps: AppDeps,
+  options: RealtimeOptions = {},
+): Promise<Realtime> {
+  const log = deps.log.child({ feature: "realtime" });
+  const stats = emptyStats();
+  const policy = { ...defaultSlowClientPolicy, ...options.slowClients };
+  const io: RealtimeServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: options.maxHttpBufferSize ?? 16 * 1024,
+    ...(options.postgresAdapter === false
+      ? {}
+      : {
+          adapter: createAdapter(deps.pool, {
+            errorHandler: (err) => log.warn({ err }, "socket.io postgres adapter error"),
+          }),
+        }),
+  });
+
+  let delivery: LocalDelivery | null = null;
+  const relayRef: { current: OutboxRelay | null } = { current: null };
+  const catchUp: CatchUpDeps = {
+    db: deps.pool,
+    log,
+    stats,
+    position: () => relayRef.current?.position ?? 0,
+    pageSize: options.catchUpPageSize ?? 500,
+    waitForRoom: (socket) => delivery!.waitForRoom(socket),
+    isClogged: (socket) => delivery!.isClogged(socket),
+  };
+  delivery = new LocalDelivery(io, stats, policy, catchUp, log);
+  const relay = new OutboxRelay({
+    pool: deps.pool,
+    log,
+    sink: delivery,
+    pollIntervalMs: options.pollIntervalMs,
+    retentionHours: options.retentionHours,
+    batchSize: options.relayBatchSize ?? 250,
+  });
+  relayRef.current = relay;
+
+  io.use(
+    handshakeMiddleware(deps.pool, deps.config.trustProxy, (err) => {
+      stats.rejectedHandshakes += 1;
+      log.info({ code: err.code }, "realtime handshake refused");
+    }),
+  );
+  io.on("connection", (socket) => onConnection(socket, { db: deps.pool, log, stats, catchUp }));
+  await relay.start();
+
+  return {
+    io,
+    relay,
+    stats,
+    close: async () => {
+      await relay.close();
+      // io.close() also closes the HTTP server and waits for its keep-alive connections.
+      const closed = io.close();
+      httpServer.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function onConnection(socket: RealtimeSocket, deps: Parameters<typeof registerClientEvents>[1]): void {
+  deps.stats.connections += 1;
+  socket.on("disconnect", () => {
+    deps.stats.connections -= 1;
+  });
+  // Joining and (without lastSeq) going live happen in this one tick: the stream continues
+  // exactly after the relay's current position.
+  for (const room of [...defaultRooms(socket.data.auth), ...socket.data.handshakeRooms])
+    joinRoom(socket, room);
+  registerClientEvents(socket, deps);
+  const lastSeq = socket.data.lastSeq;
+  if (lastSeq === null) {
+    socket.data.held = false;
+    socket.emit("ready", { position: deps.catchUp.position(), rooms: clientRooms(socket) });
+    return;
+  }
+  replayAndRelease(deps.catchUp, socket, lastSeq)
+    .then((outcome) => {
+      if (outcome.kind !== "gone")
+        socket.emit("ready", { position: socket.data.floor, rooms: clientRooms(socket) });
+    })
+    .catch((err) => {
+      deps.log.error(
+        { err, socket: socket.id },
+        "catch-up on connect failed; disconnecting so the client retries",
+      );
+      socket.disconnect(true);
+    });
+}
