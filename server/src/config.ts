@@ -40,6 +40,8 @@ const envSchema = z.object({
   GRIDOPS_TRUST_PROXY: boolFromEnv("false"),
   GRIDOPS_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
   GRIDOPS_PLATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  GRIDOPS_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  GRIDOPS_JOBS: boolFromEnv("true"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -64,6 +66,10 @@ export interface Config {
   trustProxy: boolean;
   sessionTtlHours: number;
   plateRetentionDays: number;
+  /** Largest incident photo accepted, in bytes. */
+  attachmentMaxBytes: number;
+  /** Run the job runner (time limits, reminders, polling) in this process. */
+  jobs: boolean;
 }
 
 export class ConfigError extends Error {
@@ -107,5 +113,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.GRIDOPS_TRUST_PROXY,
     sessionTtlHours: e.GRIDOPS_SESSION_TTL_HOURS,
     plateRetentionDays: e.GRIDOPS_PLATE_RETENTION_DAYS,
+    attachmentMaxBytes: e.GRIDOPS_ATTACHMENT_MAX_BYTES,
+    jobs: e.GRIDOPS_JOBS,
   };
 }

@@ -8,6 +8,7 @@ import { createUser } from "./features/auth/auth.service.js";
 import { loadDemoData, seedDemoUsers } from "./features/demo/demo-data.js";
 import { SecretKeyError } from "./features/secrets/keyring.js";
 import { rotateKey } from "./features/secrets/rotate-key.js";
+import { type JobRunner, jobDepsOf, startJobRunner } from "./jobs/job-runner.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type Database, depsOf, keyringFor, openDatabase, StartupError, startHttpServer } from "./runtime.js";
 
@@ -117,8 +118,10 @@ async function createAdmin(config: Config, log: Logger, args: string[]): Promise
 async function serve(config: Config, log: Logger, demo: boolean): Promise<number> {
   const db = await openDatabase(config, log);
   let server: Awaited<ReturnType<typeof startHttpServer>> | null = null;
+  let jobs: JobRunner | null = null;
   const shutdown = async (signal: string) => {
     log.info({ signal }, "shutting down");
+    await jobs?.stop();
     await server?.close();
     await db.close();
     process.exit(0);
@@ -136,7 +139,9 @@ async function serve(config: Config, log: Logger, demo: boolean): Promise<number
       server = await startHttpServer(depsOf(config, db.pool, log, await keyringFor(config, false)));
       log.info({ url: server.url }, "GridOps is listening");
     }
+    if (config.jobs) jobs = await startJobRunner(jobDepsOf(server.deps));
   } catch (error) {
+    await jobs?.stop();
     await server?.close();
     await db.close();
     throw error;
