@@ -61,6 +61,11 @@ export {
 } from "./stream-errors.js";
 export { redactStreamUrl, streamCheckKey, streamUrlSchema } from "./stream-url.js";
 export { type SnapshotOptions, snapshotOptionsSchema, takeSnapshot } from "./take-snapshot.js";
+export { findClosedPort, type SilentServer, startSilentTcpServer } from "./test-streams/silent-servers.js";
+export {
+  startTestHttpStreamServer,
+  type TestHttpStreamServer,
+} from "./test-streams/test-http-stream-server.js";
 export {
   generateTestMediaFile,
   removeTestMedia,

@@ -9,6 +9,8 @@ export interface TestMediaFileOptions extends Partial<TestVideoShape> {
   seconds: number;
   blip?: BlipSpec;
   withAudio?: boolean;
+  /** MPEG-TS streams over plain HTTP without range requests; MP4 is the default. */
+  container?: "mp4" | "mpegts";
   /** Folder to write into; a fresh temporary one when absent. */
   directory?: string;
   ffmpegPath?: string;
@@ -21,7 +23,11 @@ export interface TestMediaFileOptions extends Partial<TestVideoShape> {
 export async function generateTestMediaFile(options: TestMediaFileOptions): Promise<string> {
   const shape = { width: options.width ?? 160, height: options.height ?? 120, fps: options.fps ?? 10 };
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), "gridops-media-")));
-  const path = join(directory, `${options.pattern}-${shape.width}x${shape.height}-${options.seconds}s.mp4`);
+  const extension = options.container === "mpegts" ? "ts" : "mp4";
+  const path = join(
+    directory,
+    `${options.pattern}-${shape.width}x${shape.height}-${options.seconds}s.${extension}`,
+  );
   const audioInput = options.withAudio ? ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000"] : [];
   const audioCodec = options.withAudio ? ["-c:a", "aac", "-b:a", "32k"] : [];
   const args = [
