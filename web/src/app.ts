@@ -97,19 +97,24 @@ export async function startApp(root: HTMLElement): Promise<void> {
 
   const checkSession = async () => {
     const overlay = new StatusOverlay();
-    show({ element: h("main", { className: "boot-view" }, overlay.element) });
-    overlay.showLoading(languages.t("map.loading"));
+    let failure: unknown = null;
+    const render = (t: LanguageStore["t"]) => {
+      if (failure === null) return overlay.showLoading(t("map.loading"));
+      overlay.showError(
+        t("app.startFailed"),
+        errorMessage(failure, t),
+        t("map.retry"),
+        () => void checkSession(),
+      );
+    };
+    show({ element: h("main", { className: "boot-view" }, overlay.element), render });
+    render(languages.t);
     try {
       showMap(await api.me());
     } catch (error) {
       if (isApiError(error) && error.status === 401) return showLogin();
-      const t = languages.t;
-      overlay.showError(
-        t("error.unknown"),
-        errorMessage(error, t),
-        t("map.retry"),
-        () => void checkSession(),
-      );
+      failure = error;
+      render(languages.t);
     }
   };
 

@@ -2,6 +2,7 @@
 export const en = {
   "app.title": "GridOps command map",
   "app.name": "GridOps",
+  "app.startFailed": "GridOps could not start.",
   "nav.commandMap": "Command map",
 
   "language.label": "Language",

@@ -4,6 +4,7 @@ import type { MessageKey } from "./messages.en.js";
 export const zhCN: Record<MessageKey, string> = {
   "app.title": "GridOps 指挥地图",
   "app.name": "GridOps",
+  "app.startFailed": "GridOps 无法启动。",
   "nav.commandMap": "指挥地图",
 
   "language.label": "语言",
