@@ -41,6 +41,8 @@ export class RtspConnection {
   private rejectConnect: ((error: StreamCheckError) => void) | null = null;
 
   private constructor(host: string, port: number, secure: boolean, deadline: AbortSignal) {
+    // Cameras ship self-signed certificates; this is a liveness check, and Digest never
+    // sends the password itself (Basic is only used when the camera offers nothing else).
     this.socket = secure
       ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false })
       : net.connect({ host, port });
