@@ -46,9 +46,10 @@ export function userMenu(session: Session, t: Translate, onLogout: () => void): 
   menu.addEventListener("keydown", (event) => {
     if (event.key === "Escape") setOpen(false);
   });
-  // Closes when focus or a click goes elsewhere; the listener lives as long as the menu element.
-  document.addEventListener("click", (event) => {
-    if (menu.isConnected && event.target instanceof Node && !menu.contains(event.target)) setOpen(false);
+  // Closes when focus leaves the menu (a click elsewhere moves focus too), without a
+  // document-wide listener that would outlive the header it belongs to.
+  menu.addEventListener("focusout", (event) => {
+    if (!(event.relatedTarget instanceof Node && menu.contains(event.relatedTarget))) setOpen(false);
   });
   return menu;
 }
