@@ -86,6 +86,15 @@ export interface ReportFiledPayload {
   filedBy: string;
 }
 
+/** Sent to a grid's room before the daily report deadline while the grid has not reported. */
+export interface ReportReminderPayload {
+  cellCode: string;
+  reportDate: string;
+  /** The deadline (ISO 8601). */
+  deadline: string;
+  leader: string | null;
+}
+
 export interface ReportMissingPayload {
   cellCode: string;
   reportDate: string;
@@ -114,6 +123,7 @@ export interface EventPayloads {
   "hotlist.hit": HotlistHitPayload;
   "report.filed": ReportFiledPayload;
   "report.missing": ReportMissingPayload;
+  "report.reminder": ReportReminderPayload;
   "cell.changed": CellChangedPayload;
   "checkpoint.flow": CheckpointFlowPayload;
 }
@@ -127,6 +137,7 @@ export const eventTopics = [
   "hotlist.hit",
   "report.filed",
   "report.missing",
+  "report.reminder",
   "cell.changed",
   "checkpoint.flow",
 ] as const satisfies readonly EventTopic[];
@@ -142,6 +153,7 @@ export const topicPermission: Record<EventTopic, Permission> = {
   "hotlist.hit": "hits:read",
   "report.filed": "reports:read",
   "report.missing": "reports:read",
+  "report.reminder": "reports:file",
   "cell.changed": "cells:read",
   "checkpoint.flow": "checkpoints:read",
 };
