@@ -3,17 +3,18 @@ import type { AppDeps } from "../../app-deps.js";
 import { notFound } from "../../http/errors.js";
 import { pagedGeoQuery, toPage } from "../../http/geojson.js";
 import type { RouteRegistry } from "../../http/route.js";
+import { registerCellEditRoutes } from "./cell-edit.routes.js";
+import { cellCodeParams } from "./cells.schemas.js";
 import { selectCellFeature, selectCellPage } from "./cells.sql.js";
 
-export const cellCodeParams = z.strictObject({
-  code: z.string().regex(/^[0-9A-Za-z]{1,32}$/, "cell codes are 1-32 letters or digits"),
-});
+export { cellCodeParams };
 
 export function registerCellRoutes(routes: RouteRegistry, deps: AppDeps): void {
   routes.add({
     method: "get",
     path: "/api/v1/cells",
-    summary: "Current cells visible to the caller as a GeoJSON FeatureCollection (bbox filter, keyset paging)",
+    summary:
+      "Current cells visible to the caller as a GeoJSON FeatureCollection (bbox filter, keyset paging)",
     tags: ["cells"],
     policy: { access: "permission", permission: "cells:read", scope: "own-cells" },
     query: pagedGeoQuery.extend({ level: z.enum(["district", "street", "community", "grid"]).optional() }),
@@ -33,4 +34,5 @@ export function registerCellRoutes(routes: RouteRegistry, deps: AppDeps): void {
       return feature;
     },
   });
+  registerCellEditRoutes(routes, deps);
 }

@@ -8,7 +8,13 @@ const cellFeature = `json_build_object('type', 'Feature', 'id', code,
 
 export async function selectCellPage(
   db: Queryable,
-  q: { scope: readonly string[]; bbox?: Bbox | undefined; cursor?: string | undefined; limit: number; level?: string | undefined },
+  q: {
+    scope: readonly string[];
+    bbox?: Bbox | undefined;
+    cursor?: string | undefined;
+    limit: number;
+    level?: string | undefined;
+  },
 ): Promise<{ feature: unknown; key: string }[]> {
   const { rows } = await db.query<{ feature: unknown; key: string }>(
     `SELECT ${cellFeature} AS feature, code AS key
@@ -21,7 +27,11 @@ export async function selectCellPage(
   return rows;
 }
 
-export async function selectCellFeature(db: Queryable, code: string, scope: readonly string[]): Promise<unknown | null> {
+export async function selectCellFeature(
+  db: Queryable,
+  code: string,
+  scope: readonly string[],
+): Promise<unknown | null> {
   const { rows } = await db.query<{ feature: unknown }>(
     `SELECT ${cellFeature} AS feature FROM cells WHERE code = $1 AND retired_at IS NULL AND path && $2::text[]`,
     [code, scope],

@@ -29,7 +29,9 @@ async function fetchAll(client: TestClient, path: string, limit: number) {
 
 describe("GeoJSON API", () => {
   it("returns every cell as valid GeoJSON, the same across page sizes", async () => {
-    const { rows } = await server.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM cells WHERE retired_at IS NULL");
+    const { rows } = await server.db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM cells WHERE retired_at IS NULL",
+    );
     const big = await fetchAll(commander, "/api/v1/cells", 5000);
     const small = await fetchAll(commander, "/api/v1/cells", 37);
     expect(big.features).toHaveLength(rows[0]!.n);
@@ -38,7 +40,10 @@ describe("GeoJSON API", () => {
     expect(new Set(big.features.map((f) => f.id)).size).toBe(big.features.length);
     for (const f of big.features) {
       expect(f.geometry.type).toBe("MultiPolygon");
-      expect(f.properties).toMatchObject({ code: f.id, level: expect.stringMatching(/^(district|street|community|grid)$/) });
+      expect(f.properties).toMatchObject({
+        code: f.id,
+        level: expect.stringMatching(/^(district|street|community|grid)$/),
+      });
     }
   });
 
@@ -87,7 +92,9 @@ describe("GeoJSON API", () => {
   });
 
   it("gets one cell by code and 404s an unknown one", async () => {
-    const { rows } = await server.db.pool.query<{ code: string }>("SELECT code FROM cells WHERE level = 'grid' LIMIT 1");
+    const { rows } = await server.db.pool.query<{ code: string }>(
+      "SELECT code FROM cells WHERE level = 'grid' LIMIT 1",
+    );
     const code = rows[0]!.code;
     const ok = await commander.get(`/api/v1/cells/${code}`);
     expect(ok.status).toBe(200);

@@ -1,0 +1,142 @@
+import type { Request } from "express";
+import type { AppDeps } from "../../app-deps.js";
+import { notFound } from "../../http/errors.js";
+import type { RouteContext, RouteRegistry } from "../../http/route.js";
+import { auditSource } from "../audit/audit.service.js";
+import {
+  acceptGap,
+  createChild,
+  type EditContext,
+  mergeCells,
+  moveCell,
+  nextChildCode,
+  retireCell,
+  splitCell,
+  updateCell,
+} from "./cell-edits.service.js";
+import { selectExistingCodes } from "./cell-edits.sql.js";
+import { checkSubtree, loadTopologySettings } from "./cell-topology.js";
+import {
+  acceptGapBody,
+  cellCodeParams,
+  createChildBody,
+  mergeCellsBody,
+  moveCellBody,
+  retireCellBody,
+  splitCellBody,
+  updateCellBody,
+} from "./cells.schemas.js";
+
+/** The cell named in the path must be within the caller's cells. */
+export const pathCell = {
+  cellOf: async (req: Request) => (typeof req.params.code === "string" ? req.params.code : null),
+};
+const edit = { access: "permission", permission: "cells:edit", scope: pathCell } as const;
+const GEOMETRY_BODY_LIMIT = "5mb";
+
+const editContext = (ctx: RouteContext<unknown, unknown, unknown>): EditContext => ({
+  auth: ctx.auth,
+  audit: auditSource(ctx.req, ctx.auth),
+});
+
+export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): void {
+  routes.add({
+    method: "get",
+    path: "/api/v1/cells/:code/check",
+    summary:
+      "Topology check of a cell and everything below it: outside parent, sibling overlaps, coverage gaps, slivers",
+    tags: ["cells"],
+    policy: { access: "permission", permission: "cells:read", scope: pathCell },
+    params: cellCodeParams,
+    handler: async ({ params }) => {
+      if ((await selectExistingCodes(deps.pool, [params.code])).length === 0)
+        throw notFound("Cell", params.code);
+      return checkSubtree(deps.pool, params.code, await loadTopologySettings(deps.pool));
+    },
+  });
+  routes.add({
+    method: "get",
+    path: "/api/v1/cells/:code/next-child-code",
+    summary: "The code a new child of this cell would get (never a retired cell's code)",
+    tags: ["cells"],
+    policy: edit,
+    params: cellCodeParams,
+    handler: ({ params }) => nextChildCode(deps.pool, params.code),
+  });
+  routes.add({
+    method: "post",
+    path: "/api/v1/cells/:code/children",
+    summary: "Create a child cell (code proposed when omitted); validated, checked, audited",
+    tags: ["cells"],
+    policy: edit,
+    params: cellCodeParams,
+    body: createChildBody,
+    bodyLimit: GEOMETRY_BODY_LIMIT,
+    status: 201,
+    handler: (ctx) => createChild(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
+  });
+  routes.add({
+    method: "patch",
+    path: "/api/v1/cells/:code",
+    summary: "Change a cell's name or geometry (a new version; geometry changes need the parent in scope)",
+    tags: ["cells"],
+    policy: edit,
+    params: cellCodeParams,
+    body: updateCellBody,
+    bodyLimit: GEOMETRY_BODY_LIMIT,
+    handler: (ctx) => updateCell(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
+  });
+  routes.add({
+    method: "post",
+    path: "/api/v1/cells/:code/move",
+    summary: "Move a cell (and its subtree) under another parent of the same level; re-codes it",
+    tags: ["cells"],
+    policy: edit,
+    params: cellCodeParams,
+    body: moveCellBody,
+    handler: (ctx) => moveCell(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
+  });
+  routes.add({
+    method: "post",
+    path: "/api/v1/cells/:code/split",
+    summary: "Split a cell by a line; the largest part keeps the code (dry_run previews)",
+    tags: ["cells"],
+    policy: edit,
+    params: cellCodeParams,
+    body: splitCellBody,
+    bodyLimit: GEOMETRY_BODY_LIMIT,
+    handler: (ctx) => splitCell(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
+  });
+  routes.add({
+    method: "post",
+    path: "/api/v1/cells/:code/merge",
+    summary: "Merge touching sibling cells into this one; the others are retired (dry_run previews)",
+    tags: ["cells"],
+    policy: edit,
+    params: cellCodeParams,
+    body: mergeCellsBody,
+    handler: (ctx) => mergeCells(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
+  });
+  routes.add({
+    method: "post",
+    path: "/api/v1/cells/:code/retire",
+    summary: "Retire a cell without current children; its history stays",
+    tags: ["cells"],
+    policy: edit,
+    params: cellCodeParams,
+    body: retireCellBody,
+    handler: (ctx) => retireCell(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
+  });
+  routes.add({
+    method: "post",
+    path: "/api/v1/cells/:code/accepted-gaps",
+    summary: "Mark part of a cell as needing no child (a lake, a closed area), with a reason",
+    tags: ["cells"],
+    policy: edit,
+    params: cellCodeParams,
+    body: acceptGapBody,
+    bodyLimit: GEOMETRY_BODY_LIMIT,
+    status: 201,
+    handler: (ctx) => acceptGap(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
+  });
+}
