@@ -134,11 +134,15 @@ describe("command map in a real browser", () => {
     await expect(page.getByTestId("popup-camera").textContent()).resolves.toContain("Health");
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe("en");
     expect(await labelField()).toContain("name_en");
+    await expect(page.locator(".maplibregl-ctrl-zoom-in").getAttribute("aria-label")).resolves.toBe(
+      "Zoom in",
+    );
 
     await page.getByTestId("language-zh-CN").click();
     await expect(page.locator(".app-nav").textContent()).resolves.toBe("指挥地图");
     await expect(page.getByTestId("layer-panel").textContent()).resolves.toContain("摄像机");
     expect(await labelField()).not.toContain("name_en");
+    await expect(page.locator(".maplibregl-ctrl-zoom-in").getAttribute("aria-label")).resolves.toBe("放大");
   });
 
   it("signs out from the user menu; a technician then sees the camera layer", async () => {

@@ -173,8 +173,21 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
   const mapLoaded = (m: MapLibreMap) =>
     m.loaded() ? Promise.resolve() : new Promise<void>((resolve) => m.once("load", () => resolve()));
 
+  let navigation: NavigationControl | null = null;
+  const addNavigation = (m: MapLibreMap) => {
+    navigation = new NavigationControl({ visualizePitch: false });
+    m.addControl(navigation, "top-right");
+  };
+
   const unsubscribe = languages.subscribe((language) => {
-    if (map) setOverlayLanguage(map, language);
+    if (map) {
+      setOverlayLanguage(map, language);
+      // MapLibre reads control labels from the map's locale table when a control is created
+      // (the table is a public field of Map), so swap the table and rebuild the one control.
+      map._locale = { ...map._locale, ...mapLocale(languages.t) };
+      if (navigation) map.removeControl(navigation);
+      addNavigation(map);
+    }
     popups?.relabel();
     renderPanel();
     renderStatus();
@@ -206,7 +219,7 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
       renderStatus();
       return;
     }
-    map.addControl(new NavigationControl({ visualizePitch: false }), "top-right");
+    addNavigation(map);
     map.addControl(new ScaleControl({ unit: "metric" }), "bottom-left");
     hooks = exposeTestHooks(map);
     popups = attachPopups(map, () => ({ t: languages.t, language: languages.language }));
