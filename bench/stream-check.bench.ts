@@ -12,15 +12,7 @@ import {
   startTestRtspServer,
   type TestRtspServer,
 } from "../camera-adapters/src/stream/index.js";
-
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number };
-  ratio?: number;
-  note?: string;
-}
+import type { BenchResult } from "./support/bench-types.js";
 
 const cameraCount = 4;
 const probesPerCamera = 2;
