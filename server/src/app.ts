@@ -12,7 +12,9 @@ import { registerCameraRoutes } from "./features/cameras/cameras.routes.js";
 import { registerCellRoutes } from "./features/cells/cells.routes.js";
 import { registerCheckpointRoutes } from "./features/checkpoints/checkpoints.routes.js";
 import { registerIncidentRoutes } from "./features/incidents/incidents.routes.js";
+import { registerReportRoutes } from "./features/reports/reports.routes.js";
 import { registerMetricsRoutes } from "./features/metrics/metrics.routes.js";
+import { registerOgcRoutes } from "./features/ogc/ogc.routes.js";
 import { registerSystemRoutes } from "./features/system/system.routes.js";
 import { registerApiDocsRoutes } from "./http/api-docs.routes.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
@@ -32,6 +34,7 @@ export const featureRoutes: FeatureRegistrar[] = [
   registerCheckpointRoutes,
   registerCameraRoutes,
   registerIncidentRoutes,
+  registerReportRoutes,
 ];
 
 export interface BuiltApp {
