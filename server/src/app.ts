@@ -14,7 +14,6 @@ import { registerCheckpointRoutes } from "./features/checkpoints/checkpoints.rou
 import { registerIncidentRoutes } from "./features/incidents/incidents.routes.js";
 import { registerReportRoutes } from "./features/reports/reports.routes.js";
 import { registerMetricsRoutes } from "./features/metrics/metrics.routes.js";
-import { registerOgcRoutes } from "./features/ogc/ogc.routes.js";
 import { registerSystemRoutes } from "./features/system/system.routes.js";
 import { registerApiDocsRoutes } from "./http/api-docs.routes.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
