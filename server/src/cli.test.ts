@@ -110,6 +110,38 @@ describe("gridops CLI", () => {
     expect(res.stderr).toMatch(/No secret key: set GRIDOPS_SECRET_KEY/);
   });
 
+  it("demo with the embedded database serves, and SIGTERM stops the server and the cluster", async () => {
+    const dataDir = path.join(scratch, "embedded");
+    const child = spawn(
+      process.execPath,
+      ["--conditions=development", "--import", "tsx", path.join(serverRoot, "src", "main.ts"), "demo"],
+      { env: { PATH: process.env.PATH ?? "", GRIDOPS_LOG_LEVEL: "error", GRIDOPS_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1" }, cwd: serverRoot },
+    );
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`demo did not start: ${out}`)), 90_000);
+      child.on("close", () => reject(new Error(`demo exited: ${out}`)));
+      child.stdout.on("data", () => {
+        const m = /running at (http:\/\/[^\s]+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+    });
+    const health = await (await fetch(`${url}/healthz`)).json();
+    expect(health).toMatchObject({ status: "ok", database: { reachable: true } });
+    expect(out).toContain("commander (commander)");
+    const pidFile = path.join(dataDir, "pg", "postmaster.pid");
+    await fs.stat(pidFile);
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    await expect(fs.stat(pidFile)).rejects.toMatchObject({ code: "ENOENT" });
+  }, 120_000);
+
   it("exits 2 on an unknown command", async () => {
     const res = await gridops(["frobnicate"], {});
     expect(res.code).toBe(2);

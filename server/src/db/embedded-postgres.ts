@@ -144,6 +144,8 @@ async function prepareDataDir(opts: EmbeddedPostgresOptions): Promise<void> {
     await checkExistingCluster(opts.dataDir);
     return;
   }
+  // Parents get the default mode (the cluster owner must traverse them); only the cluster folder is private.
+  await fs.mkdir(path.dirname(opts.dataDir), { recursive: true });
   await fs.mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   if (isRoot()) {
     await execFileAsync("chown", [`${opts.systemUser}:`, opts.dataDir]);
