@@ -89,6 +89,14 @@ export async function sequencePending(tx: PoolClient, limit: number): Promise<Se
   return { locked: true, assigned: result.assigned, lastSeq: result.last_seq };
 }
 
+/** Cheap look before taking the sequencer lock: locking a row writes it, so an idle pass would cost a WAL flush. */
+export async function hasUnsequenced(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ any: boolean }>(
+    "SELECT EXISTS (SELECT 1 FROM outbox WHERE seq IS NULL) AS any",
+  );
+  return rows[0]?.any ?? false;
+}
+
 export interface OutboxRow {
   seq: number;
   topic: string;

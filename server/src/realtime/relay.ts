@@ -2,7 +2,13 @@ import type pg from "pg";
 import { type Pool, withTransaction } from "../db/pool.js";
 import type { Logger } from "../logger.js";
 import { purgeOutbox } from "./outbox.js";
-import { type OutboxRow, selectLastSeq, selectPublishedAfter, sequencePending } from "./outbox.sql.js";
+import {
+  hasUnsequenced,
+  type OutboxRow,
+  selectLastSeq,
+  selectPublishedAfter,
+  sequencePending,
+} from "./outbox.sql.js";
 import { type OutboxListener, startOutboxListener } from "./outbox-listener.js";
 
 /** Where the relay hands published rows: the seam between the outbox and Socket.IO. */
@@ -118,7 +124,7 @@ export class OutboxRelay {
 
   private async sequenceAll(): Promise<void> {
     for (;;) {
-      if (this.closed) return;
+      if (this.closed || !(await hasUnsequenced(this.options.pool))) return;
       const result = await withTransaction(this.options.pool, (tx) => sequencePending(tx, this.batchSize));
       this.stats.sequenced += result.assigned;
       if (!result.locked || result.assigned < this.batchSize) return;
