@@ -6,15 +6,8 @@
  */
 import { createOnvifDevice, type OnvifDevice } from "../camera-adapters/src/onvif/index.js";
 import { startOnvifSimulator } from "../camera-adapters/src/sim/index.js";
+import type { BenchResult } from "./support/bench-types.js";
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number };
-  ratio?: number;
-  note?: string;
-}
 
 const cameraCount = 10_000;
 // 200 is the target; 50 shows where one event loop serving both client and simulator saturates.

@@ -5,20 +5,13 @@ import {
   type MatchLevel,
   matchablePlate,
 } from "../camera-adapters/src/plates/index.js";
+import type { BenchResult } from "./support/bench-types.js";
 
 /**
  * Hotlist matching over 100,000 entries: the indexed HotlistMatcher against a linear scan
  * that compares precomputed keys (the fairest naive baseline). Both must return the same
  * entries for every sampled query, or the run fails.
  */
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number };
-  ratio?: number;
-  note?: string;
-}
 
 const ENTRIES = 100_000;
 const MATCHER_QUERIES = 50_000;
