@@ -13,6 +13,7 @@ import { registerCellRoutes } from "./features/cells/cells.routes.js";
 import { registerCheckpointRoutes } from "./features/checkpoints/checkpoints.routes.js";
 import { registerIncidentRoutes } from "./features/incidents/incidents.routes.js";
 import { registerReportRoutes } from "./features/reports/reports.routes.js";
+import { registerStatsRoutes } from "./features/stats/stats.routes.js";
 import { registerMetricsRoutes } from "./features/metrics/metrics.routes.js";
 import { registerSystemRoutes } from "./features/system/system.routes.js";
 import { registerApiDocsRoutes } from "./http/api-docs.routes.js";
@@ -34,6 +35,7 @@ export const featureRoutes: FeatureRegistrar[] = [
   registerCameraRoutes,
   registerIncidentRoutes,
   registerReportRoutes,
+  registerStatsRoutes,
 ];
 
 export interface BuiltApp {

@@ -1,0 +1,53 @@
+import type { AppDeps } from "../../app-deps.js";
+import type { RouteRegistry } from "../../http/route.js";
+import { auditSource, recordAudit } from "../audit/audit.service.js";
+import { incidentStatsQuery } from "./stats.schemas.js";
+import { incidentStats, incidentStatsCsv } from "./stats.service.js";
+
+export function registerStatsRoutes(routes: RouteRegistry, deps: AppDeps): void {
+  const policy = { access: "permission", permission: "stats:read", scope: "own-cells" } as const;
+
+  routes.add({
+    method: "get",
+    path: "/api/v1/stats/incidents",
+    summary:
+      "Incident figures per cell of a level (grid, community, street, district): received, closed on time, overdue, handling time, satisfaction",
+    tags: ["stats"],
+    policy,
+    query: incidentStatsQuery,
+    handler: async ({ query, auth }) => ({
+      from: query.from.toISOString(),
+      to: query.to.toISOString(),
+      level: query.level,
+      cells: await incidentStats(deps.pool, auth.cellCodes, query),
+    }),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/api/v1/stats/incidents.csv",
+    summary: "The same figures as CSV (UTF-8 with BOM, formula-safe); the export is audited",
+    tags: ["stats"],
+    policy,
+    query: incidentStatsQuery,
+    handler: async ({ req, res, query, auth }) => {
+      const rows = await incidentStats(deps.pool, auth.cellCodes, query);
+      await recordAudit(deps.pool, {
+        ...auditSource(req),
+        action: "stats.export",
+        targetType: "incident_stats",
+        details: {
+          from: query.from.toISOString(),
+          to: query.to.toISOString(),
+          level: query.level,
+          rows: rows.length,
+        },
+      });
+      const name = `incident-stats-${query.level}-${query.from.toISOString().slice(0, 10)}.csv`;
+      res.setHeader("content-type", "text/csv; charset=utf-8");
+      res.setHeader("content-disposition", `attachment; filename="${name}"`);
+      res.send(incidentStatsCsv(rows, query.lang));
+      return undefined;
+    },
+  });
+}

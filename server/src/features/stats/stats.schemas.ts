@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+export const incidentStatsQuery = z
+  .strictObject({
+    /** Incidents reported at or after this instant. */
+    from: z.coerce.date({ message: "from must be a date or date-time" }),
+    /** …and before this one. */
+    to: z.coerce.date({ message: "to must be a date or date-time" }),
+    /** Group by the cells of this level (each incident counts for its ancestor at that level). */
+    level: z.enum(["grid", "community", "street", "district"]).default("grid"),
+    lang: z.enum(["zh-CN", "en"]).default("zh-CN"),
+  })
+  .refine((q) => q.from < q.to, { message: "from must be before to", path: ["from"] })
+  .refine((q) => q.to.getTime() - q.from.getTime() <= 366 * 86_400_000 * 5, {
+    message: "at most five years at once",
+    path: ["to"],
+  });
+export type IncidentStatsQuery = z.infer<typeof incidentStatsQuery>;

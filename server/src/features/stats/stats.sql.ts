@@ -1,0 +1,58 @@
+import type { Queryable } from "../../db/pool.js";
+
+export interface IncidentStatsRow {
+  cellCode: string;
+  name: string;
+  nameEn: string | null;
+  level: string;
+  received: number;
+  closed: number;
+  closedOnTime: number;
+  overdue: number;
+  /** Mean hours from report to closing, over closed incidents; null when none closed. */
+  avgHandlingHours: number | null;
+  callbacks: number;
+  satisfied: number;
+  basicallySatisfied: number;
+  unsatisfied: number;
+}
+
+/**
+ * Incident figures per visible cell of a level, for incidents reported in [from, to).
+ * Incidents merged into another count once (as the one they were merged into).
+ * On time = closed without any stage ever going overdue.
+ */
+export async function selectIncidentStats(
+  db: Queryable,
+  q: { scope: readonly string[]; from: Date; to: Date; level: string },
+): Promise<IncidentStatsRow[]> {
+  const { rows } = await db.query<IncidentStatsRow>(
+    `WITH inc AS (
+       SELECT i.id, i.state, i.reported_at, i.closed_at, c.path,
+              EXISTS (SELECT 1 FROM incident_deadlines d WHERE d.incident_id = i.id AND d.overdue_at IS NOT NULL) AS was_overdue,
+              cb.rating
+         FROM incidents i
+         JOIN cells c ON c.code = i.cell_code
+         LEFT JOIN incident_callbacks cb ON cb.incident_id = i.id
+        WHERE i.reported_at >= $2 AND i.reported_at < $3 AND i.merged_into_id IS NULL
+     )
+     SELECT a.code AS "cellCode", a.name, a.name_en AS "nameEn", a.level,
+            count(inc.id)::int AS received,
+            count(inc.id) FILTER (WHERE inc.state = 'closed')::int AS closed,
+            count(inc.id) FILTER (WHERE inc.state = 'closed' AND NOT inc.was_overdue)::int AS "closedOnTime",
+            count(inc.id) FILTER (WHERE inc.was_overdue)::int AS overdue,
+            round((avg(extract(epoch FROM inc.closed_at - inc.reported_at)) FILTER (WHERE inc.state = 'closed') / 3600)::numeric, 2)::float8
+              AS "avgHandlingHours",
+            count(inc.rating)::int AS callbacks,
+            count(inc.id) FILTER (WHERE inc.rating = 'satisfied')::int AS satisfied,
+            count(inc.id) FILTER (WHERE inc.rating = 'basically_satisfied')::int AS "basicallySatisfied",
+            count(inc.id) FILTER (WHERE inc.rating = 'unsatisfied')::int AS unsatisfied
+       FROM cells a
+       LEFT JOIN inc ON a.code = ANY (inc.path)
+      WHERE a.level = $4 AND a.retired_at IS NULL AND a.path && $1::text[]
+      GROUP BY a.code, a.name, a.name_en, a.level
+      ORDER BY a.code`,
+    [q.scope, q.from, q.to, q.level],
+  );
+  return rows;
+}
