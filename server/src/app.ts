@@ -15,6 +15,7 @@ import { registerIncidentRoutes } from "./features/incidents/incidents.routes.js
 import { registerReportRoutes } from "./features/reports/reports.routes.js";
 import { registerStatsRoutes } from "./features/stats/stats.routes.js";
 import { registerMetricsRoutes } from "./features/metrics/metrics.routes.js";
+import { registerOgcRoutes } from "./features/ogc/ogc.routes.js";
 import { registerSystemRoutes } from "./features/system/system.routes.js";
 import { registerApiDocsRoutes } from "./http/api-docs.routes.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
@@ -36,6 +37,7 @@ export const featureRoutes: FeatureRegistrar[] = [
   registerIncidentRoutes,
   registerReportRoutes,
   registerStatsRoutes,
+  registerOgcRoutes,
 ];
 
 export interface BuiltApp {
