@@ -9,6 +9,8 @@ import { resolveAuth } from "./features/auth/auth.middleware.js";
 import { registerAuthRoutes } from "./features/auth/auth.routes.js";
 import { cellVisible } from "./features/auth/auth.service.js";
 import { registerCameraRoutes } from "./features/cameras/cameras.routes.js";
+import { registerHealthRoutes } from "./features/health/health.routes.js";
+import { registerTicketRoutes } from "./features/tickets/tickets.routes.js";
 import { registerCellRoutes } from "./features/cells/cells.routes.js";
 import { registerCheckpointRoutes } from "./features/checkpoints/checkpoints.routes.js";
 import { registerIncidentRoutes } from "./features/incidents/incidents.routes.js";
@@ -34,6 +36,8 @@ export const featureRoutes: FeatureRegistrar[] = [
   registerCellRoutes,
   registerCheckpointRoutes,
   registerCameraRoutes,
+  registerHealthRoutes,
+  registerTicketRoutes,
   registerIncidentRoutes,
   registerReportRoutes,
   registerStatsRoutes,

@@ -42,6 +42,13 @@ const envSchema = z.object({
   GRIDOPS_PLATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   GRIDOPS_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   GRIDOPS_JOBS: boolFromEnv("true"),
+  GRIDOPS_CAMERA_OFFLINE_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  GRIDOPS_CAMERA_OFFLINE_ESCALATION: z.enum(["incident", "ticket"]).default("incident"),
+  GRIDOPS_CAMERA_CHECK_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(90),
+  GRIDOPS_DISCOVERY_TARGETS: z
+    .string()
+    .regex(/^(\s*[A-Za-z0-9.:[\]-]+(:\d{1,5})?\s*)(,\s*[A-Za-z0-9.:[\]-]+(:\d{1,5})?\s*)*$/, "must be host[:port] entries separated by commas")
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -70,6 +77,13 @@ export interface Config {
   attachmentMaxBytes: number;
   /** Run the job runner (time limits, reminders, polling) in this process. */
   jobs: boolean;
+  /** A camera offline this long opens an incident (or a repair ticket, per cameraOfflineEscalation). */
+  cameraOfflineEscalateMinutes: number;
+  cameraOfflineEscalation: "incident" | "ticket";
+  /** Days of per-check camera health history kept (daily partitions dropped after). */
+  cameraCheckRetentionDays: number;
+  /** Extra unicast WS-Discovery targets (host[:port], port 3702 by default) besides multicast. */
+  discoveryTargets: { host: string; port: number }[];
 }
 
 export class ConfigError extends Error {
@@ -115,5 +129,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     plateRetentionDays: e.GRIDOPS_PLATE_RETENTION_DAYS,
     attachmentMaxBytes: e.GRIDOPS_ATTACHMENT_MAX_BYTES,
     jobs: e.GRIDOPS_JOBS,
+    cameraOfflineEscalateMinutes: e.GRIDOPS_CAMERA_OFFLINE_ESCALATE_MINUTES,
+    cameraOfflineEscalation: e.GRIDOPS_CAMERA_OFFLINE_ESCALATION,
+    cameraCheckRetentionDays: e.GRIDOPS_CAMERA_CHECK_RETENTION_DAYS,
+    discoveryTargets: parseTargets(e.GRIDOPS_DISCOVERY_TARGETS),
   };
+}
+
+function parseTargets(raw: string | undefined): { host: string; port: number }[] {
+  if (!raw) return [];
+  return raw.split(",").map((entry) => {
+    const trimmed = entry.trim();
+    const match = /^(.*?)(?::(\d{1,5}))?$/.exec(trimmed)!;
+    return { host: match[1]!.replace(/^\[|\]$/g, ""), port: match[2] ? Number(match[2]) : 3702 };
+  });
 }
