@@ -9,6 +9,7 @@ import { resolveAuth } from "./features/auth/auth.middleware.js";
 import { registerAuthRoutes } from "./features/auth/auth.routes.js";
 import { cellVisible } from "./features/auth/auth.service.js";
 import { registerCalendarRoutes } from "./features/calendar/calendar.routes.js";
+import { registerCalendarRoutes } from "./features/calendar/calendar.routes.js";
 import { registerCameraRoutes } from "./features/cameras/cameras.routes.js";
 import { registerCellRoutes } from "./features/cells/cells.routes.js";
 import { registerCheckpointRoutes } from "./features/checkpoints/checkpoints.routes.js";
@@ -37,6 +38,7 @@ export const featureRoutes: FeatureRegistrar[] = [
   registerIncidentRoutes,
   registerReportRoutes,
   registerStatsRoutes,
+  registerCalendarRoutes,
   registerCalendarRoutes,
 ];
 
