@@ -9,14 +9,16 @@ import { resolveAuth } from "./features/auth/auth.middleware.js";
 import { registerAuthRoutes } from "./features/auth/auth.routes.js";
 import { cellVisible } from "./features/auth/auth.service.js";
 import { registerCalendarRoutes } from "./features/calendar/calendar.routes.js";
-import { registerCalendarRoutes } from "./features/calendar/calendar.routes.js";
 import { registerCameraRoutes } from "./features/cameras/cameras.routes.js";
+import { registerHealthRoutes } from "./features/health/health.routes.js";
+import { registerTicketRoutes } from "./features/tickets/tickets.routes.js";
 import { registerCellRoutes } from "./features/cells/cells.routes.js";
 import { registerCheckpointRoutes } from "./features/checkpoints/checkpoints.routes.js";
 import { registerIncidentRoutes } from "./features/incidents/incidents.routes.js";
 import { registerReportRoutes } from "./features/reports/reports.routes.js";
 import { registerStatsRoutes } from "./features/stats/stats.routes.js";
 import { registerMetricsRoutes } from "./features/metrics/metrics.routes.js";
+import { registerOgcRoutes } from "./features/ogc/ogc.routes.js";
 import { registerSystemRoutes } from "./features/system/system.routes.js";
 import { registerApiDocsRoutes } from "./http/api-docs.routes.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
@@ -35,11 +37,13 @@ export const featureRoutes: FeatureRegistrar[] = [
   registerCellRoutes,
   registerCheckpointRoutes,
   registerCameraRoutes,
+  registerHealthRoutes,
+  registerTicketRoutes,
   registerIncidentRoutes,
   registerReportRoutes,
   registerStatsRoutes,
   registerCalendarRoutes,
-  registerCalendarRoutes,
+  registerOgcRoutes,
 ];
 
 export interface BuiltApp {
