@@ -209,6 +209,7 @@ export async function run(): Promise<BenchResult[]> {
         dup += client.duplicates.get(mode)!;
       }
       const sorted = [...latencies[mode]].sort((a, b) => a - b);
+      const commits = [...done.commitMs].sort((a, b) => a - b);
       summary[mode] = {
         p50: percentile(sorted, 50),
         p99: percentile(sorted, 99),
@@ -217,7 +218,7 @@ export async function run(): Promise<BenchResult[]> {
         rate: done.count / done.seconds,
       };
       process.stderr.write(
-        `  ${mode}: ${done.count} events in ${done.seconds.toFixed(1)} s, ${sorted.length}/${expectedTotal} deliveries, p50 ${summary[mode].p50.toFixed(1)} ms, p99 ${summary[mode].p99.toFixed(1)} ms, lost ${lost}, dup ${dup}\n`,
+        `  ${mode}: ${done.count} events in ${done.seconds.toFixed(1)} s, ${sorted.length}/${expectedTotal} deliveries, p50 ${summary[mode].p50.toFixed(1)} ms, p99 ${summary[mode].p99.toFixed(1)} ms, lost ${lost}, dup ${dup}${commits.length ? `; commit p50 ${percentile(commits, 50).toFixed(1)} ms, p99 ${percentile(commits, 99).toFixed(1)} ms, max in flight ${done.maxInFlight}` : ""}\n`,
       );
     }
     const o = summary.outbox;

@@ -83,6 +83,7 @@ async function main() {
     let inFlight = 0;
     let maxInFlight = 0;
     const pending = new Set<Promise<void>>();
+    const commitMs: number[] = [];
     const emitOne = (n: number) => {
       const grid = grids[n % grids.length]!;
       const payload = payloadFor(mode, n, grid.code);
@@ -107,6 +108,7 @@ async function main() {
       const p: Promise<void> = withTransaction(pool, (tx) =>
         enqueueEvent(tx, { topic: "incident.created", cellCode: grid.code, payload }).then(() => {}),
       ).finally(() => {
+        commitMs.push(wallClockMs() - payload.sentAt);
         inFlight -= 1;
         pending.delete(p);
       });
@@ -130,6 +132,7 @@ async function main() {
       count: produced,
       seconds: (performance.now() - started) / 1000,
       maxInFlight,
+      commitMs,
       serverStats: { ...server.realtime.stats, relay: server.realtime.relay.stats },
     });
   });
