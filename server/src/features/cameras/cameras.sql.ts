@@ -117,8 +117,8 @@ export async function selectDerivedCells(
 ): Promise<(string | null)[]> {
   const { rows } = await db.query<{ cell: string | null }>(
     `SELECT COALESCE(p.cell_override, ${coveringCellSql("ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)")}) AS cell
-       FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS p(lon float8, lat float8, cell_override text, n bigint)
-      ORDER BY n`,
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (lon float8, lat float8, cell_override text)) WITH ORDINALITY AS p(lon, lat, cell_override, n)
+      ORDER BY p.n`,
     [JSON.stringify(points)],
   );
   return rows.map((r) => r.cell);
