@@ -33,6 +33,8 @@ export type ChildMessage =
       count: number;
       seconds: number;
       maxInFlight: number;
+      /** Milliseconds from sentAt to the producing transaction's commit returning (outbox mode). */
+      commitMs: number[];
       serverStats: unknown;
     };
 
