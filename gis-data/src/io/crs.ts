@@ -25,7 +25,7 @@ function lonLatToMercator([lon, lat]: Position): Position {
 
 // GCJ-02: the published obfuscation (Krasovsky ellipsoid constants); identity outside China.
 const GCJ_A = 6378245.0;
-const GCJ_EE = 0.00669342162296594323;
+const GCJ_EE = 0.006693421622965943;
 
 function outOfChina([lon, lat]: Position): boolean {
   return lon < 72.004 || lon > 137.8347 || lat < 0.8293 || lat > 55.8271;

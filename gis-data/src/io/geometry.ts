@@ -104,3 +104,18 @@ export function mapPositions(
     coordinates: geometry.coordinates.map((polygon) => polygon.map((ring) => ring.map(fn))),
   };
 }
+
+/** [minX, minY, maxX, maxY] without spreading (arrays of 100k+ points overflow the stack). */
+export function extentOf(points: Iterable<Position>): [number, number, number, number] | null {
+  let minX = Number.POSITIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const [x, y] of points) {
+    if (x < minX) minX = x;
+    if (y < minY) minY = y;
+    if (x > maxX) maxX = x;
+    if (y > maxY) maxY = y;
+  }
+  return minX === Number.POSITIVE_INFINITY ? null : [minX, minY, maxX, maxY];
+}

@@ -1,7 +1,7 @@
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from "sql.js";
 import { type CrsId, crsFromEpsg, epsgOf, geometryFromWgs84 } from "./crs.js";
 import { CellIoError } from "./errors.js";
-import type { CellRecord, MultiPolygonGeometry } from "./geometry.js";
+import { type CellRecord, extentOf, type MultiPolygonGeometry } from "./geometry.js";
 import { type ReadProgress, toCellRecord } from "./records.js";
 import { decodeWkb, encodeMultiPolygonWkb } from "./wkb.js";
 
@@ -64,16 +64,13 @@ export function gpkgBlobToWkb(blob: Uint8Array, row: number): Uint8Array {
 
 function wkbToGpkgBlob(geometry: MultiPolygonGeometry, srsId: number): Uint8Array {
   const wkb = encodeMultiPolygonWkb(geometry);
-  const points = geometry.coordinates.flat(2);
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
+  const [minX, minY, maxX, maxY] = extentOf(geometry.coordinates.flat(2)) ?? [0, 0, 0, 0];
   const blob = new Uint8Array(8 + 32 + wkb.length);
   const view = new DataView(blob.buffer);
   blob.set([0x47, 0x50, 0, 0b0000_0011]); // little-endian, xy envelope
   view.setInt32(4, srsId, true);
-  [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)].forEach((v, i) =>
-    view.setFloat64(8 + i * 8, v, true),
-  );
+  const envelope = [minX, maxX, minY, maxY];
+  for (const [i, v] of envelope.entries()) view.setFloat64(8 + i * 8, v, true);
   blob.set(wkb, 40);
   return blob;
 }
@@ -204,12 +201,7 @@ export async function writeGeoPackage(
       definition,
     ]);
     const projected = cells.map((c) => geometryFromWgs84(c.geometry, crs));
-    const points = projected.flatMap((g) => g.coordinates.flat(2));
-    const xs = points.map((p) => p[0]);
-    const ys = points.map((p) => p[1]);
-    const extent = points.length
-      ? [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]
-      : [null, null, null, null];
+    const extent = extentOf(projected.flatMap((g) => g.coordinates.flat(2))) ?? [null, null, null, null];
     db.run(
       "INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?)",
       [table, table, ...(extent as (number | null)[]), srsId],

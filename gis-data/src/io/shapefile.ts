@@ -195,7 +195,9 @@ function writeShpShx(geometries: readonly MultiPolygonGeometry[]): { shp: Uint8A
     view.setInt32(24, length / 2, false);
     view.setInt32(28, 1000, true);
     view.setInt32(32, 5, true);
-    bbox.forEach((v, i) => view.setFloat64(36 + i * 8, v, true));
+    bbox.forEach((v, i) => {
+      view.setFloat64(36 + i * 8, v, true);
+    });
   }
   let o = 100;
   records.forEach((r, i) => {
@@ -205,7 +207,9 @@ function writeShpShx(geometries: readonly MultiPolygonGeometry[]): { shp: Uint8A
     sv.setInt32(o + 4, r.contentBytes / 2, false);
     o += 8;
     sv.setInt32(o, 5, true);
-    bboxOf(r.rings.flat()).forEach((v, k) => sv.setFloat64(o + 4 + k * 8, v, true));
+    bboxOf(r.rings.flat()).forEach((v, k) => {
+      sv.setFloat64(o + 4 + k * 8, v, true);
+    });
     sv.setInt32(o + 36, r.rings.length, true);
     sv.setInt32(o + 40, r.points, true);
     o += 44;

@@ -1,4 +1,4 @@
-import { loadDemoDistrict, levelOfCellCode, parentCellCode } from "@gridops/gis-data";
+import { levelOfCellCode, loadDemoDistrict, parentCellCode } from "@gridops/gis-data";
 import { describe, expect, it } from "vitest";
 import {
   checkCellCode,
@@ -44,7 +44,10 @@ describe("cell code scheme", () => {
       "330199001002009",
     ]);
     const full = ["330199001002999", "330199001002001"];
-    expect(nextFreeChildCodes(DEFAULT_SCHEME, parent, full, 2)).toEqual(["330199001002002", "330199001002003"]);
+    expect(nextFreeChildCodes(DEFAULT_SCHEME, parent, full, 2)).toEqual([
+      "330199001002002",
+      "330199001002003",
+    ]);
     expect(childCode(DEFAULT_SCHEME, "330199000000000", 12)).toBe("330199012000000");
     expect(() => childCode(DEFAULT_SCHEME, "330199001002003", 1)).toThrow(/cannot have children/);
   });

@@ -15,6 +15,7 @@ import {
   updateCell,
 } from "./cell-edits.service.js";
 import { selectExistingCodes } from "./cell-edits.sql.js";
+import { registerCellImportRoutes } from "./cell-import.routes.js";
 import { checkSubtree, loadTopologySettings } from "./cell-topology.js";
 import {
   acceptGapBody,
@@ -139,4 +140,5 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     status: 201,
     handler: (ctx) => acceptGap(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
+  registerCellImportRoutes(routes, deps);
 }
