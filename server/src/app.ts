@@ -19,6 +19,7 @@ import { registerReportRoutes } from "./features/reports/reports.routes.js";
 import { registerStatsRoutes } from "./features/stats/stats.routes.js";
 import { registerMetricsRoutes } from "./features/metrics/metrics.routes.js";
 import { registerOgcRoutes } from "./features/ogc/ogc.routes.js";
+import { registerTileRoutes } from "./features/tiles/tiles.routes.js";
 import { registerSystemRoutes } from "./features/system/system.routes.js";
 import { registerApiDocsRoutes } from "./http/api-docs.routes.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
@@ -44,6 +45,7 @@ export const featureRoutes: FeatureRegistrar[] = [
   registerStatsRoutes,
   registerCalendarRoutes,
   registerOgcRoutes,
+  registerTileRoutes,
 ];
 
 export interface BuiltApp {
