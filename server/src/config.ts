@@ -40,6 +40,8 @@ const envSchema = z.object({
   GRIDOPS_TRUST_PROXY: boolFromEnv("false"),
   GRIDOPS_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
   GRIDOPS_PLATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  GRIDOPS_OUTBOX_RETENTION_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+  GRIDOPS_REALTIME_ADAPTER: z.enum(["postgres", "none"]).default("postgres"),
   GRIDOPS_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   GRIDOPS_JOBS: boolFromEnv("true"),
   GRIDOPS_CAMERA_OFFLINE_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
@@ -73,6 +75,10 @@ export interface Config {
   trustProxy: boolean;
   sessionTtlHours: number;
   plateRetentionDays: number;
+  /** Published realtime events are kept this long for reconnecting clients to catch up. */
+  outboxRetentionHours: number;
+  /** Socket.IO adapter between server processes ("none" for a single process). */
+  realtimeAdapter: "postgres" | "none";
   /** Largest incident photo accepted, in bytes. */
   attachmentMaxBytes: number;
   /** Run the job runner (time limits, reminders, polling) in this process. */
@@ -127,6 +133,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.GRIDOPS_TRUST_PROXY,
     sessionTtlHours: e.GRIDOPS_SESSION_TTL_HOURS,
     plateRetentionDays: e.GRIDOPS_PLATE_RETENTION_DAYS,
+    outboxRetentionHours: e.GRIDOPS_OUTBOX_RETENTION_HOURS,
+    realtimeAdapter: e.GRIDOPS_REALTIME_ADAPTER,
     attachmentMaxBytes: e.GRIDOPS_ATTACHMENT_MAX_BYTES,
     jobs: e.GRIDOPS_JOBS,
     cameraOfflineEscalateMinutes: e.GRIDOPS_CAMERA_OFFLINE_ESCALATE_MINUTES,

@@ -434,3 +434,30 @@ describe("delivery guarantees", () => {
     await expect.poll(() => client.socket.connected).toBe(false);
   });
 });
+
+describe("metrics", () => {
+  it("exposes connections, counters and the unpublished backlog on /metrics", async () => {
+    const watcher = await as("commander");
+    await settledWith(watcher);
+    const { token } = await createApiToken(
+      ts.db.pool,
+      { userId: null, actor: "test" } as AuthContext,
+      {
+        name: "prometheus",
+        permissions: ["metrics:read"],
+        cellCodes: [district],
+        cameraIds: null,
+        expiresAt: null,
+      },
+      { ip: null, userAgent: null, requestId: null },
+    );
+    const res = await fetch(`${ts.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain(`gridops_realtime_connections ${ts.server.realtime.stats.connections}`);
+    expect(text).toMatch(/gridops_realtime_events_total\{kind="delivered"\} [1-9]\d*/);
+    expect(text).toMatch(/gridops_realtime_events_total\{kind="ignored_client_events"\} [1-9]/);
+    expect(text).toContain(`gridops_realtime_relay_position ${ts.server.realtime.relay.position}`);
+    expect(text).toMatch(/gridops_outbox_unpublished \d+/);
+  });
+});

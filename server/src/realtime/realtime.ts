@@ -6,12 +6,13 @@ import { type CatchUpDeps, replayAndRelease } from "./catch-up.js";
 import { clientRooms, joinRoom, registerClientEvents } from "./client-events.js";
 import { defaultSlowClientPolicy, LocalDelivery, type SlowClientPolicy } from "./delivery.js";
 import { handshakeMiddleware } from "./handshake.js";
+import { registerRealtimeMetrics } from "./realtime-metrics.js";
 import { OutboxRelay } from "./relay.js";
 import { defaultRooms } from "./rooms.js";
 import { emptyStats, type RealtimeServer, type RealtimeSocket, type RealtimeStats } from "./socket-types.js";
 
 export interface RealtimeOptions {
-  /** Carry Socket.IO broadcasts between server processes through PostgreSQL (default on). */
+  /** Carry Socket.IO broadcasts between server processes through PostgreSQL (default: config.realtimeAdapter). */
   postgresAdapter?: boolean;
   pollIntervalMs?: number;
   retentionHours?: number;
@@ -41,7 +42,7 @@ export async function startRealtime(
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: options.maxHttpBufferSize ?? 16 * 1024,
-    ...(options.postgresAdapter === false
+    ...(!(options.postgresAdapter ?? deps.config.realtimeAdapter === "postgres")
       ? {}
       : {
           adapter: createAdapter(deps.pool, {
@@ -67,7 +68,7 @@ export async function startRealtime(
     log,
     sink: delivery,
     pollIntervalMs: options.pollIntervalMs,
-    retentionHours: options.retentionHours,
+    retentionHours: options.retentionHours ?? deps.config.outboxRetentionHours,
     batchSize: options.relayBatchSize ?? 250,
   });
   relayRef.current = relay;
@@ -80,6 +81,7 @@ export async function startRealtime(
   );
   io.on("connection", (socket) => onConnection(socket, { db: deps.pool, log, stats, catchUp }));
   await relay.start();
+  registerRealtimeMetrics(deps.metrics, stats, relay);
 
   return {
     io,
