@@ -3,20 +3,17 @@ import { GridOpsApi } from "./api/gridops-api.js";
 import type { AppConfig, Session } from "./api/schemas.js";
 import { resolveLanguage } from "./i18n/i18n.js";
 import { LANGUAGE_STORAGE_KEY, LanguageStore } from "./i18n/language-store.js";
+import { RealtimeStore } from "./realtime/realtime-store.js";
+import { connectionIndicator } from "./ui/connection-indicator.js";
 import { h } from "./ui/dom.js";
 import { errorMessage } from "./ui/error-message.js";
 import { renderHeader } from "./ui/header.js";
 import { StatusOverlay } from "./ui/status-overlay.js";
-import { createCommandMapView } from "./views/command/command-map-view.js";
 import { createLoginView } from "./views/login-view.js";
+import { formatHash, parseHash, permittedRoutes, resolveRoute } from "./views/router.js";
+import { ROUTES, type RouteDefinition, type View, type ViewContext } from "./views/routes.js";
 
 const FALLBACK_CONFIG: AppConfig = { baseMapStyleUrl: null, defaultLanguage: "zh-CN" };
-
-interface View {
-  element: HTMLElement;
-  destroy?(): void;
-  render?(t: LanguageStore["t"]): void;
-}
 
 function storedLanguage(): string | null {
   try {
@@ -34,7 +31,18 @@ function safeStorage(): Storage | null {
   }
 }
 
-/** Boots the single-page app into `root`: config, language, session, then login or the map. */
+/** A view with only a message in it: no permitted views, unknown page, start-up failure. */
+function messageView(text: () => string): View {
+  const element = h("main", { className: "message-view" }, h("p", { text: text() }));
+  return {
+    element,
+    render() {
+      element.replaceChildren(h("p", { text: text() }));
+    },
+  };
+}
+
+/** Boots the single-page app into `root`: config, language, session, then login or the routed view. */
 export async function startApp(root: HTMLElement): Promise<void> {
   const api = new GridOpsApi();
   // The config only tunes defaults; the app still works on an offline map if it cannot be read.
@@ -52,38 +60,97 @@ export async function startApp(root: HTMLElement): Promise<void> {
   root.replaceChildren(headerSlot, viewSlot);
 
   let session: Session | null = null;
+  let realtime: RealtimeStore | null = null;
   let view: View | null = null;
+  let activeRoute: RouteDefinition | null = null;
 
   const renderChrome = () => {
+    const t = languages.t;
     document.documentElement.lang = languages.language;
-    document.title = languages.t("app.title");
+    document.title = activeRoute ? `${t(activeRoute.titleKey)} · ${t("app.name")}` : t("app.title");
+    const nav = session
+      ? permittedRoutes(ROUTES, session).map((route) => ({
+          href: formatHash(route.path),
+          titleKey: route.titleKey,
+          active: route === activeRoute,
+        }))
+      : [];
     headerSlot.replaceChildren(
       renderHeader({
         language: languages.language,
-        t: languages.t,
+        t,
         session,
+        nav,
+        connection: realtime ? connectionIndicator(realtime.status, t) : null,
         onLanguage: (language) => languages.set(language),
         onLogout: () => void logout(),
       }),
     );
   };
 
-  const show = (next: View) => {
+  const show = (next: View, route: RouteDefinition | null = null) => {
     view?.destroy?.();
     view = next;
+    activeRoute = route;
     viewSlot.replaceChildren(next.element);
     renderChrome();
   };
 
-  const showLogin = () => {
-    session = null;
-    show(createLoginView({ api, onSignedIn: showMap }, languages.t));
+  const stopRealtime = () => {
+    realtime?.stop();
+    realtime = null;
   };
 
-  function showMap(signedIn: Session) {
+  const showLogin = () => {
+    session = null;
+    stopRealtime();
+    show(createLoginView({ api, onSignedIn }, languages.t));
+  };
+
+  function onSignedIn(signedIn: Session) {
     session = signedIn;
-    show(createCommandMapView({ api, config, session: signedIn, languages, onUnauthenticated: showLogin }));
+    stopRealtime();
+    realtime = new RealtimeStore();
+    realtime.onStatus(() => renderChrome());
+    realtime.start();
+    routeTo(window.location.hash);
   }
+
+  /** Shows the view for a hash; unknown or forbidden paths get a message or the user's default view. */
+  function routeTo(hash: string) {
+    if (!session || !realtime) return;
+    const { path, params } = parseHash(hash);
+    const resolution = resolveRoute(ROUTES, session, path);
+    if (resolution.kind === "redirect") {
+      // replaceState, not location.hash: the bare or forbidden URL should not stay in history.
+      window.history.replaceState(null, "", formatHash(resolution.route.path));
+      return routeTo(formatHash(resolution.route.path));
+    }
+    if (resolution.kind === "not_found") {
+      return show(messageView(() => languages.t("nav.notFound", { path: resolution.path })));
+    }
+    if (resolution.kind !== "view") return show(messageView(() => languages.t("nav.noViews")));
+    const ctx: ViewContext = {
+      api,
+      config,
+      session,
+      languages,
+      realtime,
+      params,
+      navigate: (to, query) => {
+        window.location.hash = formatHash(to, query);
+      },
+      onUnauthenticated: showLogin,
+    };
+    show(resolution.route.create(ctx), resolution.route);
+  }
+
+  window.addEventListener("hashchange", () => {
+    const { path } = parseHash(window.location.hash);
+    // Only the query changed (a view recording its selection): the view keeps itself in sync.
+    if (activeRoute && path === activeRoute.path) return;
+    routeTo(window.location.hash);
+  });
 
   async function logout() {
     try {
@@ -98,7 +165,8 @@ export async function startApp(root: HTMLElement): Promise<void> {
   const checkSession = async () => {
     const overlay = new StatusOverlay();
     let failure: unknown = null;
-    const render = (t: LanguageStore["t"]) => {
+    const render = () => {
+      const t = languages.t;
       if (failure === null) return overlay.showLoading(t("map.loading"));
       overlay.showError(
         t("app.startFailed"),
@@ -108,13 +176,13 @@ export async function startApp(root: HTMLElement): Promise<void> {
       );
     };
     show({ element: h("main", { className: "boot-view" }, overlay.element), render });
-    render(languages.t);
+    render();
     try {
-      showMap(await api.me());
+      onSignedIn(await api.me());
     } catch (error) {
       if (isApiError(error) && error.status === 401) return showLogin();
       failure = error;
-      render(languages.t);
+      render();
     }
   };
 

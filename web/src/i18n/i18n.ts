@@ -1,11 +1,13 @@
 import { en, type MessageKey } from "./messages.en.js";
 import { zhCN } from "./messages.zh-CN.js";
+import { fillPlaceholders, registeredText, setCoreKeyCheck, type ViewMessages } from "./view-messages.js";
 
 export type { MessageKey };
 export type Language = "zh-CN" | "en";
 export const LANGUAGES: readonly Language[] = ["zh-CN", "en"];
 export type MessageParams = Readonly<Record<string, string | number>>;
-export type Translate = (key: MessageKey, params?: MessageParams) => string;
+/** Translates a shared key, or (with `K`) a shared key or one of a view's registered keys. */
+export type Translate<K extends string = MessageKey> = (key: K, params?: MessageParams) => string;
 
 const catalogs: Record<Language, Record<MessageKey, string>> = { "zh-CN": zhCN, en };
 
@@ -26,14 +28,32 @@ export function placeholdersOf(message: string): string[] {
   return [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? "").sort();
 }
 
+setCoreKeyCheck(isMessageKey);
+
+/** Looks a key up in the shared catalogue, then in the views' registered catalogues. */
+function textOf(language: Language, key: string): string {
+  if (isMessageKey(key)) return catalogs[language][key];
+  // An unregistered key shows itself, which a reviewer notices, rather than an empty label.
+  return registeredText(language, key) ?? key;
+}
+
 export function translate(language: Language, key: MessageKey, params: MessageParams = {}): string {
-  return catalogs[language][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
+  return fillPlaceholders(textOf(language, key), params);
 }
 
 export function translatorFor(language: Language): Translate {
-  return (key, params) => translate(language, key, params);
+  return (key, params) => fillPlaceholders(textOf(language, key), params ?? {});
+}
+
+/**
+ * Widens a translator to a view's own keys. The runtime lookup already covers every registered
+ * key; this only tells the compiler which extra keys `messages` brought.
+ */
+export function viewTranslator<K extends string>(
+  _messages: ViewMessages<K>,
+  t: Translate,
+): Translate<MessageKey | K> {
+  return t as Translate<MessageKey | K>;
 }
 
 /** Maps a BCP 47 tag from the browser ("zh", "zh-Hans-CN", "en-GB") to a UI language, if we have one. */
