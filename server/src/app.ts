@@ -21,6 +21,9 @@ import { registerMetricsRoutes } from "./features/metrics/metrics.routes.js";
 import { registerOgcRoutes } from "./features/ogc/ogc.routes.js";
 import { registerTileRoutes } from "./features/tiles/tiles.routes.js";
 import { registerSystemRoutes } from "./features/system/system.routes.js";
+import { registerPlateIngestRoutes } from "./features/plates/plate-ingest.routes.js";
+import { registerPlateDeviceRoutes } from "./features/plates/plate-devices.routes.js";
+import { registerDeadLetterRoutes } from "./features/ingest/dead-letters.routes.js";
 import { registerApiDocsRoutes } from "./http/api-docs.routes.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
 import { RouteRegistry } from "./http/route.js";
@@ -38,6 +41,9 @@ export const featureRoutes: FeatureRegistrar[] = [
   registerCellRoutes,
   registerCheckpointRoutes,
   registerCameraRoutes,
+  registerPlateIngestRoutes,
+  registerPlateDeviceRoutes,
+  registerDeadLetterRoutes,
   registerHealthRoutes,
   registerTicketRoutes,
   registerIncidentRoutes,

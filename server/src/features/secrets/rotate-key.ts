@@ -7,6 +7,7 @@ import { decryptSecret, encryptSecret, type Keyring, keyIdOf, keyringOf, readKey
 /** Columns holding `encryptSecret` output. A feature that stores a secret adds its column here. */
 export const encryptedColumns: { table: string; id: string; column: string }[] = [
   { table: "cameras", id: "id", column: "credentials_enc" },
+  { table: "plate_device_credentials", id: "id", column: "password_sealed" },
 ];
 
 async function existingColumns(pool: Pool) {

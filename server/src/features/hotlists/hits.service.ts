@@ -1,0 +1,276 @@
+import type { Pool, PoolClient, Queryable } from "../../db/pool.js";
+import { conflict, notFound } from "../../http/errors.js";
+import type { Logger } from "../../logger.js";
+import { enqueueEvent } from "../../realtime/outbox.js";
+import { recordAudit } from "../audit/audit.service.js";
+import type { AuthContext } from "../auth/auth-context.js";
+import {
+  createIncident,
+  getIncident,
+  systemActor,
+  transitionIncident,
+} from "../incidents/incidents.service.js";
+import type { StoredRead } from "../plates/ingest-queue.js";
+import type { HotlistMatcherCache } from "./hotlist-matcher-cache.js";
+import * as sql from "./hotlists.sql.js";
+
+const HOTLIST_ACTOR = "system:hotlists";
+
+/**
+ * The ingest hook: runs inside the batch transaction for the reads just stored (never for
+ * duplicates, so a retried push cannot raise a second hit). Candidates from the in-memory
+ * matcher are confirmed against the table, hits inserted, and each hit opens an incident in
+ * the read's cell and queues `hotlist.hit` for holders of hits:read. The incident is made
+ * under a savepoint: if it cannot be (e.g. a camera outside the district), the hit and the
+ * read stay, and the failure is logged.
+ */
+export function hotlistHitHook(cache: HotlistMatcherCache, log: Logger) {
+  return async (db: PoolClient, stored: readonly StoredRead[]): Promise<void> => {
+    await cache.refreshIfChanged(db);
+    const candidates = stored.flatMap((s) =>
+      cache
+        .match(s.read.row.plate_text, s.read.row.plate_colour)
+        .map((entry) => ({ stored: s, entryId: entry.id })),
+    );
+    if (candidates.length === 0) return;
+    const live = new Map(
+      (await sql.selectLiveEntriesByIds(db, [...new Set(candidates.map((c) => c.entryId))])).map((e) => [
+        e.id,
+        e,
+      ]),
+    );
+    const hits = candidates.flatMap(({ stored: s, entryId }) => {
+      const entry = live.get(entryId);
+      if (!entry) return [];
+      const row = s.read.row;
+      return [
+        {
+          insert: {
+            readId: s.id,
+            readCapturedAt: row.captured_at,
+            entryId,
+            hotlistId: entry.hotlist_id,
+            plateText: row.plate_text,
+            listedPlate: entry.plate_text,
+            matchLevel: entry.match_level,
+            cameraId: row.camera_id,
+            checkpointId: row.checkpoint_id,
+            cellCode: row.cell_code,
+            cellPath: row.cell_path,
+          },
+          entry,
+          stored: s,
+        },
+      ];
+    });
+    const inserted = await sql.insertHits(
+      db,
+      hits.map((h) => h.insert),
+    );
+    for (const row of inserted) {
+      const hit = hits.find((h) => h.insert.readId === row.read_id && h.insert.entryId === row.entry_id)!;
+      await openIncidentAndPublish(db, log, row.id, hit);
+    }
+  };
+}
+
+async function openIncidentAndPublish(
+  db: PoolClient,
+  log: Logger,
+  hitId: number,
+  hit: { entry: sql.LiveEntryRow; stored: StoredRead; insert: sql.HitInsert },
+): Promise<void> {
+  const row = hit.stored.read.row;
+  const where = row.checkpoint_id
+    ? `卡口 ${row.checkpoint_id} / checkpoint ${row.checkpoint_id}`
+    : `摄像机 ${row.camera_id} / camera ${row.camera_id}`;
+  await db.query("SAVEPOINT hotlist_hit");
+  try {
+    // No plate text in the incident: grid leaders and technicians see incidents, never plates.
+    const created = await createIncident(db, {
+      category: "hotlist_hit",
+      source: "hotlist_hit",
+      sourceRef: `hit:${hitId}`,
+      priority: hit.entry.priority,
+      location: hit.stored.read.location,
+      description: `布控命中 #${hitId}（${where}，事由 ${hit.entry.reason_code}）/ Hotlist hit #${hitId} at ${where}, reason ${hit.entry.reason_code}`,
+      cameraId: row.camera_id,
+      reporter: { userId: null, actor: HOTLIST_ACTOR },
+    });
+    await sql.setHitIncident(db, hitId, created.incident.id);
+    await db.query("RELEASE SAVEPOINT hotlist_hit");
+  } catch (error) {
+    await db.query("ROLLBACK TO SAVEPOINT hotlist_hit");
+    log.error({ err: error, hitId }, "hotlist hit recorded but its incident could not be opened");
+  }
+  await enqueueEvent(db, {
+    topic: "hotlist.hit",
+    cellCode: row.cell_code,
+    ...(row.cell_code ? {} : { cameraId: row.camera_id }),
+    requires: "hits:read",
+    payload: {
+      hitId,
+      hotlistId: hit.entry.hotlist_id,
+      plate: row.plate_text,
+      plateColor: row.plate_colour === "unknown" ? null : row.plate_colour,
+      cameraId: row.camera_id,
+      checkpointId: row.checkpoint_id,
+      cellCode: row.cell_code,
+      reasonCode: hit.entry.reason_code,
+      readAt: row.captured_at,
+      location: hit.stored.read.location,
+    },
+  });
+}
+
+export interface HitView {
+  id: number;
+  readId: number;
+  readCapturedAt: string;
+  entryId: number;
+  hotlistId: number;
+  plate: string;
+  listedPlate: string;
+  matchLevel: string;
+  reasonCode: string;
+  priority: string;
+  caseReference: string;
+  cameraId: string | null;
+  checkpointId: string | null;
+  cellCode: string | null;
+  incidentId: number | null;
+  status: string;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  reviewNote: string | null;
+  createdAt: string;
+}
+
+export const hitView = (r: sql.HitRow): HitView => ({
+  id: r.id,
+  readId: r.read_id,
+  readCapturedAt: r.read_captured_at.toISOString(),
+  entryId: r.entry_id,
+  hotlistId: r.hotlist_id,
+  plate: r.plate_text,
+  listedPlate: r.listed_plate,
+  matchLevel: r.match_level,
+  reasonCode: r.reason_code,
+  priority: r.priority,
+  caseReference: r.case_reference,
+  cameraId: r.camera_id,
+  checkpointId: r.checkpoint_id,
+  cellCode: r.cell_code,
+  incidentId: r.incident_id,
+  status: r.status,
+  reviewedBy: r.reviewed_by_actor,
+  reviewedAt: r.reviewed_at?.toISOString() ?? null,
+  reviewNote: r.review_note,
+  createdAt: r.created_at.toISOString(),
+});
+
+export async function listHits(
+  db: Queryable,
+  auth: AuthContext,
+  q: { status: string | null; beforeId: number | null; limit: number },
+) {
+  const rows = await sql.selectHits(db, { ...q, scope: auth.cellCodes });
+  const page = rows.slice(0, q.limit);
+  return { hits: page.map(hitView), nextBeforeId: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+export async function getHit(db: Queryable, auth: AuthContext, id: number): Promise<HitView> {
+  const [row] = await sql.selectHits(db, { scope: auth.cellCodes, status: null, beforeId: id + 1, limit: 1 });
+  if (!row || row.id !== id) throw notFound("Hotlist hit", String(id));
+  return hitView(row);
+}
+
+export interface ReviewInput {
+  decision: "confirmed" | "dismissed";
+  note: string | null;
+  origin: { requestId: string | null; ip: string | null };
+}
+
+/**
+ * Confirms or dismisses a pending hit, audited. Dismissing (a false match) also voids the
+ * incident it opened when that is still possible, so the read is not kept for it.
+ */
+export async function reviewHit(
+  pool: Pool,
+  auth: AuthContext,
+  id: number,
+  input: ReviewInput,
+): Promise<HitView> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const hit = await sql.selectHit(client, id, true);
+    if (!hit) throw notFound("Hotlist hit", String(id));
+    if (hit.status !== "pending")
+      throw conflict(
+        "hit_already_reviewed",
+        `Hit ${id} was already ${hit.status} by ${hit.reviewed_by_actor}.`,
+      );
+    await sql.setHitReview(client, id, {
+      status: input.decision,
+      userId: auth.userId,
+      actor: auth.actor,
+      note: input.note,
+    });
+    const voided =
+      input.decision === "dismissed" && hit.incident_id !== null
+        ? await voidIncident(client, hit.incident_id, input.note)
+        : false;
+    await recordAudit(client, {
+      actorUserId: auth.userId,
+      actor: auth.actor,
+      action: input.decision === "confirmed" ? "hotlist.hit_confirm" : "hotlist.hit_dismiss",
+      targetType: "hotlist_hit",
+      targetId: String(id),
+      cellCode: hit.cell_code,
+      requestId: input.origin.requestId,
+      ip: input.origin.ip,
+      details: {
+        entryId: hit.entry_id,
+        hotlistId: hit.hotlist_id,
+        incidentId: hit.incident_id,
+        incidentVoided: voided,
+        note: input.note,
+      },
+    });
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+  return getHit(pool, auth, id);
+}
+
+async function voidIncident(db: PoolClient, incidentId: number, note: string | null): Promise<boolean> {
+  const actor = systemActor("hotlists", ["incidents:read", "incidents:register"]);
+  await db.query("SAVEPOINT void_incident");
+  try {
+    const incident = await getIncident(db, incidentId, actor);
+    if (!incident.allowedActions.includes("void")) {
+      await db.query("RELEASE SAVEPOINT void_incident");
+      return false;
+    }
+    await transitionIncident(
+      db,
+      {
+        id: incidentId,
+        action: "void",
+        version: incident.version,
+        note: note ?? "布控命中误报 / hotlist hit dismissed",
+      },
+      actor,
+    );
+    await db.query("RELEASE SAVEPOINT void_incident");
+    return true;
+  } catch {
+    await db.query("ROLLBACK TO SAVEPOINT void_incident");
+    return false;
+  }
+}
