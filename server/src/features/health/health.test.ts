@@ -294,3 +294,33 @@ describe("poller on the queue", () => {
     void cameraPollerJobs;
   });
 });
+
+describe("demo fleet", () => {
+  it("points demo cameras at the simulator and brings them online through the poller", async () => {
+    const { startDemoCameraFleet } = await import("./demo-fleet.js");
+    const fleet = await startDemoCameraFleet(deps, {
+      count: 30,
+      rtsp: false,
+      faultEverySeconds: 0,
+      poller: { dispatchEveryMs: 300, requestTimeoutMs: 1_000 },
+    });
+    try {
+      expect(fleet.cameraIds).toHaveLength(30);
+      const online = async () =>
+        (
+          await deps.pool.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM cameras WHERE id = ANY($1::text[]) AND status = 'online'",
+            [fleet.cameraIds],
+          )
+        ).rows[0]!.n;
+      await expect.poll(online, { timeout: 15_000, interval: 300 }).toBe(30);
+      const leaked = await deps.pool.query(
+        "SELECT 1 FROM cameras WHERE id = ANY($1::text[]) AND credentials_enc LIKE '%' || $2 || '%'",
+        [fleet.cameraIds, fleet.simulator.cameras[0]!.password],
+      );
+      expect(leaked.rows).toHaveLength(0);
+    } finally {
+      await fleet.stop();
+    }
+  });
+});
