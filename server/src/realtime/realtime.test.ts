@@ -433,6 +433,20 @@ describe("delivery guarantees", () => {
     });
     await expect.poll(() => client.socket.connected).toBe(false);
   });
+
+  it("closes idle connections of ended sessions on the periodic check, and only those", async () => {
+    const cookie = await loginCookie(ts.url, "worker1", ts.demoPassword);
+    const tabs = [await connectClient(ts.url, { cookie }), await connectClient(ts.url, { cookie })];
+    const other = await as("viewer");
+    open.push(...tabs);
+    expect(await ts.server.realtime.revalidate()).toBe(0);
+    await ts.db.pool.query(
+      "UPDATE sessions SET revoked_at = now() WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username = 'worker1')",
+    );
+    expect(await ts.server.realtime.revalidate()).toBe(2);
+    await expect.poll(() => tabs.map((t) => t.socket.connected)).toEqual([false, false]);
+    expect(other.socket.connected).toBe(true);
+  });
 });
 
 describe("metrics", () => {

@@ -5,7 +5,7 @@ import type { AppDeps } from "../app-deps.js";
 import { type CatchUpDeps, replayAndRelease } from "./catch-up.js";
 import { clientRooms, joinRoom, registerClientEvents } from "./client-events.js";
 import { defaultSlowClientPolicy, LocalDelivery, type SlowClientPolicy } from "./delivery.js";
-import { handshakeMiddleware } from "./handshake.js";
+import { handshakeMiddleware, resolveCredential } from "./handshake.js";
 import { registerRealtimeMetrics } from "./realtime-metrics.js";
 import { OutboxRelay } from "./relay.js";
 import { defaultRooms } from "./rooms.js";
@@ -21,12 +21,16 @@ export interface RealtimeOptions {
   maxHttpBufferSize?: number;
   catchUpPageSize?: number;
   relayBatchSize?: number;
+  /** How often open connections' sessions and tokens are checked again (default 60 s). */
+  revalidateIntervalMs?: number;
 }
 
 export interface Realtime {
   io: RealtimeServer;
   relay: OutboxRelay;
   stats: RealtimeStats;
+  /** Checks every open connection's credential now; disconnects those whose session or token ended. */
+  revalidate(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -82,12 +86,17 @@ export async function startRealtime(
   io.on("connection", (socket) => onConnection(socket, { db: deps.pool, log, stats, catchUp }));
   await relay.start();
   registerRealtimeMetrics(deps.metrics, stats, relay);
+  const revalidate = () => disconnectEnded(io, deps, log);
+  const revalidateTimer = setInterval(() => void revalidate(), options.revalidateIntervalMs ?? 60_000);
+  revalidateTimer.unref();
 
   return {
     io,
     relay,
     stats,
+    revalidate,
     close: async () => {
+      clearInterval(revalidateTimer);
       await relay.close();
       // io.close() also closes the HTTP server and waits for its keep-alive connections.
       const closed = io.close();
@@ -95,6 +104,36 @@ export async function startRealtime(
       await closed;
     },
   };
+}
+
+/**
+ * Logging out, password and role changes revoke sessions; open sockets would otherwise keep
+ * receiving events. One lookup per distinct credential, not per socket (tabs share a session).
+ */
+async function disconnectEnded(io: RealtimeServer, deps: AppDeps, log: AppDeps["log"]): Promise<number> {
+  const groups = new Map<string, RealtimeSocket[]>();
+  for (const socket of io.of("/").sockets.values()) {
+    const c = socket.data.credential;
+    const key = c.kind === "token" ? `t:${c.token}` : `s:${c.sessionId}`;
+    groups.set(key, [...(groups.get(key) ?? []), socket]);
+  }
+  let disconnected = 0;
+  for (const sockets of groups.values()) {
+    try {
+      const auth = await resolveCredential(deps.pool, sockets[0]!.data.credential);
+      for (const socket of sockets) {
+        if (auth) socket.data.auth = auth;
+        else {
+          socket.disconnect(true);
+          disconnected += 1;
+        }
+      }
+    } catch (err) {
+      log.warn({ err }, "realtime credential check failed; will retry");
+    }
+  }
+  if (disconnected > 0) log.info({ disconnected }, "realtime connections of ended sessions closed");
+  return disconnected;
 }
 
 function onConnection(socket: RealtimeSocket, deps: Parameters<typeof registerClientEvents>[1]): void {
