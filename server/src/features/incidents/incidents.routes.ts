@@ -13,6 +13,7 @@ import {
   categoryBody,
   createIncidentBody,
   incidentIdParams,
+  incidentMapQuery,
   listIncidentsQuery,
   mergeBody,
   timeLimitsBody,
@@ -29,7 +30,7 @@ import {
   transitionIncident,
   withActions,
 } from "./incidents.service.js";
-import { selectCategories, upsertCategory } from "./incidents.sql.js";
+import { selectCategories, selectIncidentFeatures, upsertCategory } from "./incidents.sql.js";
 
 const MAX_FILES_PER_UPLOAD = 5;
 
@@ -161,6 +162,23 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
         limit: query.limit,
       });
     },
+  });
+
+  routes.add({
+    method: "get",
+    path: "/api/v1/incidents.geojson",
+    summary:
+      "Incidents in the caller's cells as GeoJSON for the map (open ones by default; bbox filter); properties as in incident.created",
+    tags: ["incidents"],
+    policy: read,
+    query: incidentMapQuery,
+    handler: ({ query, auth }) =>
+      selectIncidentFeatures(deps.pool, {
+        scope: auth.cellCodes,
+        bbox: query.bbox ?? null,
+        open: query.open,
+        limit: query.limit,
+      }),
   });
 
   routes.add({

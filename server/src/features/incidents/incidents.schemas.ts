@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bboxSchema } from "../../http/geojson.js";
 import { incidentActions, incidentStates, stages } from "./lifecycle.js";
 
 export const incidentSources = [
@@ -110,4 +111,11 @@ export const timeLimitsBody = z.strictObject({
     )
     .min(1)
     .max(500),
+});
+
+export const incidentMapQuery = z.strictObject({
+  bbox: bboxSchema.optional(),
+  /** Only open incidents (default) or all. */
+  open: boolParam.default(true),
+  limit: z.coerce.number().int().min(1).max(5000).default(5000),
 });

@@ -426,6 +426,49 @@ export async function selectIncidentSummaries(
   return rows.map((r) => r.summary);
 }
 
+/**
+ * Incidents in the scope (and bbox) as a GeoJSON FeatureCollection for the map, each feature's
+ * properties the realtime summary (same shape as incident.created/updated), id = incident id.
+ */
+export async function selectIncidentFeatures(
+  db: Queryable,
+  q: {
+    scope: readonly string[];
+    bbox: readonly [number, number, number, number] | null;
+    open: boolean;
+    limit: number;
+  },
+): Promise<{ type: "FeatureCollection"; features: unknown[]; truncated: boolean }> {
+  const { rows } = await db.query<{ feature: unknown }>(
+    `SELECT json_build_object('type', 'Feature', 'id', i.id, 'geometry', ST_AsGeoJSON(i.geom, 7)::json,
+              'properties', json_build_object('id', i.id, 'reference', 'INC-' || lpad(i.id::text, 6, '0'),
+                'cellCode', i.cell_code, 'category', i.category_code, 'priority', i.priority, 'state', i.state,
+                'title', left(i.description, 80), 'location', json_build_object('lon', ST_X(i.geom), 'lat', ST_Y(i.geom)),
+                'dueAt', d.due_at, 'overdue', COALESCE(d.overdue_at IS NOT NULL, false), 'updatedAt', i.updated_at)) AS feature
+       FROM incidents i
+       JOIN cells c ON c.code = i.cell_code
+       LEFT JOIN incident_deadlines d ON d.incident_id = i.id AND d.finished_at IS NULL
+      WHERE c.path && $1::text[]
+        AND (NOT $6::boolean OR i.state NOT IN ('closed', 'voided'))
+        AND ($2::float8 IS NULL OR i.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
+      ORDER BY i.id DESC LIMIT $7`,
+    [
+      q.scope,
+      q.bbox?.[0] ?? null,
+      q.bbox?.[1] ?? null,
+      q.bbox?.[2] ?? null,
+      q.bbox?.[3] ?? null,
+      q.open,
+      q.limit + 1,
+    ],
+  );
+  return {
+    type: "FeatureCollection",
+    features: rows.slice(0, q.limit).map((r) => r.feature),
+    truncated: rows.length > q.limit,
+  };
+}
+
 export interface TimelineRow {
   id: number;
   incidentId: number;

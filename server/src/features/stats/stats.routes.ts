@@ -1,8 +1,9 @@
 import type { AppDeps } from "../../app-deps.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
-import { incidentStatsQuery } from "./stats.schemas.js";
+import { incidentStatsQuery, openIncidentsQuery } from "./stats.schemas.js";
 import { incidentStats, incidentStatsCsv } from "./stats.service.js";
+import { selectOpenIncidentsByCell } from "./stats.sql.js";
 
 export function registerStatsRoutes(routes: RouteRegistry, deps: AppDeps): void {
   const policy = { access: "permission", permission: "stats:read", scope: "own-cells" } as const;
@@ -20,6 +21,20 @@ export function registerStatsRoutes(routes: RouteRegistry, deps: AppDeps): void 
       to: query.to.toISOString(),
       level: query.level,
       cells: await incidentStats(deps.pool, auth.cellCodes, query),
+    }),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/api/v1/stats/open-incidents",
+    summary:
+      "Open and overdue incidents per cell of a level, with the highest open priority (for colouring the map)",
+    tags: ["stats"],
+    policy,
+    query: openIncidentsQuery,
+    handler: async ({ query, auth }) => ({
+      level: query.level,
+      cells: await selectOpenIncidentsByCell(deps.pool, auth.cellCodes, query.level),
     }),
   });
 

@@ -16,3 +16,7 @@ export const incidentStatsQuery = z
     path: ["to"],
   });
 export type IncidentStatsQuery = z.infer<typeof incidentStatsQuery>;
+
+export const openIncidentsQuery = z.strictObject({
+  level: z.enum(["grid", "community", "street", "district"]).default("grid"),
+});

@@ -56,3 +56,37 @@ export async function selectIncidentStats(
   );
   return rows;
 }
+
+export interface OpenIncidentsRow {
+  cellCode: string;
+  level: string;
+  open: number;
+  overdue: number;
+  /** Highest priority among the open incidents, null when none. */
+  topPriority: string | null;
+}
+
+/** Open and overdue incidents per visible cell of a level: what the command map colours cells by. */
+export async function selectOpenIncidentsByCell(
+  db: Queryable,
+  scope: readonly string[],
+  level: string,
+): Promise<OpenIncidentsRow[]> {
+  const { rows } = await db.query<OpenIncidentsRow>(
+    `WITH inc AS (
+       SELECT i.priority, c.path,
+              EXISTS (SELECT 1 FROM incident_deadlines d WHERE d.incident_id = i.id AND d.finished_at IS NULL AND d.overdue_at IS NOT NULL) AS overdue
+         FROM incidents i JOIN cells c ON c.code = i.cell_code
+        WHERE i.state NOT IN ('closed', 'voided')
+     )
+     SELECT a.code AS "cellCode", a.level, count(inc.priority)::int AS open,
+            count(inc.priority) FILTER (WHERE inc.overdue)::int AS overdue,
+            (array_agg(inc.priority ORDER BY array_position(ARRAY['urgent', 'high', 'normal', 'low'], inc.priority))
+               FILTER (WHERE inc.priority IS NOT NULL))[1] AS "topPriority"
+       FROM cells a LEFT JOIN inc ON a.code = ANY (inc.path)
+      WHERE a.level = $2 AND a.retired_at IS NULL AND a.path && $1::text[]
+      GROUP BY a.code, a.level ORDER BY a.code`,
+    [scope, level],
+  );
+  return rows;
+}

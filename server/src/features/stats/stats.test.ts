@@ -15,24 +15,33 @@ let leader1Grid: string;
 
 const period = "from=2026-05-01T00:00:00Z&to=2026-06-01T00:00:00Z";
 
-async function incident(
-  cell: string,
-  f: {
-    reported: string;
-    state?: string;
-    closed?: string;
-    overdue?: boolean;
-    rating?: string;
-    mergedInto?: number;
-  },
-) {
+type Fixture = {
+  reported: string;
+  state?: string;
+  closed?: string;
+  overdue?: boolean;
+  openOverdue?: boolean;
+  rating?: string;
+  mergedInto?: number;
+  priority?: string;
+};
+const ids: Record<string, number> = {};
+
+async function incident(cell: string, f: Fixture) {
   const { rows } = await server.db.pool.query<{ id: number }>(
-    `INSERT INTO incidents (category_code, source, description, geom, cell_code, reporter, reported_at, updated_at, state, closed_at, merged_into_id)
-     SELECT 'other', 'manual', 'stats fixture', ST_PointOnSurface(geom), code, 'fixture', $2, $2, $3, $4, $5 FROM cells WHERE code = $1
+    `INSERT INTO incidents (category_code, source, description, geom, cell_code, reporter, reported_at, updated_at, state, closed_at, merged_into_id, priority)
+     SELECT 'other', 'manual', 'stats fixture', ST_PointOnSurface(geom), code, 'fixture', $2, $2, $3, $4, $5, $6 FROM cells WHERE code = $1
      RETURNING id`,
-    [cell, f.reported, f.state ?? "reported", f.closed ?? null, f.mergedInto ?? null],
+    [cell, f.reported, f.state ?? "reported", f.closed ?? null, f.mergedInto ?? null, f.priority ?? "normal"],
   );
   const id = rows[0]!.id;
+  if (f.openOverdue) {
+    await server.db.pool.query(
+      `INSERT INTO incident_deadlines (incident_id, stage, calendar_code, limit_minutes, started_at, overdue_at)
+       VALUES ($1, 'resolve', 'cn-mainland', 60, $2, $2)`,
+      [id, f.reported],
+    );
+  }
   if (f.overdue) {
     await server.db.pool.query(
       `INSERT INTO incident_deadlines (incident_id, stage, calendar_code, limit_minutes, started_at, overdue_at, finished_at)
@@ -77,7 +86,15 @@ beforeAll(async () => {
     overdue: true,
     rating: "unsatisfied",
   });
-  await incident(A, { reported: "2026-05-10T00:00:00Z", state: "in_progress", overdue: true });
+  ids.a3 = await incident(A, { reported: "2026-05-10T00:00:00Z", state: "in_progress", overdue: true });
+  ids.a1 = a1;
+  // Open, urgent and overdue now, reported after the period (so the period figures do not change).
+  ids.b3 = await incident(B, {
+    reported: "2026-07-01T00:00:00Z",
+    state: "dispatched",
+    priority: "urgent",
+    openOverdue: true,
+  });
   await incident(A, { reported: "2026-04-30T23:59:59Z", state: "closed", closed: "2026-05-01T02:00:00Z" }); // before the period
   await incident(A, { reported: "2026-05-02T09:00:00Z", state: "voided", mergedInto: a1 }); // a duplicate merged away
   await incident(B, {
@@ -190,6 +207,42 @@ describe("incident statistics", () => {
     );
     expect(audit.rows).toHaveLength(2);
     expect(audit.rows[0].details.level).toBe("grid");
+  });
+
+  it("counts open and overdue incidents per cell for the map, with the top priority", async () => {
+    const grids = await admin.get("/api/v1/stats/open-incidents?level=grid");
+    expect(rowOf(grids.body.cells, A)).toMatchObject({ open: 1, overdue: 0, topPriority: "normal" });
+    expect(rowOf(grids.body.cells, B)).toMatchObject({ open: 1, overdue: 1, topPriority: "urgent" });
+    expect(rowOf(grids.body.cells, C)).toMatchObject({ open: 0, overdue: 0, topPriority: null });
+    const streets = await admin.get("/api/v1/stats/open-incidents?level=street");
+    expect(rowOf(streets.body.cells, streetAB)).toMatchObject({ open: 2, overdue: 1, topPriority: "urgent" });
+  });
+
+  it("serves incidents as GeoJSON for the map: open by default, bbox, scope", async () => {
+    const open = await admin.get("/api/v1/incidents.geojson");
+    expect(open.body.type).toBe("FeatureCollection");
+    const openIds = open.body.features.map((f: { id: number }) => f.id);
+    expect(openIds).toEqual(expect.arrayContaining([ids.a3, ids.b3]));
+    expect(openIds).not.toContain(ids.a1);
+    const b3 = open.body.features.find((f: { id: number }) => f.id === ids.b3);
+    expect(b3.geometry.type).toBe("Point");
+    expect(b3.properties).toMatchObject({
+      id: ids.b3,
+      cellCode: B,
+      priority: "urgent",
+      state: "dispatched",
+      overdue: true,
+    });
+    const all = await admin.get("/api/v1/incidents.geojson?open=false");
+    expect(all.body.features.map((f: { id: number }) => f.id)).toContain(ids.a1);
+    const nowhere = await admin.get("/api/v1/incidents.geojson?bbox=0,0,1,1");
+    expect(nowhere.body.features).toEqual([]);
+    const mine = await leader1.get("/api/v1/incidents.geojson?open=false");
+    expect(
+      mine.body.features.every(
+        (f: { properties: { cellCode: string } }) => f.properties.cellCode === leader1Grid,
+      ),
+    ).toBe(true);
   });
 
   it("neutralises every formula prefix", () => {
