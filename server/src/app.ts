@@ -20,6 +20,7 @@ import { registerStatsRoutes } from "./features/stats/stats.routes.js";
 import { registerMetricsRoutes } from "./features/metrics/metrics.routes.js";
 import { registerOgcRoutes } from "./features/ogc/ogc.routes.js";
 import { registerTileRoutes } from "./features/tiles/tiles.routes.js";
+import { registerOpen311Routes } from "./features/open311/open311.routes.js";
 import { registerSystemRoutes } from "./features/system/system.routes.js";
 import { registerPlateIngestRoutes } from "./features/plates/plate-ingest.routes.js";
 import { registerPlateDeviceRoutes } from "./features/plates/plate-devices.routes.js";
@@ -52,6 +53,7 @@ export const featureRoutes: FeatureRegistrar[] = [
   registerCalendarRoutes,
   registerOgcRoutes,
   registerTileRoutes,
+  registerOpen311Routes,
 ];
 
 export interface BuiltApp {

@@ -10,6 +10,7 @@ import {
   featureQuery,
   itemsQueryBase,
   metadataQuery,
+  sqlText,
   unknownItemParams,
 } from "./ogc.schemas.js";
 import {
@@ -39,7 +40,7 @@ const unknownCollection = (id: string) =>
 function itemsQueryOf(c: CollectionDef) {
   const extra: Record<string, z.ZodOptional<z.ZodType<string>>> = {};
   for (const [name, q] of Object.entries(c.queryables)) {
-    extra[name] = (q.enum ? z.enum(q.enum as [string, ...string[]]) : z.string().min(1).max(200)).optional();
+    extra[name] = (q.enum ? z.enum(q.enum as [string, ...string[]]) : sqlText(200)).optional();
   }
   return itemsQueryBase.extend(extra);
 }

@@ -151,7 +151,15 @@ export const itemsQueryBase = z.strictObject({
 export const featureQuery = z.strictObject({ crs: crsParam.optional(), f: formatParam.optional() });
 export const metadataQuery = z.strictObject({ f: formatParam.optional() });
 
-export const featureIdParams = z.strictObject({ featureId: z.string().min(1).max(200) });
+/** Text compared in SQL: PostgreSQL text cannot hold NUL, so it is refused here rather than failing there. */
+export const sqlText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
+
+export const featureIdParams = z.strictObject({ featureId: sqlText(200) });
 export const collectionIdParams = z.strictObject({ collectionId: z.string().max(200) });
 export const unknownItemParams = collectionIdParams.extend({ featureId: z.string().max(200) });
 
