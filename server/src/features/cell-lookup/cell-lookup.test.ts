@@ -5,10 +5,12 @@ import { selectCoveringLeafCell } from "./cell-lookup.sql.js";
 
 let db: TestDatabase;
 let lookup: CellLookup;
+let rtree: CellLookup;
 
 beforeAll(async () => {
   db = await createTestDatabase({ demo: true });
   lookup = await createCellLookup(db.pool);
+  rtree = await createCellLookup(db.pool, { index: "rtree" });
 });
 afterAll(async () => {
   await lookup?.close();
@@ -75,9 +77,14 @@ describe("createCellLookup", () => {
       ["edge midpoints", midpoints],
     ] as const) {
       const expected = await postgisOwners(points);
-      const actual = points.map(([x, y]) => lookup.lookup(x, y));
-      const disagreements = points.filter((_, i) => actual[i] !== expected[i]);
-      expect(disagreements, label).toEqual([]);
+      for (const [kind, index] of [
+        ["buckets", lookup],
+        ["r-tree", rtree],
+      ] as const) {
+        const actual = points.map(([x, y]) => index.lookup(x, y));
+        const disagreements = points.filter((_, i) => actual[i] !== expected[i]);
+        expect(disagreements, `${label} (${kind})`).toEqual([]);
+      }
       if (label === "random") {
         expect(expected.filter((c) => c === null).length).toBeGreaterThan(0);
         expect(new Set(expected).size).toBeGreaterThan(100);
@@ -91,7 +98,10 @@ describe("createCellLookup", () => {
         GROUP BY p HAVING count(*) >= 3 LIMIT 20`,
     );
     expect(shared.length).toBeGreaterThan(0);
-    for (const s of shared) expect(lookup.lookup(s.x, s.y)).toBe(s.codes[0]);
+    for (const s of shared) {
+      expect(lookup.lookup(s.x, s.y)).toBe(s.codes[0]);
+      expect(rtree.lookup(s.x, s.y)).toBe(s.codes[0]);
+    }
   });
 
   it("answers null for points outside every grid and for non-finite input", () => {

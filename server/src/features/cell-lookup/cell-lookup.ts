@@ -22,22 +22,43 @@ export interface CellLookup {
 export interface CellLookupOptions {
   /** Rebuild when a cell change is committed (LISTEN on a dedicated connection). */
   autoRefresh?: boolean;
+  /** "auto" (default) uses buckets when the cells suit them; "rtree" always uses flatbush. */
+  index?: "auto" | "rtree";
   log?: Logger;
 }
 
 interface Snapshot {
-  index: Flatbush | null;
   /** One entry per polygon part; parts are in code order. */
   parts: PackedPolygon[];
   partCell: Uint32Array;
   codes: string[];
+  buckets: BucketGrid | null;
+  /** For extents a bucket grid would cover badly (a few huge cells), the R-tree. */
+  index: Flatbush | null;
 }
 
-const EMPTY: Snapshot = { index: null, parts: [], partCell: new Uint32Array(0), codes: [] };
+/**
+ * A uniform grid over the parts' extent; each bucket lists, in ascending order, the parts
+ * whose bounding box touches it (CSR layout). A point reads one bucket, and the first part
+ * covering it is the lowest code, so the search stops there.
+ */
+interface BucketGrid {
+  minX: number;
+  minY: number;
+  width: number;
+  height: number;
+  nx: number;
+  ny: number;
+  start: Uint32Array;
+  items: Uint32Array;
+}
+
+const EMPTY: Snapshot = { parts: [], partCell: new Uint32Array(0), codes: [], buckets: null, index: null };
 
 /**
- * Point → grid cell, in process: a packed R-tree (flatbush) over every polygon part's
- * bounding box, then an exact point-in-polygon test on the few candidates. Agrees with
+ * Point → grid cell, in process: a bucket grid over every polygon part's bounding box
+ * (flatbush's packed R-tree when the cells are too uneven for buckets), then an exact
+ * point-in-polygon test on the few candidates. Agrees with
  * PostGIS ST_Covers, including points on shared edges, which go to the lowest code.
  */
 export async function createCellLookup(pool: Pool, options: CellLookupOptions = {}): Promise<CellLookup> {
@@ -47,7 +68,7 @@ export async function createCellLookup(pool: Pool, options: CellLookupOptions = 
   let again = false;
 
   const refresh = async (): Promise<void> => {
-    snapshot = buildSnapshot(await selectLeafCells(pool));
+    snapshot = buildSnapshot(await selectLeafCells(pool), options.index ?? "auto");
   };
   // Coalesce bursts of change notifications into at most one rebuild after the running one.
   const scheduleRefresh = (): void => {
@@ -91,7 +112,7 @@ export async function createCellLookup(pool: Pool, options: CellLookupOptions = 
   };
 }
 
-function buildSnapshot(rows: { code: string; wkb: Buffer }[]): Snapshot {
+function buildSnapshot(rows: { code: string; wkb: Buffer }[], kind: "auto" | "rtree"): Snapshot {
   const parts: PackedPolygon[] = [];
   const owners: number[] = [];
   rows.forEach((row, cellIndex) => {
@@ -101,14 +122,80 @@ function buildSnapshot(rows: { code: string; wkb: Buffer }[]): Snapshot {
     }
   });
   if (parts.length === 0) return EMPTY;
+  const base = { parts, partCell: Uint32Array.from(owners), codes: rows.map((r) => r.code) };
+  const buckets = kind === "auto" ? buildBuckets(parts) : null;
+  if (buckets) return { ...base, buckets, index: null };
   const index = new Flatbush(parts.length);
   for (const p of parts) index.add(p.minX, p.minY, p.maxX, p.maxY);
   index.finish();
-  return { index, parts, partCell: Uint32Array.from(owners), codes: rows.map((r) => r.code) };
+  return { ...base, buckets: null, index };
+}
+
+const bucketOf = (v: number, min: number, size: number, n: number) =>
+  Math.min(n - 1, Math.floor((v - min) / size));
+
+/** About four buckets per part; null when parts would repeat in too many buckets. */
+function buildBuckets(parts: PackedPolygon[]): BucketGrid | null {
+  let minX = Number.POSITIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const p of parts) {
+    minX = Math.min(minX, p.minX);
+    minY = Math.min(minY, p.minY);
+    maxX = Math.max(maxX, p.maxX);
+    maxY = Math.max(maxY, p.maxY);
+  }
+  const spanX = Math.max(maxX - minX, 1e-9);
+  const spanY = Math.max(maxY - minY, 1e-9);
+  const target = Math.min(4 * parts.length, 4_000_000);
+  const nx = Math.max(1, Math.round(Math.sqrt((target * spanX) / spanY)));
+  const ny = Math.max(1, Math.round(target / nx));
+  const width = spanX / nx;
+  const height = spanY / ny;
+  const counts = new Uint32Array(nx * ny + 1);
+  let total = 0;
+  const ranges = parts.map((p) => {
+    const r = [
+      bucketOf(p.minX, minX, width, nx),
+      bucketOf(p.maxX, minX, width, nx),
+      bucketOf(p.minY, minY, height, ny),
+      bucketOf(p.maxY, minY, height, ny),
+    ] as const;
+    total += (r[1] - r[0] + 1) * (r[3] - r[2] + 1);
+    return r;
+  });
+  if (total > 32 * parts.length) return null;
+  for (const [x0, x1, y0, y1] of ranges) {
+    for (let by = y0; by <= y1; by++) for (let bx = x0; bx <= x1; bx++) counts[by * nx + bx + 1]! += 1;
+  }
+  for (let i = 1; i < counts.length; i++) counts[i]! += counts[i - 1]!;
+  const start = counts.slice();
+  const fill = counts.slice(0, nx * ny);
+  const items = new Uint32Array(total);
+  ranges.forEach(([x0, x1, y0, y1], part) => {
+    for (let by = y0; by <= y1; by++) for (let bx = x0; bx <= x1; bx++) items[fill[by * nx + bx]!++] = part;
+  });
+  return { minX, minY, width, height, nx, ny, start, items };
 }
 
 function lookupIn(s: Snapshot, lon: number, lat: number): string | null {
-  if (!s.index || !Number.isFinite(lon) || !Number.isFinite(lat)) return null;
+  if (!Number.isFinite(lon) || !Number.isFinite(lat)) return null;
+  const g = s.buckets;
+  if (g) {
+    if (lon < g.minX || lat < g.minY) return null;
+    const bx = Math.floor((lon - g.minX) / g.width);
+    const by = Math.floor((lat - g.minY) / g.height);
+    // Past the last bucket only points on the extent's max edge belong to it.
+    const b = Math.min(by, g.ny - 1) * g.nx + Math.min(bx, g.nx - 1);
+    if (bx > g.nx || by > g.ny) return null;
+    for (let i = g.start[b]!, end = g.start[b + 1]!; i < end; i++) {
+      const part = g.items[i]!;
+      if (polygonCovers(s.parts[part]!, lon, lat)) return s.codes[s.partCell[part]!]!;
+    }
+    return null;
+  }
+  if (!s.index) return null;
   let best = -1;
   // Parts are in code order, so the lowest covering part index is the lowest covering code.
   s.index.search(lon, lat, lon, lat, (i) => {

@@ -65,6 +65,13 @@ export function polygonCovers(p: PackedPolygon, x: number, y: number): boolean {
         if ((ax === x && ay === y) || (bx === x && by === y)) return true;
         continue;
       }
+      // The edge straddles the ray's line: wholly right of the point it crosses the ray,
+      // wholly left it doesn't; only an edge spanning x needs the exact orientation.
+      if (ax > x && bx > x) {
+        inside = !inside;
+        continue;
+      }
+      if (ax < x && bx < x) continue;
       const o = orient2d(ax, ay, bx, by, x, y);
       if (o === 0) return true; // on the segment: y is strictly between the ends here
       // robust-predicates: negative = counter-clockwise (point left of a→b).
