@@ -8,6 +8,7 @@ import { createUser } from "./features/auth/auth.service.js";
 import { loadDemoData, seedDemoUsers } from "./features/demo/demo-data.js";
 import { SecretKeyError } from "./features/secrets/keyring.js";
 import { rotateKey } from "./features/secrets/rotate-key.js";
+import { migrateJobQueue } from "./jobs/job-queue.js";
 import { type JobRunner, jobDepsOf, startJobRunner } from "./jobs/job-runner.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type Database, depsOf, keyringFor, openDatabase, StartupError, startHttpServer } from "./runtime.js";
@@ -22,6 +23,7 @@ Commands:
   audit verify          walk the audit log hash chain and report the first broken row
   rotate-key            generate a new secret key and re-encrypt stored camera credentials
   create-admin          create the first admin: --username NAME, password from GRIDOPS_ADMIN_PASSWORD
+  worker                run only the job runner (time limits, reminders, polling), no HTTP
   help                  show this text
 
 Configuration is read from the environment; see docs/operations.md.`;
@@ -75,6 +77,8 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write("\n");
         console.log(`Secret key rotated: new key ${report.newKeyId}, ${report.reencrypted} secrets re-encrypted. Back up ${config.secretKeyFile}.`);
       });
+    case "worker":
+      return runWorker(config, log);
     case "create-admin":
       return createAdmin(config, log, rest);
     default:
@@ -146,6 +150,30 @@ async function serve(config: Config, log: Logger, demo: boolean): Promise<number
     await db.close();
     throw error;
   }
+  return new Promise<number>(() => {});
+}
+
+/** A process that only runs queued and cron jobs; start as many as the load needs. */
+async function runWorker(config: Config, log: Logger): Promise<number> {
+  const db = await openDatabase(config, log);
+  let jobs: JobRunner;
+  try {
+    await migrate(db.pool, log);
+    await migrateJobQueue(db.pool, log);
+    jobs = await startJobRunner(jobDepsOf(depsOf(config, db.pool, log, await keyringFor(config, false))));
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const stop = async (signal: string) => {
+    log.info({ signal }, "stopping the job worker");
+    await jobs.stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  log.info({ tasks: jobs.tasks }, "job worker running");
   return new Promise<number>(() => {});
 }
 
