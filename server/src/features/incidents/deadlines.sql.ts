@@ -98,20 +98,27 @@ export async function selectOpenDeadline(db: Queryable, incidentId: number): Pro
   return rows[0] ?? null;
 }
 
-/** Locks a deadline and its incident (in that order everywhere: incident first, as transitions do). */
+/**
+ * Locks the incident, then its deadline: the same order as transitions (incident row first),
+ * so a timer firing during a transition waits instead of deadlocking.
+ */
 export async function selectDeadlineForJob(
   db: Queryable,
   id: number,
 ): Promise<(DeadlineRow & { cell_code: string; incident_state: string }) | null> {
-  const { rows } = await db.query<DeadlineRow & { cell_code: string; incident_state: string }>(
-    `SELECT d.id, d.incident_id, d.stage, d.calendar_code, d.limit_minutes, d.started_at, d.running_since, d.used_minutes,
-            d.warn_at, d.due_at, d.warned_at, d.overdue_at, d.finished_at, i.cell_code, i.state AS incident_state
-       FROM incident_deadlines d JOIN incidents i ON i.id = d.incident_id
-      WHERE d.id = $1
-      FOR UPDATE OF i, d`,
+  const incident = await db.query<{ id: number; cell_code: string; state: string }>(
+    `SELECT i.id, i.cell_code, i.state FROM incidents i
+      WHERE i.id = (SELECT incident_id FROM incident_deadlines WHERE id = $1) FOR UPDATE`,
     [id],
   );
-  return rows[0] ?? null;
+  const owner = incident.rows[0];
+  if (!owner) return null;
+  const { rows } = await db.query<DeadlineRow>(
+    `SELECT ${deadlineColumns} FROM incident_deadlines WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
+  const row = rows[0];
+  return row ? { ...row, cell_code: owner.cell_code, incident_state: owner.state } : null;
 }
 
 export async function finishDeadline(db: Queryable, id: number, now: Date): Promise<void> {
