@@ -25,6 +25,8 @@ import { registerSystemRoutes } from "./features/system/system.routes.js";
 import { registerPlateIngestRoutes } from "./features/plates/plate-ingest.routes.js";
 import { registerPlateDeviceRoutes } from "./features/plates/plate-devices.routes.js";
 import { registerDeadLetterRoutes } from "./features/ingest/dead-letters.routes.js";
+import { registerHotlistRoutes } from "./features/hotlists/hotlists.routes.js";
+import { registerPlateSearchRoutes } from "./features/plates/plate-search.routes.js";
 import { registerApiDocsRoutes } from "./http/api-docs.routes.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
 import { RouteRegistry } from "./http/route.js";
@@ -45,6 +47,8 @@ export const featureRoutes: FeatureRegistrar[] = [
   registerPlateIngestRoutes,
   registerPlateDeviceRoutes,
   registerDeadLetterRoutes,
+  registerHotlistRoutes,
+  registerPlateSearchRoutes,
   registerHealthRoutes,
   registerTicketRoutes,
   registerIncidentRoutes,

@@ -104,6 +104,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   grid_worker: [...mapRead, "incidents:read", "incidents:report", "incidents:handle"],
   technician: [
     ...mapRead,
+    // Vehicle counts per lane show whether a checkpoint camera works; never plates.
+    "plates:counts",
     "cameras:edit",
     "cameras:credentials",
     "health:read",

@@ -204,6 +204,7 @@ export async function reviewHit(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
+    await getHit(client, auth, id); // 404 outside the caller's cells
     const hit = await sql.selectHit(client, id, true);
     if (!hit) throw notFound("Hotlist hit", String(id));
     if (hit.status !== "pending")

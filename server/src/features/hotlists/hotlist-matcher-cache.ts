@@ -2,48 +2,68 @@ import { HotlistMatcher } from "@gridops/camera-adapters/plates/index";
 import type { Queryable } from "../../db/pool.js";
 import type { Logger } from "../../logger.js";
 import { selectConfigVersion } from "../plates/plate-devices.sql.js";
-import { type LiveEntryRow, selectLiveEntries } from "./hotlists.sql.js";
+import { type LiveEntryRow, selectEntriesChangedSince, selectLiveEntries } from "./hotlists.sql.js";
 
 /**
  * The live hotlist entries in a HotlistMatcher, per process. Every hotlist change bumps the
- * `hotlists` config version in the same transaction; ingest checks it per batch and reloads
- * (at most once per `minReloadMs`, so a bulk import does not stall ingest). Between a change
- * and the reload a removed or expired entry may still be *proposed*, which is why callers
- * confirm candidates against the table before recording a hit; expiry is also checked here.
+ * `hotlists` config version in the same transaction; ingest checks it once per batch and
+ * then applies only the entries changed since its last look (with an overlap, so a change
+ * committed a little late is not missed), and reloads everything every `fullReloadMs`.
+ * Expiry is checked at match time, and callers confirm candidates against the table before
+ * recording a hit, so a removed or expired entry never produces one.
  */
 export class HotlistMatcherCache {
   private matcher = new HotlistMatcher();
   private entries = new Map<string, LiveEntryRow>();
   private version = -1;
-  private loadedAt = 0;
+  private fullAt = 0;
+  private newestChange = new Date(0);
 
   constructor(
     private readonly log: Logger,
-    private readonly minReloadMs = 2000,
+    private readonly fullReloadMs = 5 * 60_000,
+    private readonly overlapMs = 10_000,
   ) {}
 
   get size(): number {
     return this.matcher.size;
   }
 
-  /** Reloads when the version moved (or on first use). Pass the batch's transaction client. */
+  /** Brings the matcher up to date when the version moved. Pass the batch's transaction client. */
   async refreshIfChanged(db: Queryable): Promise<void> {
     const version = await selectConfigVersion(db, "hotlists");
-    if (version === this.version) return;
-    if (this.version >= 0 && Date.now() - this.loadedAt < this.minReloadMs) return;
+    const now = Date.now();
+    if (version === this.version && now - this.fullAt < this.fullReloadMs) return;
+    if (this.version < 0 || now - this.fullAt >= this.fullReloadMs) await this.reloadAll(db);
+    else await this.applyChanges(db);
+    this.version = version;
+  }
+
+  private async reloadAll(db: Queryable): Promise<void> {
     const started = Date.now();
     const rows = await selectLiveEntries(db);
-    const matcher = new HotlistMatcher(
+    this.matcher = new HotlistMatcher(
       rows.map((r) => ({ id: String(r.id), plate: r.plate_text, level: r.match_level })),
     );
-    this.matcher = matcher;
     this.entries = new Map(rows.map((r) => [String(r.id), r]));
-    this.version = version;
-    this.loadedAt = Date.now();
-    this.log.debug(
-      { entries: rows.length, ms: this.loadedAt - started, version },
-      "hotlist matcher reloaded",
-    );
+    this.newestChange = rows.reduce((max, r) => (r.updated_at > max ? r.updated_at : max), new Date(0));
+    this.fullAt = Date.now();
+    this.log.debug({ entries: rows.length, ms: this.fullAt - started }, "hotlist matcher reloaded");
+  }
+
+  private async applyChanges(db: Queryable): Promise<void> {
+    const since = new Date(this.newestChange.getTime() - this.overlapMs);
+    for (const row of await selectEntriesChangedSince(db, since)) {
+      const id = String(row.id);
+      if (row.live) {
+        this.matcher.add({ id, plate: row.plate_text, level: row.match_level });
+        this.entries.set(id, row);
+      } else {
+        this.matcher.remove(id);
+        this.entries.delete(id);
+      }
+      if (row.updated_at > this.newestChange) this.newestChange = row.updated_at;
+    }
   }
 
   /** Entries this plate (of this colour) matches that have not expired. */

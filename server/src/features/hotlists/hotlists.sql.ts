@@ -14,10 +14,24 @@ export interface LiveEntryRow {
 const LIVE = "e.removed_at IS NULL AND e.expires_at > now() AND h.archived_at IS NULL";
 
 /** Entries that can match now: not removed, not expired, list not archived. */
-export async function selectLiveEntries(db: Queryable): Promise<LiveEntryRow[]> {
-  const { rows } = await db.query<LiveEntryRow>(
-    `SELECT e.id, e.hotlist_id, e.plate_text, e.plate_colour, e.match_level, e.reason_code, e.priority, e.expires_at
+export async function selectLiveEntries(db: Queryable): Promise<(LiveEntryRow & { updated_at: Date })[]> {
+  const { rows } = await db.query<LiveEntryRow & { updated_at: Date }>(
+    `SELECT e.id, e.hotlist_id, e.plate_text, e.plate_colour, e.match_level, e.reason_code, e.priority, e.expires_at, e.updated_at
        FROM hotlist_entries e JOIN hotlists h ON h.id = e.hotlist_id WHERE ${LIVE}`,
+  );
+  return rows;
+}
+
+/** Entries changed since `since` (added, edited, removed), each with whether it can match now. */
+export async function selectEntriesChangedSince(
+  db: Queryable,
+  since: Date,
+): Promise<(LiveEntryRow & { live: boolean; updated_at: Date })[]> {
+  const { rows } = await db.query<LiveEntryRow & { live: boolean; updated_at: Date }>(
+    `SELECT e.id, e.hotlist_id, e.plate_text, e.plate_colour, e.match_level, e.reason_code, e.priority, e.expires_at,
+            e.updated_at, (${LIVE}) AS live
+       FROM hotlist_entries e JOIN hotlists h ON h.id = e.hotlist_id WHERE e.updated_at > $1`,
+    [since],
   );
   return rows;
 }
