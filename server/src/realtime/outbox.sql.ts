@@ -79,13 +79,12 @@ export async function sequencePending(tx: PoolClient, limit: number): Promise<Se
        UPDATE outbox_position SET last_seq = COALESCE((SELECT max(seq) FROM assigned), last_seq)
        RETURNING last_seq
      )
-     SELECT last_seq, (SELECT count(*) FROM assigned)::int AS assigned FROM moved`,
+     SELECT last_seq, n AS assigned,
+            CASE WHEN n > 0 THEN pg_notify('${SEQUENCED_CHANNEL}', last_seq::text) END IS NULL AS notified
+       FROM moved, (SELECT count(*)::int AS n FROM assigned) counted`,
     [before, limit],
   );
   const result = rows[0]!;
-  if (result.assigned > 0) {
-    await tx.query("SELECT pg_notify($1, $2)", [SEQUENCED_CHANNEL, String(result.last_seq)]);
-  }
   return { locked: true, assigned: result.assigned, lastSeq: result.last_seq };
 }
 

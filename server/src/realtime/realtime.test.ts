@@ -11,7 +11,7 @@ import type {
   IncidentCreatedPayload,
   RealtimeEvent,
 } from "./events.js";
-import { enqueueEvent } from "./outbox.js";
+import { enqueueEvent, enqueueEvents } from "./outbox.js";
 import {
   type ConnectOptions,
   ConnectRefused,
@@ -446,6 +446,69 @@ describe("delivery guarantees", () => {
     expect(await ts.server.realtime.revalidate()).toBe(2);
     await expect.poll(() => tabs.map((t) => t.socket.connected)).toEqual([false, false]);
     expect(other.socket.connected).toBe(true);
+  });
+});
+
+describe("catch-up and live delivery agree", () => {
+  it("replays to each kind of client exactly what it would have received live", async () => {
+    const users = ["commander", "leader1", "leader2", "tech1", "analyst1", "viewer"];
+    const live = new Map<string, RecordingClient>();
+    const away = new Map<string, number>();
+    for (const user of users) {
+      const rooms = user === "tech1" ? [`camera:${camera1.id}` as const] : undefined;
+      live.set(user, await as(user, { rooms }));
+      const leaving = await as(user, { rooms });
+      away.set(user, leaving.lastSeq());
+      leaving.close();
+    }
+    const status: CameraStatusPayload = {
+      cameraId: camera1.id,
+      cellCode: camera1.cell,
+      status: "no_video",
+      previousStatus: "online",
+      since: new Date().toISOString(),
+      reason: "black_image",
+    };
+    await enqueueEvents(ts.db.pool, [
+      { topic: "incident.created", cellCode: grid1, payload: incident(7001, grid1) },
+      { topic: "incident.created", cellCode: grid2, payload: incident(7002, grid2) },
+      { topic: "hotlist.hit", cellCode: grid1, payload: hit(7003, grid1) },
+      { topic: "incident.created", cellCode: grid1, requires: "hits:read", payload: incident(7004, grid1) },
+      {
+        topic: "report.missing",
+        roles: ["commander"],
+        payload: { cellCode: grid2, reportDate: "2026-11-22", leader: "leader2" },
+      },
+      { topic: "camera.status", cameraId: camera1.id, payload: status },
+      {
+        topic: "cell.changed",
+        cellCode: district,
+        payload: { cellCode: district, change: "updated", version: 7007 },
+      },
+    ]);
+    for (const user of users) await settledWith(live.get(user)!, user === "leader2" ? grid2 : grid1);
+    for (const user of users) {
+      const resumed = await as(user, {
+        lastSeq: away.get(user)!,
+        rooms: user === "tech1" ? [`camera:${camera1.id}`] : undefined,
+      });
+      const expected = live.get(user)!.events.filter((e) => e.seq > away.get(user)!);
+      expect(
+        resumed.events.map((e) => `${e.seq}:${e.topic}`),
+        user,
+      ).toEqual(expected.map((e) => `${e.seq}:${e.topic}`));
+    }
+    const topics = (user: string) => new Set(live.get(user)!.events.map((e) => e.topic));
+    // The camera event names no cell: only followers of that camera get it.
+    expect(topics("commander")).toEqual(
+      new Set(["incident.created", "hotlist.hit", "report.missing", "cell.changed"]),
+    );
+    expect(topics("tech1").has("camera.status")).toBe(true);
+    expect(topics("tech1").has("hotlist.hit")).toBe(false);
+    expect(topics("leader1").has("report.missing")).toBe(false);
+    expect(incidentIds(live.get("leader1")!)).toContain(7001);
+    expect(incidentIds(live.get("leader1")!)).not.toContain(7004);
+    expect(incidentIds(live.get("analyst1")!)).toEqual([]);
   });
 });
 
