@@ -1,3 +1,4 @@
+/// <reference path="./robust-predicates.d.ts" />
 import type { PolygonCoords } from "@gridops/gis-data/io/geometry";
 import { orient2d } from "robust-predicates";
 
