@@ -1,6 +1,7 @@
 import type { Request } from "express";
 import type { AppDeps } from "../../app-deps.js";
-import { notFound } from "../../http/errors.js";
+import type { Queryable } from "../../db/pool.js";
+import { badRequest, notFound } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { systemClock } from "../../jobs/clock.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
@@ -31,6 +32,21 @@ import {
   withActions,
 } from "./incidents.service.js";
 import { selectCategories, selectIncidentFeatures, upsertCategory } from "./incidents.sql.js";
+
+/** The parent must exist and must not be the category itself or one of its descendants. */
+async function checkCategoryParent(db: Queryable, code: string, parentCode: string): Promise<void> {
+  const all = await selectCategories(db);
+  const parentOf = new Map(all.map((c) => [c.code, c.parent_code]));
+  if (!parentOf.has(parentCode))
+    throw badRequest("unknown_parent_category", `There is no category "${parentCode}".`);
+  for (let at: string | null | undefined = parentCode; at; at = parentOf.get(at)) {
+    if (at === code)
+      throw badRequest(
+        "category_cycle",
+        `"${parentCode}" is "${code}" or below it: a category cannot be its own ancestor.`,
+      );
+  }
+}
 
 const MAX_FILES_PER_UPLOAD = 5;
 
@@ -75,6 +91,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     body: categoryBody,
     handler: async ({ req, body }) =>
       deps.withTransaction(async (db) => {
+        if (body.parentCode !== null) await checkCategoryParent(db, body.code, body.parentCode);
         await upsertCategory(db, {
           code: body.code,
           parent_code: body.parentCode,
