@@ -21,6 +21,7 @@ import { registerMetricsRoutes } from "./features/metrics/metrics.routes.js";
 import { registerOgcRoutes } from "./features/ogc/ogc.routes.js";
 import { registerTileRoutes } from "./features/tiles/tiles.routes.js";
 import { registerOpen311Routes } from "./features/open311/open311.routes.js";
+import { registerWebhookRoutes } from "./features/webhooks/webhooks.routes.js";
 import { registerSystemRoutes } from "./features/system/system.routes.js";
 import { registerPlateIngestRoutes } from "./features/plates/plate-ingest.routes.js";
 import { registerPlateDeviceRoutes } from "./features/plates/plate-devices.routes.js";
@@ -58,6 +59,7 @@ export const featureRoutes: FeatureRegistrar[] = [
   registerOgcRoutes,
   registerTileRoutes,
   registerOpen311Routes,
+  registerWebhookRoutes,
 ];
 
 export interface BuiltApp {

@@ -48,6 +48,8 @@ const envSchema = z.object({
   GRIDOPS_REALTIME_ADAPTER: z.enum(["postgres", "none"]).default("postgres"),
   GRIDOPS_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   GRIDOPS_JOBS: boolFromEnv("true"),
+  GRIDOPS_WEBHOOK_ALLOW_LOOPBACK: boolFromEnv("false"),
+  GRIDOPS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   GRIDOPS_CAMERA_OFFLINE_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
   GRIDOPS_CAMERA_OFFLINE_ESCALATION: z.enum(["incident", "ticket"]).default("incident"),
   GRIDOPS_CAMERA_CHECK_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(90),
@@ -95,6 +97,10 @@ export interface Config {
   attachmentMaxBytes: number;
   /** Run the job runner (time limits, reminders, polling) in this process. */
   jobs: boolean;
+  /** Webhook URLs may point at loopback addresses (tests, a local relay); link-local/metadata never. */
+  webhookAllowLoopback: boolean;
+  /** A webhook attempt that takes longer than this is abandoned and retried later. */
+  webhookTimeoutMs: number;
   /** A camera offline this long opens an incident (or a repair ticket, per cameraOfflineEscalation). */
   cameraOfflineEscalateMinutes: number;
   cameraOfflineEscalation: "incident" | "ticket";
@@ -153,6 +159,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     realtimeAdapter: e.GRIDOPS_REALTIME_ADAPTER,
     attachmentMaxBytes: e.GRIDOPS_ATTACHMENT_MAX_BYTES,
     jobs: e.GRIDOPS_JOBS,
+    webhookAllowLoopback: e.GRIDOPS_WEBHOOK_ALLOW_LOOPBACK,
+    webhookTimeoutMs: e.GRIDOPS_WEBHOOK_TIMEOUT_MS,
     cameraOfflineEscalateMinutes: e.GRIDOPS_CAMERA_OFFLINE_ESCALATE_MINUTES,
     cameraOfflineEscalation: e.GRIDOPS_CAMERA_OFFLINE_ESCALATION,
     cameraCheckRetentionDays: e.GRIDOPS_CAMERA_CHECK_RETENTION_DAYS,

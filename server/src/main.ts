@@ -8,6 +8,7 @@ import { createUser } from "./features/auth/auth.service.js";
 import { loadDemoData, seedDemoUsers } from "./features/demo/demo-data.js";
 import { SecretKeyError } from "./features/secrets/keyring.js";
 import { rotateKey } from "./features/secrets/rotate-key.js";
+import { startWebhookDispatcher, type WebhookDispatcher } from "./features/webhooks/webhook-dispatcher.js";
 import { migrateJobQueue } from "./jobs/job-queue.js";
 import { type JobRunner, jobDepsOf, startJobRunner } from "./jobs/job-runner.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -123,8 +124,10 @@ async function serve(config: Config, log: Logger, demo: boolean): Promise<number
   const db = await openDatabase(config, log);
   let server: Awaited<ReturnType<typeof startHttpServer>> | null = null;
   let jobs: JobRunner | null = null;
+  let webhooks: WebhookDispatcher | null = null;
   const shutdown = async (signal: string) => {
     log.info({ signal }, "shutting down");
+    await webhooks?.stop();
     await jobs?.stop();
     await server?.close();
     await db.close();
@@ -144,7 +147,9 @@ async function serve(config: Config, log: Logger, demo: boolean): Promise<number
       log.info({ url: server.url }, "GridOps is listening");
     }
     if (config.jobs) jobs = await startJobRunner(jobDepsOf(server.deps));
+    if (config.jobs) webhooks = startWebhookDispatcher(server.deps);
   } catch (error) {
+    await webhooks?.stop();
     await jobs?.stop();
     await server?.close();
     await db.close();

@@ -7,6 +7,7 @@ import { decryptSecret, encryptSecret, type Keyring, keyIdOf, keyringOf, readKey
 /** Columns holding `encryptSecret` output. A feature that stores a secret adds its column here. */
 export const encryptedColumns: { table: string; id: string; column: string }[] = [
   { table: "cameras", id: "id", column: "credentials_enc" },
+  { table: "webhook_subscriptions", id: "id", column: "secret_enc" },
   { table: "plate_device_credentials", id: "id", column: "password_sealed" },
 ];
 
