@@ -8,6 +8,7 @@ import { createUser } from "./features/auth/auth.service.js";
 import { loadDemoData, seedDemoUsers } from "./features/demo/demo-data.js";
 import { SecretKeyError } from "./features/secrets/keyring.js";
 import { rotateKey } from "./features/secrets/rotate-key.js";
+import { IngestCliUsageError, parseReplayArgs, runIngestCli } from "./features/ingest/ingest.cli.js";
 import { startWebhookDispatcher, type WebhookDispatcher } from "./features/webhooks/webhook-dispatcher.js";
 import { migrateJobQueue } from "./jobs/job-queue.js";
 import { type JobRunner, jobDepsOf, startJobRunner } from "./jobs/job-runner.js";
@@ -24,6 +25,7 @@ Commands:
   audit verify          walk the audit log hash chain and report the first broken row
   rotate-key            generate a new secret key and re-encrypt stored camera credentials
   create-admin          create the first admin: --username NAME, password from GRIDOPS_ADMIN_PASSWORD
+  ingest replay         replay plate dead letters after fixing their cause: --id N or --reason CODE
   worker                run only the job runner (time limits, reminders, polling), no HTTP
   help                  show this text
 
@@ -82,6 +84,16 @@ async function main(argv: string[]): Promise<number> {
       return runWorker(config, log);
     case "create-admin":
       return createAdmin(config, log, rest);
+    case "ingest":
+      try {
+        parseReplayArgs(rest);
+      } catch (error) {
+        throw error instanceof IngestCliUsageError ? new UsageError(error.message) : error;
+      }
+      return withDatabase(config, log, async (db) => {
+        await migrate(db.pool, log);
+        process.exitCode = await runIngestCli(rest, db.pool, log, config);
+      });
     default:
       throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
   }
