@@ -16,6 +16,7 @@ import {
 } from "./cell-edits.service.js";
 import { selectExistingCodes } from "./cell-edits.sql.js";
 import { registerCellImportRoutes } from "./cell-import.routes.js";
+import { registerCellPeopleRoutes } from "./cell-people.routes.js";
 import { checkSubtree, loadTopologySettings } from "./cell-topology.js";
 import {
   acceptGapBody,
@@ -141,4 +142,5 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     handler: (ctx) => acceptGap(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
   registerCellImportRoutes(routes, deps);
+  registerCellPeopleRoutes(routes, deps);
 }

@@ -100,7 +100,11 @@ interface Plan {
  * Works out and performs the import inside the caller's transaction: adds (top level first),
  * changes, retirements, then the topology check. The caller commits or rolls back.
  */
-export async function applyInTransaction(db: Queryable, root: string, cells: readonly CellRecord[]): Promise<Plan> {
+export async function applyInTransaction(
+  db: Queryable,
+  root: string,
+  cells: readonly CellRecord[],
+): Promise<Plan> {
   const scheme = await loadCodeScheme(db);
   const rows = rowProblems(scheme, root, cells);
   if (rows.length) return { report: emptyReport(cells.length, rows), focus: [] };
