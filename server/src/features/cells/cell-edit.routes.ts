@@ -15,6 +15,7 @@ import {
   updateCell,
 } from "./cell-edits.service.js";
 import { selectExistingCodes } from "./cell-edits.sql.js";
+import { generateChildren } from "./cell-generation.service.js";
 import { registerCellImportRoutes } from "./cell-import.routes.js";
 import { registerCellPeopleRoutes } from "./cell-people.routes.js";
 import { checkSubtree, loadTopologySettings } from "./cell-topology.js";
@@ -22,6 +23,7 @@ import {
   acceptGapBody,
   cellCodeParams,
   createChildBody,
+  generateBody,
   mergeCellsBody,
   moveCellBody,
   retireCellBody,
@@ -140,6 +142,16 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     bodyLimit: GEOMETRY_BODY_LIMIT,
     status: 201,
     handler: (ctx) => acceptGap(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
+  });
+  routes.add({
+    method: "post",
+    path: "/api/v1/cells/:code/generate",
+    summary: "Fill an empty cell with square, hexagonal or H3 children clipped to it (preview unless commit)",
+    tags: ["cells"],
+    policy: edit,
+    params: cellCodeParams,
+    body: generateBody,
+    handler: (ctx) => generateChildren(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
   registerCellImportRoutes(routes, deps);
   registerCellPeopleRoutes(routes, deps);
