@@ -3,7 +3,13 @@ import { type Bbox, bboxClause, cellScopeClause, geoPageParams } from "../../htt
 
 export async function selectCheckpointPage(
   db: Queryable,
-  q: { scope: readonly string[]; bbox?: Bbox | undefined; cursor?: string | undefined; limit: number; grade?: string | undefined },
+  q: {
+    scope: readonly string[];
+    bbox?: Bbox | undefined;
+    cursor?: string | undefined;
+    limit: number;
+    grade?: string | undefined;
+  },
 ): Promise<{ feature: unknown; key: string }[]> {
   const { rows } = await db.query<{ feature: unknown; key: string }>(
     `SELECT json_build_object('type', 'Feature', 'id', k.id, 'geometry', ST_AsGeoJSON(k.geom, 7)::json,
