@@ -49,24 +49,49 @@ export async function run(): Promise<BenchResult[]> {
   const db = await startBenchDatabase();
   const { child, cameras } = await startSimulatorProcess();
   const log = createLogger("warn");
-  const config = loadConfig({ NODE_ENV: "production", DATABASE_URL: db.connectionString, GRIDOPS_LOG_LEVEL: "warn", GRIDOPS_SECRET_KEY: randomBytes(32).toString("hex") });
+  const config = loadConfig({
+    NODE_ENV: "production",
+    DATABASE_URL: db.connectionString,
+    GRIDOPS_LOG_LEVEL: "warn",
+    GRIDOPS_SECRET_KEY: randomBytes(32).toString("hex"),
+  });
   const keyring = keyringOf([randomBytes(32)]);
   // graphile-worker takes a connection per job fetch and completion: give the worker room.
   const pool = createPool(db.connectionString, 64);
-  const deps = { pool, log, keyring, config, withTransaction: <T>(fn: Parameters<typeof withTransaction<T>>[1]) => withTransaction(pool, fn) };
+  const deps = {
+    pool,
+    log,
+    keyring,
+    config,
+    withTransaction: <T>(fn: Parameters<typeof withTransaction<T>>[1]) => withTransaction(pool, fn),
+  };
   try {
     await migrateJobQueue(db.pool, log);
     await db.pool.query(
       `INSERT INTO cameras (id, name, vendor, geom, onvif_address, credentials_enc)
        SELECT u.id, u.id, 'hikvision', ST_SetSRID(ST_MakePoint(120.2, 30.3), 4326), u.url, u.sealed
          FROM jsonb_to_recordset($1::jsonb) AS u(id text, url text, sealed text)`,
-      [JSON.stringify(cameras.map((c) => ({ id: c.id, url: c.url, sealed: sealCredentials(keyring, { username: c.username, password: c.password }) })))],
+      [
+        JSON.stringify(
+          cameras.map((c) => ({
+            id: c.id,
+            url: c.url,
+            sealed: sealCredentials(keyring, { username: c.username, password: c.password }),
+          })),
+        ),
+      ],
     );
 
     // Baseline: one camera after another (sample, extrapolated).
-    const sequential = new CameraPoller(deps, { perHostConcurrency: 1, globalConcurrency: 1, writeBatchDelayMs: 0 });
+    const sequential = new CameraPoller(deps, {
+      perHostConcurrency: 1,
+      globalConcurrency: 1,
+      writeBatchDelayMs: 0,
+    });
     await sequential.dispatch(); // creates health rows
-    await db.pool.query("SELECT graphile_worker.remove_job(key) FROM graphile_worker._private_jobs WHERE key IS NOT NULL");
+    await db.pool.query(
+      "SELECT graphile_worker.remove_job(key) FROM graphile_worker._private_jobs WHERE key IS NOT NULL",
+    );
     const sample = cameras.slice(0, SEQUENTIAL_SAMPLE).map((c) => c.id);
     const seqStarted = performance.now();
     for (const id of sample) await sequential.checkNow([id]);
@@ -101,7 +126,11 @@ export async function run(): Promise<BenchResult[]> {
     clearInterval(rssTimer);
     const checked = running.poller.stats.shallow;
     await running.stop();
-    const online = (await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM camera_health WHERE state = 'online'")).rows[0]!.n;
+    const online = (
+      await db.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM camera_health WHERE state = 'online'",
+      )
+    ).rows[0]!.n;
     const rate = checked / (elapsedMs / 1000);
     return [
       {
@@ -114,12 +143,24 @@ export async function run(): Promise<BenchResult[]> {
         name: "camera poll: throughput (queued, concurrent)",
         value: Math.round(rate),
         unit: "polls/s",
-        baseline: { name: "sequential poller (measured on a sample, extrapolated)", value: Math.round(seqRate * 10) / 10 },
+        baseline: {
+          name: "sequential poller (measured on a sample, extrapolated)",
+          value: Math.round(seqRate * 10) / 10,
+        },
         ratio: Math.round((rate / seqRate) * 10) / 10,
         note: `sequential: ${seqMsPerCamera.toFixed(1)} ms per camera on ${SEQUENTIAL_SAMPLE} cameras → ${Math.round((seqMsPerCamera * CAMERAS) / 1000)} s per cycle (extrapolated)`,
       },
-      { name: "camera poll: CPU per cycle (poller process)", value: Math.round((cpu.user + cpu.system) / 1000), unit: "ms CPU", note: `${(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100).toFixed(0)}% of one core over the cycle` },
-      { name: "camera poll: peak RSS (poller process)", value: Math.round(peakRss / 1024 / 1024), unit: "MiB" },
+      {
+        name: "camera poll: CPU per cycle (poller process)",
+        value: Math.round((cpu.user + cpu.system) / 1000),
+        unit: "ms CPU",
+        note: `${(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100).toFixed(0)}% of one core over the cycle`,
+      },
+      {
+        name: "camera poll: peak RSS (poller process)",
+        value: Math.round(peakRss / 1024 / 1024),
+        unit: "MiB",
+      },
     ];
   } finally {
     child.send({ type: "stop" });

@@ -11,7 +11,12 @@ const sim = await startOnvifSimulator({ count, seed: 99, digestShare: 0.2 });
 if (rttMs > 0) for (const cam of sim.cameras) sim.setFault(cam.id, { kind: "slow", delayMs: rttMs });
 process.send?.({
   type: "ready",
-  cameras: sim.cameras.map((c) => ({ id: c.id, url: c.deviceServiceUrl, username: c.username, password: c.password })),
+  cameras: sim.cameras.map((c) => ({
+    id: c.id,
+    url: c.deviceServiceUrl,
+    username: c.username,
+    password: c.password,
+  })),
 });
 process.on("message", async (message: { type: string }) => {
   if (message.type === "stop") {

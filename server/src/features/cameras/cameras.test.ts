@@ -12,8 +12,9 @@ import { createUser } from "../auth/auth.service.js";
 import { rolePermissions } from "../auth/permissions.js";
 import { decryptSecret, keyringOf } from "../secrets/keyring.js";
 
-// Permissions that reveal plates: plate reads, hotlists, hits, and raw ingest payloads (dead letters).
-const PLATE_PERMISSION = /^(plates:(?!ingest)|hotlists:|hits:|deadletters:)/;
+// Permissions that reveal plates: plate reads, hotlists, hits, raw ingest payloads (dead letters).
+// plates:counts (aggregate counts per lane, no plate numbers) and plates:ingest (push only) are not.
+const PLATE_PERMISSION = /^(plates:(?!ingest$|counts$)|hotlists:|hits:|deadletters:)/;
 const SECRET_PASSWORD = "Sup3r-Secret-Camera-Pass";
 
 let db: TestDatabase;

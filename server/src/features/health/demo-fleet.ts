@@ -89,6 +89,10 @@ export async function startDemoCameraFleet(deps: AppDeps, opts: DemoFleetOptions
       ),
     ],
   );
+  // Re-pointed cameras are checked at once, whatever their schedule said before.
+  await deps.pool.query("UPDATE camera_health SET next_check_at = now() WHERE camera_id = ANY($1::text[])", [
+    cameras.map((c) => c.id),
+  ]);
   // Every simulated camera shares one host, so the per-host limit must not serialise them.
   const poller = await startCameraPoller(deps, {
     perHostConcurrency: 256,
