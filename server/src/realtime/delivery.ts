@@ -70,7 +70,7 @@ export class LocalDelivery implements EventSink {
       const state = socket.data;
       if (state.held || row.seq <= state.floor) continue;
       if (!row.audience.every((p) => state.auth.permissions.has(p as never))) continue;
-      if (sendBacklog(socket) > this.policy.sendBufferLimit) {
+      if (isClogged(socket, this.policy)) {
         this.startLagRecovery(socket, row.seq - 1);
         continue;
       }
@@ -88,7 +88,7 @@ export class LocalDelivery implements EventSink {
       "realtime client lagging; switching it to catch-up",
     );
     void (async () => {
-      if (!(await this.waitForRoom(socket))) {
+      if (!(await waitForRoom(socket, this.policy))) {
         this.stats.dropped += 1;
         this.log.warn(
           { socket: socket.id, actor: socket.data.auth.actor },
@@ -106,21 +106,22 @@ export class LocalDelivery implements EventSink {
       socket.disconnect(true);
     });
   }
-
-  /** True once the send buffer is down to a quarter of the limit; false if that takes longer than maxLagMs. */
-  waitForRoom = (socket: RealtimeSocket): Promise<boolean> => {
-    const lowWater = Math.floor(this.policy.sendBufferLimit / 4);
-    const deadline = Date.now() + this.policy.maxLagMs;
-    return new Promise((resolve) => {
-      const check = () => {
-        if (socket.disconnected) return resolve(false);
-        if (sendBacklog(socket) <= lowWater) return resolve(true);
-        if (Date.now() >= deadline) return resolve(false);
-        setTimeout(check, this.policy.checkIntervalMs).unref();
-      };
-      check();
-    });
-  };
-
-  isClogged = (socket: RealtimeSocket): boolean => sendBacklog(socket) > this.policy.sendBufferLimit;
 }
+
+/** True once the send buffer is down to a quarter of the limit; false if that takes longer than maxLagMs. */
+export function waitForRoom(socket: RealtimeSocket, policy: SlowClientPolicy): Promise<boolean> {
+  const lowWater = Math.floor(policy.sendBufferLimit / 4);
+  const deadline = Date.now() + policy.maxLagMs;
+  return new Promise((resolve) => {
+    const check = () => {
+      if (socket.disconnected) return resolve(false);
+      if (sendBacklog(socket) <= lowWater) return resolve(true);
+      if (Date.now() >= deadline) return resolve(false);
+      setTimeout(check, policy.checkIntervalMs).unref();
+    };
+    check();
+  });
+}
+
+export const isClogged = (socket: RealtimeSocket, policy: SlowClientPolicy): boolean =>
+  sendBacklog(socket) > policy.sendBufferLimit;

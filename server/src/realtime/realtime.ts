@@ -4,7 +4,13 @@ import { Server } from "socket.io";
 import type { AppDeps } from "../app-deps.js";
 import { type CatchUpDeps, replayAndRelease } from "./catch-up.js";
 import { clientRooms, joinRoom, registerClientEvents } from "./client-events.js";
-import { defaultSlowClientPolicy, LocalDelivery, type SlowClientPolicy } from "./delivery.js";
+import {
+  defaultSlowClientPolicy,
+  isClogged,
+  LocalDelivery,
+  type SlowClientPolicy,
+  waitForRoom,
+} from "./delivery.js";
 import { handshakeMiddleware, resolveCredential } from "./handshake.js";
 import { registerRealtimeMetrics } from "./realtime-metrics.js";
 import { OutboxRelay } from "./relay.js";
@@ -55,27 +61,24 @@ export async function startRealtime(
         }),
   });
 
-  let delivery: LocalDelivery | null = null;
-  const relayRef: { current: OutboxRelay | null } = { current: null };
   const catchUp: CatchUpDeps = {
     db: deps.pool,
     log,
     stats,
-    position: () => relayRef.current?.position ?? 0,
+    // Called only for connections, which arrive after the relay below has started.
+    position: () => relay.position,
     pageSize: options.catchUpPageSize ?? 500,
-    waitForRoom: (socket) => delivery!.waitForRoom(socket),
-    isClogged: (socket) => delivery!.isClogged(socket),
+    waitForRoom: (socket) => waitForRoom(socket, policy),
+    isClogged: (socket) => isClogged(socket, policy),
   };
-  delivery = new LocalDelivery(io, stats, policy, catchUp, log);
   const relay = new OutboxRelay({
     pool: deps.pool,
     log,
-    sink: delivery,
+    sink: new LocalDelivery(io, stats, policy, catchUp, log),
     pollIntervalMs: options.pollIntervalMs,
     retentionHours: options.retentionHours ?? deps.config.outboxRetentionHours,
     batchSize: options.relayBatchSize ?? 250,
   });
-  relayRef.current = relay;
 
   io.use(
     handshakeMiddleware(deps.pool, deps.config.trustProxy, (err) => {
