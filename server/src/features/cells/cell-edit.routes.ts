@@ -18,6 +18,7 @@ import { selectExistingCodes } from "./cell-edits.sql.js";
 import { generateChildren } from "./cell-generation.service.js";
 import { registerCellImportRoutes } from "./cell-import.routes.js";
 import { registerCellPeopleRoutes } from "./cell-people.routes.js";
+import { repairCell } from "./cell-repair.service.js";
 import { checkSubtree, loadTopologySettings } from "./cell-topology.js";
 import {
   acceptGapBody,
@@ -26,6 +27,7 @@ import {
   generateBody,
   mergeCellsBody,
   moveCellBody,
+  repairBody,
   retireCellBody,
   splitCellBody,
   updateCellBody,
@@ -152,6 +154,17 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     params: cellCodeParams,
     body: generateBody,
     handler: (ctx) => generateChildren(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
+  });
+  routes.add({
+    method: "post",
+    path: "/api/v1/cells/:code/repair",
+    summary: "Repair a cell's geometry (make valid, snap, trim overlaps): a preview unless apply",
+    tags: ["cells"],
+    policy: edit,
+    params: cellCodeParams,
+    body: repairBody,
+    bodyLimit: GEOMETRY_BODY_LIMIT,
+    handler: (ctx) => repairCell(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
   registerCellImportRoutes(routes, deps);
   registerCellPeopleRoutes(routes, deps);

@@ -66,7 +66,11 @@ async function lockOne(db: Queryable, code: string): Promise<sql.LockedCell> {
  * above: the parent (for a district, the cell itself) must be within the editor's cells.
  * A grid leader may rename their own grid but not redraw it.
  */
-async function requireStructuralScope(db: Queryable, auth: AuthContext, cell: sql.LockedCell): Promise<void> {
+export async function requireStructuralScope(
+  db: Queryable,
+  auth: AuthContext,
+  cell: sql.LockedCell,
+): Promise<void> {
   const owner = cell.parent_code ?? cell.code;
   if (!(await cellVisible(db, auth, owner))) {
     throw forbidden(

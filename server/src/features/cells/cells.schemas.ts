@@ -80,8 +80,10 @@ export const repairBody = z.strictObject({
   make_valid: z.boolean().default(false),
   /** Snap vertices to the parent's and siblings' vertices within this distance. */
   snap_tolerance_m: z.number().positive().max(50).optional(),
+  /** Remove what still overlaps siblings after snapping. */
+  trim_overlaps: z.boolean().default(false),
   /** Repair this candidate geometry instead of the stored one. */
-  geometry: z.unknown().optional(),
+  geometry: areaGeometrySchema.optional(),
   apply: z.boolean().default(false),
 });
 
