@@ -206,11 +206,24 @@ export interface ResyncRequired {
   position: number;
 }
 
+export interface RefusedRoom {
+  room: string;
+  code: RealtimeErrorCode;
+}
+
+export interface ReadyInfo {
+  /** Live events continue after this seq. */
+  position: number;
+  rooms: RoomName[];
+  /** Handshake rooms that were not granted (the connection goes ahead without them). */
+  refused: RefusedRoom[];
+}
+
 export type ServerToClientEvents = {
   [T in EventTopic]: (event: RealtimeEvent<T>) => void;
 } & {
   /** After connecting (and after any catch-up), the stream is live from `position` on. */
-  ready: (info: { position: number; rooms: RoomName[] }) => void;
+  ready: (info: ReadyInfo) => void;
   resync_required: (info: ResyncRequired) => void;
 };
 

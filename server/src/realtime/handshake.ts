@@ -4,7 +4,7 @@ import type { Queryable } from "../db/pool.js";
 import { parseCookies, SESSION_COOKIE } from "../features/auth/auth.middleware.js";
 import { authFromBearerToken, authFromSessionCookie } from "../features/auth/auth.service.js";
 import type { AuthContext } from "../features/auth/auth-context.js";
-import type { RealtimeErrorCode } from "./events.js";
+import type { RealtimeErrorCode, RefusedRoom } from "./events.js";
 import { authoriseRoom, type ParsedRoom, parseRoom, RoomError } from "./rooms.js";
 import type { Credential, RealtimeSocket } from "./socket-types.js";
 
@@ -101,16 +101,27 @@ async function admit(db: Queryable, socket: RealtimeSocket, trustProxy: boolean)
   const auth = await resolveCredential(db, credential);
   if (!auth)
     throw new HandshakeError("unauthenticated", "The session or API token is invalid, expired or revoked.");
+  // A room the caller may no longer see (a camera moved, cells reassigned) must not lock a
+  // reconnecting client out: it is left out and reported in `ready.refused`.
   const handshakeRooms: ParsedRoom[] = [];
+  const refusedRooms: RefusedRoom[] = [];
   for (const name of fields.data.rooms ?? []) {
     try {
       const room = parseRoom(name);
       await authoriseRoom(db, auth, room);
       handshakeRooms.push(room);
     } catch (err) {
-      if (err instanceof RoomError) throw new HandshakeError(err.code, err.message);
-      throw err;
+      if (!(err instanceof RoomError)) throw err;
+      refusedRooms.push({ room: name, code: err.code });
     }
   }
-  return { auth, credential, handshakeRooms, lastSeq: fields.data.lastSeq ?? null, floor: 0, held: true };
+  return {
+    auth,
+    credential,
+    handshakeRooms,
+    refusedRooms,
+    lastSeq: fields.data.lastSeq ?? null,
+    floor: 0,
+    held: true,
+  };
 }

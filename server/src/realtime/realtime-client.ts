@@ -3,6 +3,7 @@ import type {
   ClientToServerEvents,
   EventTopic,
   HandshakeAuth,
+  ReadyInfo,
   RealtimeEvent,
   RoomName,
   ServerToClientEvents,
@@ -32,7 +33,7 @@ export interface RecordingClient {
   events: RealtimeEvent[];
   /** Receive time (performance.now()) of each event, same index as `events`. */
   receivedAt: number[];
-  ready: { position: number; rooms: RoomName[] };
+  ready: ReadyInfo;
   resyncs: unknown[];
   lastSeq(): number;
   close(): void;

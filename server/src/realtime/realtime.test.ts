@@ -162,12 +162,15 @@ describe("handshake", () => {
     await settledWith(inHeader);
   });
 
-  it("refuses handshake rooms the caller may not see", async () => {
-    await expect(as("leader1", { rooms: [`cell:${grid2}`] })).rejects.toMatchObject({
-      code: "room_forbidden",
-    });
-    await expect(as("leader1", { rooms: ["bogus"] as never })).rejects.toMatchObject({
-      code: "unknown_room",
+  it("leaves out handshake rooms the caller may not see, reports them, and connects anyway", async () => {
+    const leader = await as("leader1", { rooms: [`cell:${grid2}`, "bogus" as never, `cell:${grid1}`] });
+    expect(leader.ready.refused).toEqual([
+      { room: `cell:${grid2}`, code: "room_forbidden" },
+      { room: "bogus", code: "unknown_room" },
+    ]);
+    expect(leader.ready.rooms.sort()).toEqual([`cell:${grid1}`, "role:grid_leader"].sort());
+    await expect(as("leader1", { rooms: "cell:x" as never })).rejects.toMatchObject({
+      code: "invalid_payload",
     });
   });
 });

@@ -152,13 +152,21 @@ function onConnection(socket: RealtimeSocket, deps: Parameters<typeof registerCl
   const lastSeq = socket.data.lastSeq;
   if (lastSeq === null) {
     socket.data.held = false;
-    socket.emit("ready", { position: deps.catchUp.position(), rooms: clientRooms(socket) });
+    socket.emit("ready", {
+      position: deps.catchUp.position(),
+      rooms: clientRooms(socket),
+      refused: socket.data.refusedRooms,
+    });
     return;
   }
   replayAndRelease(deps.catchUp, socket, lastSeq)
     .then((outcome) => {
       if (outcome.kind !== "gone")
-        socket.emit("ready", { position: socket.data.floor, rooms: clientRooms(socket) });
+        socket.emit("ready", {
+          position: socket.data.floor,
+          rooms: clientRooms(socket),
+          refused: socket.data.refusedRooms,
+        });
     })
     .catch((err) => {
       deps.log.error(

@@ -1,6 +1,6 @@
 import type { Server, Socket } from "socket.io";
 import type { AuthContext } from "../features/auth/auth-context.js";
-import type { ClientToServerEvents, ServerToClientEvents } from "./events.js";
+import type { ClientToServerEvents, RefusedRoom, ServerToClientEvents } from "./events.js";
 import type { ParsedRoom } from "./rooms.js";
 
 /** How the client proved who it is, kept so every join can check that it still holds. */
@@ -11,6 +11,8 @@ export interface SocketState {
   credential: Credential;
   /** Rooms asked for in the handshake, already authorised; joined on connect. */
   handshakeRooms: ParsedRoom[];
+  /** Handshake rooms that were not granted, reported in `ready`. */
+  refusedRooms: RefusedRoom[];
   lastSeq: number | null;
   /** Live events with seq ≤ floor are not sent: the client already has them. */
   floor: number;
