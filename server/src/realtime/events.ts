@@ -201,7 +201,7 @@ export interface CatchUpResult {
 
 /** Why a client must reload its state instead of resuming (its position is out of the kept window). */
 export interface ResyncRequired {
-  reason: "too_old" | "unknown_position" | "lagging_too_long";
+  reason: "too_old" | "unknown_position";
   /** Live events continue after this seq; fetch current state over HTTP, then apply events after it. */
   position: number;
 }
