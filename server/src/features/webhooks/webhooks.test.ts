@@ -1,11 +1,15 @@
+import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import nodePath from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../logger.js";
 import { TestClient } from "../../test-support/http-client.js";
 import { startTestServer, type TestServer } from "../../test-support/test-server.js";
 import { demoPlaces } from "../incidents/test-fixtures.js";
-import { decryptSecret } from "../secrets/keyring.js";
+import { decryptSecret, keyringOf, readKeyFile, writeKeyFile } from "../secrets/keyring.js";
+import { rotateKey } from "../secrets/rotate-key.js";
 import { retryDelayMs, WebhookDispatcher } from "./webhook-dispatcher.js";
 import { sendWebhook } from "./webhook-sender.js";
 import { signatureHeader, verifyWebhookSignature } from "./webhook-signature.js";
@@ -151,6 +155,35 @@ describe("webhook subscriptions (admin)", () => {
     expect((await admin.delete(`/api/v1/webhooks/${id}`)).status).toBe(204);
     expect((await admin.get(`/api/v1/webhooks/${id}`)).status).toBe(404);
     expect((await commander.get("/api/v1/webhooks")).status).toBe(403);
+  });
+
+  it("gridops rotate-key re-encrypts webhook secrets", async () => {
+    const { id, secret } = await subscribe("/ok-rotate", [await district()]);
+    const dir = await fs.mkdtemp(nodePath.join(os.tmpdir(), "gridops-webhook-key-"));
+    const keyFile = nodePath.join(dir, "secret.key");
+    try {
+      await writeKeyFile(keyFile, [...server.server.deps.keyring.keys.values()]);
+      const before = (
+        await server.db.pool.query<{ s: string }>(
+          "SELECT secret_enc s FROM webhook_subscriptions WHERE id = $1",
+          [id],
+        )
+      ).rows[0]!.s;
+      await rotateKey(server.db.pool, keyFile);
+      const after = (
+        await server.db.pool.query<{ s: string }>(
+          "SELECT secret_enc s FROM webhook_subscriptions WHERE id = $1",
+          [id],
+        )
+      ).rows[0]!.s;
+      const rotated = keyringOf(await readKeyFile(keyFile));
+      expect(after.split(":")[1]).toBe(rotated.currentId);
+      expect(before.split(":")[1]).not.toBe(rotated.currentId);
+      expect(decryptSecret(rotated, after)).toBe(secret);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+      await admin.delete(`/api/v1/webhooks/${id}`);
+    }
   });
 
   it("refuses non-http URLs, metadata and link-local addresses, and unknown cells", async () => {
