@@ -1,17 +1,16 @@
 #!/usr/bin/env node
-import { ConfigError, type Config, loadConfig } from "./config.js";
+import { type Background, startBackground } from "./background.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
 import { EmbeddedPostgresError } from "./db/embedded-postgres.js";
 import { MigrationError, migrate } from "./db/migrate.js";
 import { withTransaction } from "./db/pool.js";
 import { verifyAuditChain } from "./features/audit/audit.service.js";
 import { createUser } from "./features/auth/auth.service.js";
 import { loadDemoData, seedDemoUsers } from "./features/demo/demo-data.js";
+import { IngestCliUsageError, parseReplayArgs, runIngestCli } from "./features/ingest/ingest.cli.js";
 import { SecretKeyError } from "./features/secrets/keyring.js";
 import { rotateKey } from "./features/secrets/rotate-key.js";
-import { IngestCliUsageError, parseReplayArgs, runIngestCli } from "./features/ingest/ingest.cli.js";
-import { startWebhookDispatcher, type WebhookDispatcher } from "./features/webhooks/webhook-dispatcher.js";
 import { migrateJobQueue } from "./jobs/job-queue.js";
-import { type JobRunner, jobDepsOf, startJobRunner } from "./jobs/job-runner.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type Database, depsOf, keyringFor, openDatabase, StartupError, startHttpServer } from "./runtime.js";
 
@@ -49,14 +48,18 @@ async function main(argv: string[]): Promise<number> {
     case "migrate":
       return withDatabase(config, log, async (db) => {
         const result = await migrate(db.pool, log);
-        console.log(result.applied.length ? `Applied ${result.applied.join(", ")}` : "Database is up to date.");
+        console.log(
+          result.applied.length ? `Applied ${result.applied.join(", ")}` : "Database is up to date.",
+        );
         console.log(`Schema version ${result.version}.`);
       });
     case "demo-data":
       return withDatabase(config, log, async (db) => {
         await migrate(db.pool, log);
         const report = await loadDemoData(db.pool, log);
-        console.log(`Demo district loaded: ${report.cellsChanged} cells, ${report.checkpointsChanged} checkpoints, ${report.camerasChanged} cameras changed.`);
+        console.log(
+          `Demo district loaded: ${report.cellsChanged} cells, ${report.checkpointsChanged} checkpoints, ${report.camerasChanged} cameras changed.`,
+        );
       });
     case "audit":
       if (rest[0] !== "verify") throw new UsageError("Usage: gridops audit verify");
@@ -67,18 +70,26 @@ async function main(argv: string[]): Promise<number> {
           console.log(`Audit log intact: ${result.checked} rows verified.`);
           return;
         }
-        console.error(`Audit log BROKEN at row ${result.firstBroken!.id}: ${result.firstBroken!.reason} (${result.checked} rows before it are intact).`);
+        console.error(
+          `Audit log BROKEN at row ${result.firstBroken!.id}: ${result.firstBroken!.reason} (${result.checked} rows before it are intact).`,
+        );
         process.exitCode = 3;
       });
     case "rotate-key":
       if (config.secretKey) {
-        throw new UsageError("rotate-key works on the key file; unset GRIDOPS_SECRET_KEY and keep the key in GRIDOPS_SECRET_KEY_FILE to rotate.");
+        throw new UsageError(
+          "rotate-key works on the key file; unset GRIDOPS_SECRET_KEY and keep the key in GRIDOPS_SECRET_KEY_FILE to rotate.",
+        );
       }
       return withDatabase(config, log, async (db) => {
         await keyringFor(config, false);
-        const report = await rotateKey(db.pool, config.secretKeyFile, (n) => process.stderr.write(`\rre-encrypted ${n} secrets`));
+        const report = await rotateKey(db.pool, config.secretKeyFile, (n) =>
+          process.stderr.write(`\rre-encrypted ${n} secrets`),
+        );
         process.stderr.write("\n");
-        console.log(`Secret key rotated: new key ${report.newKeyId}, ${report.reencrypted} secrets re-encrypted. Back up ${config.secretKeyFile}.`);
+        console.log(
+          `Secret key rotated: new key ${report.newKeyId}, ${report.reencrypted} secrets re-encrypted. Back up ${config.secretKeyFile}.`,
+        );
       });
     case "worker":
       return runWorker(config, log);
@@ -99,7 +110,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function withDatabase(config: Config, log: Logger, fn: (db: Database) => Promise<void>): Promise<number> {
+async function withDatabase(
+  config: Config,
+  log: Logger,
+  fn: (db: Database) => Promise<void>,
+): Promise<number> {
   const db = await openDatabase(config, log);
   try {
     await fn(db);
@@ -113,20 +128,29 @@ async function createAdmin(config: Config, log: Logger, args: string[]): Promise
   const index = args.indexOf("--username");
   const username = index >= 0 ? args[index + 1] : undefined;
   const password = process.env.GRIDOPS_ADMIN_PASSWORD;
-  if (!username) throw new UsageError("Usage: GRIDOPS_ADMIN_PASSWORD=... gridops create-admin --username NAME");
-  if (!password) throw new UsageError("Set GRIDOPS_ADMIN_PASSWORD to the new admin's password (it is never logged).");
+  if (!username)
+    throw new UsageError("Usage: GRIDOPS_ADMIN_PASSWORD=... gridops create-admin --username NAME");
+  if (!password)
+    throw new UsageError("Set GRIDOPS_ADMIN_PASSWORD to the new admin's password (it is never logged).");
   return withDatabase(config, log, async (db) => {
     await migrate(db.pool, log);
-    const { rows } = await db.pool.query<{ code: string }>("SELECT code FROM cells WHERE level = 'district' AND retired_at IS NULL ORDER BY code");
-    if (rows.length === 0) throw new UsageError("No district cell exists yet: import cells (or run gridops demo-data) first.");
+    const { rows } = await db.pool.query<{ code: string }>(
+      "SELECT code FROM cells WHERE level = 'district' AND retired_at IS NULL ORDER BY code",
+    );
+    if (rows.length === 0)
+      throw new UsageError("No district cell exists yet: import cells (or run gridops demo-data) first.");
     await withTransaction(db.pool, (client) =>
-      createUser(client, { userId: null, actor: "cli:create-admin" }, {
-        username,
-        displayName: username,
-        password,
-        roles: ["admin"],
-        cellCodes: rows.map((r) => r.code),
-      }),
+      createUser(
+        client,
+        { userId: null, actor: "cli:create-admin" },
+        {
+          username,
+          displayName: username,
+          password,
+          roles: ["admin"],
+          cellCodes: rows.map((r) => r.code),
+        },
+      ),
     );
     console.log(`Admin "${username}" created.`);
   });
@@ -135,62 +159,63 @@ async function createAdmin(config: Config, log: Logger, args: string[]): Promise
 async function serve(config: Config, log: Logger, demo: boolean): Promise<number> {
   const db = await openDatabase(config, log);
   let server: Awaited<ReturnType<typeof startHttpServer>> | null = null;
-  let jobs: JobRunner | null = null;
-  let webhooks: WebhookDispatcher | null = null;
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, "shutting down");
-    await webhooks?.stop();
-    await jobs?.stop();
+  let background: Background | null = null;
+  const stopAll = async () => {
+    await background?.stop();
     await server?.close();
     await db.close();
+  };
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, "shutting down");
+    await stopAll();
     process.exit(0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   try {
     await migrate(db.pool, log);
-    if (demo) {
-      await loadDemoData(db.pool, log);
-      const users = await seedDemoUsers(db.pool, config.demoPassword);
-      server = await startHttpServer(depsOf(config, db.pool, log, await keyringFor(config, true)));
-      printDemoBanner(server.url, users.map((u) => `${u.username} (${u.roles.join(", ")})`), config.demoPassword === "gridops-demo");
-    } else {
-      server = await startHttpServer(depsOf(config, db.pool, log, await keyringFor(config, false)));
-      log.info({ url: server.url }, "GridOps is listening");
-    }
-    if (config.jobs) jobs = await startJobRunner(jobDepsOf(server.deps));
-    if (config.jobs) webhooks = startWebhookDispatcher(server.deps);
+    const users = demo ? await loadDemo(db, config, log) : [];
+    server = await startHttpServer(depsOf(config, db.pool, log, await keyringFor(config, demo)));
+    background = await startBackground(server.deps, demo ? "demo" : "serve");
+    if (demo) printDemoBanner(server.url, users, config.demoPassword === "gridops-demo");
+    else log.info({ url: server.url, background: background.names }, "GridOps is listening");
   } catch (error) {
-    await webhooks?.stop();
-    await jobs?.stop();
-    await server?.close();
-    await db.close();
+    await stopAll();
     throw error;
   }
   return new Promise<number>(() => {});
 }
 
-/** A process that only runs queued and cron jobs; start as many as the load needs. */
+async function loadDemo(db: Database, config: Config, log: Logger): Promise<string[]> {
+  await loadDemoData(db.pool, log);
+  const users = await seedDemoUsers(db.pool, config.demoPassword);
+  return users.map((u) => `${u.username} (${u.roles.join(", ")})`);
+}
+
+/** A process that only runs queued and cron jobs and camera polling; start as many as the load needs. */
 async function runWorker(config: Config, log: Logger): Promise<number> {
   const db = await openDatabase(config, log);
-  let jobs: JobRunner;
+  let background: Background;
   try {
     await migrate(db.pool, log);
     await migrateJobQueue(db.pool, log);
-    jobs = await startJobRunner(jobDepsOf(depsOf(config, db.pool, log, await keyringFor(config, false))));
+    background = await startBackground(
+      depsOf(config, db.pool, log, await keyringFor(config, false)),
+      "worker",
+    );
   } catch (error) {
     await db.close();
     throw error;
   }
   const stop = async (signal: string) => {
     log.info({ signal }, "stopping the job worker");
-    await jobs.stop();
+    await background.stop();
     await db.close();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
-  log.info({ tasks: jobs.tasks }, "job worker running");
+  log.info({ services: background.names }, "job worker running");
   return new Promise<number>(() => {});
 }
 
