@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.GRIDOPS_CHROMIUM ?? "/usr/bin/chromium";
 const WEB_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -42,4 +42,66 @@ export async function ensureWebBuilt(): Promise<void> {
   if (existsSync(join(WEB_ROOT, "dist", "index.html"))) return;
   const { build } = await import("vite");
   await build({ root: WEB_ROOT, configFile: join(WEB_ROOT, "vite.config.ts"), logLevel: "warn" });
+}
+
+export interface SharedChromium {
+  browser: Browser;
+  /** A fresh browser context (own cookies and storage), i.e. another user at another desk. */
+  newPage(options?: { locale?: string; viewport?: { width: number; height: number } }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** One Chromium process for several isolated users (contexts), cheaper than one process each. */
+export async function launchSharedChromium(): Promise<SharedChromium> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--no-first-run",
+      "--disable-component-update",
+      "--disable-sync",
+      "--autoplay-policy=no-user-gesture-required",
+    ],
+  });
+  return {
+    browser,
+    async newPage(options = {}) {
+      const context = await browser.newContext({
+        locale: options.locale ?? "zh-CN",
+        viewport: options.viewport ?? { width: 1280, height: 800 },
+      });
+      return context.newPage();
+    },
+    close: () => browser.close(),
+  };
+}
+
+export async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByTestId("login-username").fill(username);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-form").locator("button[type=submit]").click();
+}
+
+/** Waits until the command map is drawn, its incidents are loaded and the realtime stream is live. */
+export async function waitForCommandMap(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__gridops?.ready === true && window.__gridops.live != null, null, {
+    timeout: 60_000,
+  });
+  await page.getByTestId("incident-list").or(page.getByTestId("incident-list-empty")).first().waitFor();
+  await page.locator("[data-testid=connection][data-status=live]").waitFor();
+}
+
+/** Collects page errors so a test can assert the app ran clean. */
+export function collectProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/Failed to load resource/.test(message.text()))
+      problems.push(message.text());
+  });
+  return problems;
 }

@@ -3,7 +3,7 @@ import { placeholdersOf, translate, translatorFor, viewTranslator } from "./i18n
 import { defineMessages, MessageKeyCollision, type ViewMessages } from "./view-messages.js";
 
 // Every view's catalogue, found the way a new view adds one: a `<view>.messages.ts` file.
-const modules = import.meta.glob<Record<string, unknown>>("../views/**/*.messages.ts", { eager: true });
+const modules = import.meta.glob<Record<string, unknown>>("../**/*.messages.ts", { eager: true });
 const catalogues = Object.entries(modules).flatMap(([file, exports]) =>
   Object.values(exports)
     .filter(

@@ -1,11 +1,23 @@
-import type { LayerSpecification } from "maplibre-gl";
+import type { ExpressionSpecification, LayerSpecification } from "maplibre-gl";
 import { LAYER, SOURCE } from "./ids.js";
 import { cameraStatusColor, matchExpression } from "./palette.js";
 
 /** Cones appear only from this zoom: below it they merge into noise and cost draw time. */
 export const CONE_MIN_ZOOM = 15;
 
-const statusColor = matchExpression("status", cameraStatusColor, cameraStatusColor.unknown);
+// The live camera.status stream sets feature-state "status" on the static camera source; the
+// loaded property is the fallback until the first live change.
+const statusColor = liveMatch("status", cameraStatusColor, cameraStatusColor.unknown);
+
+function liveMatch(
+  property: string,
+  table: Readonly<Record<string, string>>,
+  fallback: string,
+): ExpressionSpecification {
+  const expression = matchExpression(property, table, fallback) as unknown[];
+  expression[1] = ["coalesce", ["feature-state", property], ["get", property]];
+  return expression as ExpressionSpecification;
+}
 
 export function cameraConeLayers(): LayerSpecification[] {
   return [

@@ -1,4 +1,6 @@
 import offlineStyleDocument from "virtual:gridops/offline-style";
+import "../../incidents/incidents.css";
+import "./command.css";
 import {
   type GeoJSONSource,
   Map as MapLibreMap,
@@ -7,11 +9,9 @@ import {
   type StyleSpecification,
 } from "maplibre-gl";
 import { isApiError } from "../../api/errors.js";
-import type { GridOpsApi } from "../../api/gridops-api.js";
-import type { AppConfig, Session } from "../../api/schemas.js";
+import type { AppConfig } from "../../api/schemas.js";
 import { boundsOf } from "../../geo/bounds.js";
 import type { Translate } from "../../i18n/i18n.js";
-import type { LanguageStore } from "../../i18n/language-store.js";
 import type { LayerGroup } from "../../layers/ids.js";
 import { uiCapabilities } from "../../session/permissions.js";
 import { type DistrictCounts, districtCounts } from "../../sources/district-sources.js";
@@ -29,18 +29,14 @@ import { h } from "../../ui/dom.js";
 import { errorMessage } from "../../ui/error-message.js";
 import { renderLayerPanel } from "../../ui/layer-panel.js";
 import { StatusOverlay } from "../../ui/status-overlay.js";
+import type { ViewContext } from "../routes.js";
+import { type LiveCommand, startLiveCommand } from "./command-live.js";
+import { INCIDENT_LAYER } from "./incident-layers.js";
 import { setGroupVisible, setOverlayLanguage, showDistrict } from "./map-overlay.js";
 import { attachPopups } from "./map-popups.js";
 import { exposeTestHooks, type GridOpsTestHooks } from "./test-hooks.js";
 
-export interface CommandMapDeps {
-  api: Pick<GridOpsApi, "cells" | "checkpoints" | "cameras">;
-  config: AppConfig;
-  session: Session;
-  languages: LanguageStore;
-  /** Called when the server says the session is gone, so the app can show the login page. */
-  onUnauthenticated: () => void;
-}
+export type CommandMapDeps = ViewContext;
 
 export interface CommandMapView {
   element: HTMLElement;
@@ -91,6 +87,7 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
   let loaded: LoadedDistrict | null = null;
   let counts: DistrictCounts | null = null;
   let lastError: unknown = null;
+  let live: LiveCommand | null = null;
   const visible = new Set<LayerGroup>(ALL_GROUPS);
 
   const availableGroups = () =>
@@ -158,6 +155,11 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
           animate: false,
         });
       testHooks.counts = counts;
+      if (!live) {
+        live = startLiveCommand(readyMap, deps);
+        element.append(...live.elements);
+        testHooks.live = live.hooks;
+      }
       readyMap.once("idle", () => {
         testHooks.ready = true;
       });
@@ -189,6 +191,7 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
       addNavigation(map);
     }
     popups?.relabel();
+    live?.relabel();
     renderPanel();
     renderStatus();
   });
@@ -222,7 +225,10 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
     addNavigation(map);
     map.addControl(new ScaleControl({ unit: "metric" }), "bottom-left");
     hooks = exposeTestHooks(map);
-    popups = attachPopups(map, () => ({ t: languages.t, language: languages.language }));
+    popups = attachPopups(map, () => ({ t: languages.t, language: languages.language }), [
+      INCIDENT_LAYER.points,
+      INCIDENT_LAYER.clusters,
+    ]);
     await loadData();
   })();
 
@@ -230,6 +236,7 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
     element,
     destroy() {
       unsubscribe();
+      live?.destroy();
       map?.remove();
       map = null;
       if (window.__gridops) delete window.__gridops;

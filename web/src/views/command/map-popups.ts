@@ -57,6 +57,8 @@ export interface MapPopups {
 export function attachPopups(
   map: MapLibreMap,
   current: () => { t: Translate; language: Language },
+  /** Layers whose clicks another handler owns (live incidents): a hit there opens no popup. */
+  claimedLayers: readonly string[] = [],
 ): MapPopups {
   const popup = new Popup({ closeButton: true, maxWidth: "320px" });
   let open: OpenPopup | null = null;
@@ -72,6 +74,12 @@ export function attachPopups(
 
   map.on("click", (event: MapMouseEvent) => {
     const { x, y } = event.point;
+    const claimed = claimedLayers.filter((id) => map.getLayer(id));
+    const box: [[number, number], [number, number]] = [
+      [x - HIT_RADIUS_PX, y - HIT_RADIUS_PX],
+      [x + HIT_RADIUS_PX, y + HIT_RADIUS_PX],
+    ];
+    if (claimed.length > 0 && map.queryRenderedFeatures(box, { layers: claimed }).length > 0) return;
     const layers = CLICKABLE_LAYERS.filter(
       (id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none",
     );

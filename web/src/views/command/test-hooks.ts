@@ -1,5 +1,6 @@
 import type { Map as MapLibreMap } from "maplibre-gl";
 import type { DistrictCounts } from "../../sources/district-sources.js";
+import type { LiveHooks } from "./command-live.js";
 
 /**
  * What the browser tests read from the running app. Kept deliberately small: the map itself (for
@@ -9,6 +10,8 @@ export interface GridOpsTestHooks {
   map: MapLibreMap;
   ready: boolean;
   counts: DistrictCounts | null;
+  /** The live incident layer and list, once the district is drawn (null without incidents:read). */
+  live?: LiveHooks | null;
   /** Distinct feature ids currently loaded in a source's tiles (a feature split across tiles counts once). */
   sourceFeatureCount(sourceId: string): number;
 }

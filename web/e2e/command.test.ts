@@ -1,0 +1,175 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestClient } from "../../server/src/test-support/http-client.js";
+import { startTestServer } from "../../server/src/test-support/test-server.js";
+import {
+  collectProblems,
+  ensureWebBuilt,
+  launchSharedChromium,
+  type SharedChromium,
+  signIn,
+  waitForCommandMap,
+} from "./browser.js";
+import { pointInCell } from "./fixtures.js";
+
+type Running = Awaited<ReturnType<typeof startTestServer>>;
+
+let server: Running;
+let chromium: SharedChromium;
+let commander: Page;
+let operator: Page;
+let api: TestClient;
+let commanderProblems: string[];
+
+const mapIds = (page: Page) => page.evaluate(() => window.__gridops?.live?.mapIncidentIds() ?? []);
+const listIds = (page: Page) => page.evaluate(() => window.__gridops?.live?.listIncidentIds() ?? []);
+
+async function createIncident(
+  priority: "normal" | "high",
+  cell: string,
+): Promise<{ id: number; createdAt: number }> {
+  const location = await pointInCell(api, cell);
+  const res = await api.post("/api/v1/incidents", {
+    category: "traffic.congestion",
+    priority,
+    location,
+    description: `e2e ${priority} incident ${Math.random().toString(36).slice(2, 8)}`,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { id: res.body.incident.id as number, createdAt: Date.now() };
+}
+
+beforeAll(async () => {
+  await ensureWebBuilt();
+  server = await startTestServer({ demo: true });
+  api = await TestClient.loggedIn(server.url, "operator", server.demoPassword);
+  chromium = await launchSharedChromium();
+  commander = await chromium.newPage();
+  operator = await chromium.newPage({ locale: "en" });
+  commanderProblems = collectProblems(commander);
+  await signIn(commander, server.url, "commander", server.demoPassword);
+  await signIn(operator, server.url, "operator", server.demoPassword);
+  await Promise.all([waitForCommandMap(commander), waitForCommandMap(operator)]);
+}, 180_000);
+
+afterAll(async () => {
+  await chromium?.close();
+  await server?.close();
+});
+
+describe("command map, live", () => {
+  it("lands the commander on #/command with the nav for their views", async () => {
+    expect(new URL(commander.url()).hash).toBe("#/command");
+    await expect(commander.getByTestId("nav-command").textContent()).resolves.toBe("指挥地图");
+  });
+
+  it("shows an incident created over the API on the map and in the list within 1 s", async () => {
+    const leader = await TestClient.loggedIn(server.url, "leader1", server.demoPassword);
+    const leaderCell = (await leader.get("/api/v1/auth/me")).body.cells[0] as string;
+    const before = Date.now();
+    const { id } = await createIncident("normal", leaderCell);
+    // The page stamps when the incident reached the map source and the list; the polling
+    // below only waits for the stamps (a busy software-rendered page answers slowly).
+    await commander.waitForFunction(
+      (want) => {
+        const shown = window.__gridops?.live?.shownAt(want);
+        return shown?.map != null && shown.list != null;
+      },
+      id,
+      { timeout: 10_000 },
+    );
+    const shown = await commander.evaluate((want) => window.__gridops?.live?.shownAt(want), id);
+    expect((shown?.map ?? Number.POSITIVE_INFINITY) - before).toBeLessThan(1000);
+    expect((shown?.list ?? Number.POSITIVE_INFINITY) - before).toBeLessThan(1000);
+    expect(await mapIds(commander)).toContain(id);
+    expect(await listIds(commander)).toContain(id);
+  });
+
+  it("alerts with a banner and a beep for a high-priority incident, and not when muted", async () => {
+    const beeps = () => commander.evaluate(() => window.__gridops?.live?.beeps() ?? -1);
+    const before = await beeps();
+    const cell = (await api.get("/api/v1/auth/me")).body.cells[0] as string;
+    const { id } = await createIncident("high", await firstGrid(cell));
+    const banner = commander.getByTestId("alert-banner");
+    await banner.waitFor({ state: "visible", timeout: 10_000 });
+    await expect(banner.getAttribute("data-incident-id")).resolves.toBe(String(id));
+    expect(await beeps()).toBe(before + 1);
+
+    await commander.getByTestId("mute").click();
+    await createIncident("high", await firstGrid(cell));
+    await commander.waitForFunction(
+      (n) => (window.__gridops?.live?.store.size ?? 0) >= n,
+      (await storeSize(commander)) + 1,
+    );
+    expect(await beeps()).toBe(before + 1);
+    await commander.getByTestId("mute").click();
+  });
+
+  it("applies a dispatch made in one browser to the other, map and list alike", async () => {
+    const cell = await firstGrid((await api.get("/api/v1/auth/me")).body.cells[0] as string);
+    const { id } = await createIncident("normal", cell);
+    await operator.waitForFunction((want) => window.__gridops?.live?.listIncidentIds().includes(want), id);
+    await operator.locator(`[data-incident-id="${id}"]`).click();
+    await operator.getByTestId("action-register").click();
+    await operator.getByTestId("action-dispatch").waitFor({ timeout: 10_000 });
+    await operator.getByTestId("action-dispatch").click();
+    await expect
+      .poll(() => operator.getByTestId("incident-state").textContent(), { timeout: 10_000 })
+      .toBe("Dispatched");
+    await commander.waitForFunction(
+      (want) => window.__gridops?.live?.store.get(want)?.state === "dispatched",
+      id,
+      { timeout: 2000 },
+    );
+    // The list row says so too (zh-CN: 派遣).
+    await expect
+      .poll(() => commander.locator(`[data-incident-id="${id}"] .incident-row-meta`).textContent())
+      .toContain("派遣");
+  });
+
+  it("filters by status, opens an incident from the list and shows its timeline", async () => {
+    await commander.getByTestId("filter-status").selectOption("all");
+    const ids = await listIds(commander);
+    expect(ids.length).toBeGreaterThan(0);
+    const id = ids[0]!;
+    await commander.locator(`[data-incident-id="${id}"]`).click();
+    await commander.getByTestId("timeline").waitFor();
+    expect(await commander.getByTestId("timeline").locator("li").count()).toBeGreaterThan(0);
+    await commander.getByTestId("detail-back").click();
+    await commander.getByTestId("filter-status").selectOption("overdue");
+    await expect.poll(() => listIds(commander)).toEqual([]);
+    await expect.poll(() => mapIds(commander)).toEqual([]);
+    await commander.getByTestId("filter-status").selectOption("open");
+  });
+
+  it("replays: a moment before an incident was reported does not show it", async () => {
+    const cell = await firstGrid((await api.get("/api/v1/auth/me")).body.cells[0] as string);
+    const { id } = await createIncident("normal", cell);
+    await commander.waitForFunction((want) => window.__gridops?.live?.mapIncidentIds().includes(want), id);
+    await commander.getByTestId("replay-start").click();
+    const slider = commander.getByTestId("replay-slider");
+    // An hour ago: everything made by this test run did not exist yet.
+    await slider.evaluate((input: HTMLInputElement) => {
+      input.value = String(Date.now() - 3_600_000);
+      input.dispatchEvent(new Event("input"));
+    });
+    await expect.poll(() => mapIds(commander)).not.toContain(id);
+    await commander.getByTestId("replay-live").click();
+    await expect.poll(() => mapIds(commander)).toContain(id);
+    expect(commanderProblems).toEqual([]);
+  });
+});
+
+async function storeSize(page: Page): Promise<number> {
+  return page.evaluate(() => window.__gridops?.live?.store.size ?? 0);
+}
+
+/** A grid under `cell` (the operator's scope is the whole district). */
+async function firstGrid(cell: string): Promise<string> {
+  const res = await api.get(`/api/v1/cells?limit=5000`);
+  const grid = (res.body.features as { properties: { code: string; level: string } }[]).find(
+    (f) => f.properties.level === "grid" && f.properties.code.startsWith(cell.replace(/0+$/, "")),
+  );
+  if (!grid) throw new Error(`no grid under ${cell}`);
+  return grid.properties.code;
+}
