@@ -16,6 +16,7 @@ import {
 } from "./cell-edits.service.js";
 import { selectExistingCodes } from "./cell-edits.sql.js";
 import { generateChildren } from "./cell-generation.service.js";
+import { registerCellHistoryRoutes } from "./cell-history.routes.js";
 import { registerCellImportRoutes } from "./cell-import.routes.js";
 import { registerCellPeopleRoutes } from "./cell-people.routes.js";
 import { repairCell } from "./cell-repair.service.js";
@@ -168,4 +169,5 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
   });
   registerCellImportRoutes(routes, deps);
   registerCellPeopleRoutes(routes, deps);
+  registerCellHistoryRoutes(routes, deps);
 }

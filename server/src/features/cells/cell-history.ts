@@ -40,3 +40,25 @@ export async function cellAt(db: Queryable, target: CellAtTarget, time: Date): P
   );
   return rows[0] ?? null;
 }
+
+export interface CellVersionRow {
+  version: number;
+  name: string;
+  name_en: string | null;
+  level: string;
+  parent_code: string | null;
+  valid_from: Date;
+  valid_to: Date | null;
+  area_m2: number;
+  geometry: unknown;
+}
+
+export async function selectCellVersions(db: Queryable, code: string): Promise<CellVersionRow[]> {
+  const { rows } = await db.query<CellVersionRow>(
+    `SELECT version, name, name_en, level, parent_code, valid_from, valid_to, ST_Area(geom::geography) AS area_m2,
+            ST_AsGeoJSON(geom, 9)::json AS geometry
+       FROM cell_versions WHERE code = $1 ORDER BY version DESC`,
+    [code],
+  );
+  return rows;
+}
