@@ -25,7 +25,8 @@ export interface Link {
   title?: string;
 }
 
-export const baseUrl = (req: Request) => `${req.protocol}://${req.get("host")}`;
+/** Behind a proxy (GRIDOPS_TRUST_PROXY), X-Forwarded-Proto/Host give the address clients used. */
+export const baseUrl = (req: Request) => `${req.protocol}://${req.host}`;
 
 export function languageOf(req: Request, fallback: Lang): Lang {
   const chosen = req.acceptsLanguages("zh-CN", "zh", "en");

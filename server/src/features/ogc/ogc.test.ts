@@ -88,6 +88,15 @@ describe("landing page and conformance (/conf/core/root-op, /conf/core/conforman
     expect(path(data.href)).toBe("/ogc/collections");
   });
 
+  it("builds links from the real host unless a proxy is trusted", async () => {
+    const res = await anonymous.get("/ogc", {
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-proto": "https",
+    });
+    for (const link of res.body.links)
+      expect(link.href.startsWith(`${server.url}/`) || link.href === `${server.url}/ogc`).toBe(true);
+  });
+
   it("lists the conformance classes it implements", async () => {
     const res = await anonymous.get("/ogc/conformance?f=json");
     expect(res.status).toBe(200);
