@@ -89,7 +89,8 @@ export async function startRealtime(
   io.on("connection", (socket) => onConnection(socket, { db: deps.pool, log, stats, catchUp }));
   await relay.start();
   registerRealtimeMetrics(deps.metrics, stats, relay);
-  const revalidate = () => disconnectEnded(io, deps, log);
+  let closing = false;
+  const revalidate = () => (closing ? Promise.resolve(0) : disconnectEnded(io, deps, log));
   const revalidateTimer = setInterval(() => void revalidate(), options.revalidateIntervalMs ?? 60_000);
   revalidateTimer.unref();
 
@@ -99,6 +100,7 @@ export async function startRealtime(
     stats,
     revalidate,
     close: async () => {
+      closing = true;
       clearInterval(revalidateTimer);
       await relay.close();
       // io.close() also closes the HTTP server and waits for its keep-alive connections.
@@ -132,7 +134,8 @@ async function disconnectEnded(io: RealtimeServer, deps: AppDeps, log: AppDeps["
         }
       }
     } catch (err) {
-      log.warn({ err }, "realtime credential check failed; will retry");
+      log.warn({ err }, "realtime credential check failed; the next sweep retries");
+      break;
     }
   }
   if (disconnected > 0) log.info({ disconnected }, "realtime connections of ended sessions closed");

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import pg from "pg";
 import { type Pool, withTransaction } from "../db/pool.js";
 import type { Logger } from "../logger.js";
 import { purgeOutbox } from "./outbox.js";
@@ -18,6 +18,7 @@ export interface EventSink {
 }
 
 export interface RelayOptions {
+  /** The app's pool: the relay copies its connection settings for a small pool of its own. */
   pool: Pool;
   /** Connection settings for the dedicated LISTEN connection (defaults to the pool's). */
   listenConnection?: pg.ClientConfig;
@@ -53,15 +54,22 @@ export class OutboxRelay {
   private idleWaiters: (() => void)[] = [];
   private readonly batchSize: number;
   private readonly log: Logger;
+  /**
+   * Live delivery must not queue behind the app's own work: under load the shared pool's
+   * waiting list can hold thousands of requests, and every event would wait for them all.
+   */
+  private readonly db: Pool;
 
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.log = options.log;
+    this.db = new pg.Pool({ ...options.pool.options, max: 2, application_name: "gridops-realtime-relay" });
+    this.db.on("error", () => {}); // an idle client's error: the next query reconnects
   }
 
   /** Starts live from the current end of the stream: history is for catch-up, not for replay to nobody. */
   async start(): Promise<void> {
-    this.position = await selectLastSeq(this.options.pool);
+    this.position = await selectLastSeq(this.db);
     this.listener = startOutboxListener({
       connection: this.options.listenConnection ?? this.options.pool.options,
       log: this.log,
@@ -98,6 +106,12 @@ export class OutboxRelay {
     for (const timer of this.timers) clearInterval(timer);
     await this.listener?.close();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
+    await this.waitForPumpToStop();
+    await this.db.end().catch(() => {});
+  }
+
+  private async waitForPumpToStop(): Promise<void> {
+    for (let i = 0; this.pumping && i < 100; i++) await new Promise((r) => setTimeout(r, 20));
   }
 
   private async pump(): Promise<void> {
@@ -124,8 +138,8 @@ export class OutboxRelay {
 
   private async sequenceAll(): Promise<void> {
     for (;;) {
-      if (this.closed || !(await hasUnsequenced(this.options.pool))) return;
-      const result = await withTransaction(this.options.pool, (tx) => sequencePending(tx, this.batchSize));
+      if (this.closed || !(await hasUnsequenced(this.db))) return;
+      const result = await withTransaction(this.db, (tx) => sequencePending(tx, this.batchSize));
       this.stats.sequenced += result.assigned;
       if (!result.locked || result.assigned < this.batchSize) return;
     }
@@ -134,7 +148,7 @@ export class OutboxRelay {
   private async deliverPublished(): Promise<void> {
     for (;;) {
       if (this.closed) return;
-      const rows = await selectPublishedAfter(this.options.pool, this.position, this.batchSize);
+      const rows = await selectPublishedAfter(this.db, this.position, this.batchSize);
       for (const row of rows) {
         if (row.seq !== this.position + 1) {
           // Published seqs are a gapless prefix, so a hole means retention removed rows this
@@ -154,7 +168,7 @@ export class OutboxRelay {
 
   private async purge(retentionHours: number): Promise<void> {
     try {
-      const removed = await purgeOutbox(this.options.pool, retentionHours);
+      const removed = await purgeOutbox(this.db, retentionHours);
       if (removed > 0) this.log.info({ removed, retentionHours }, "outbox rows past retention removed");
     } catch (err) {
       this.log.warn({ err }, "outbox retention pass failed");
