@@ -3,7 +3,9 @@ import type { AppConfig, Session } from "../api/schemas.js";
 import type { MessageKey, Translate } from "../i18n/i18n.js";
 import type { LanguageStore } from "../i18n/language-store.js";
 import type { RealtimeStore } from "../realtime/realtime-store.js";
+import { createAdminView } from "./admin/admin-view.js";
 import { createCommandMapView } from "./command/command-map-view.js";
+import { createGridLeaderView } from "./grid-leader/grid-leader-view.js";
 
 /** What every view gets from the app shell. */
 export interface ViewContext {
@@ -53,5 +55,19 @@ export const ROUTES: readonly RouteDefinition[] = [
     permission: "cells:read",
     defaultFor: ["commander", "operator", "viewer"],
     create: (ctx) => createCommandMapView(ctx),
+  },
+  {
+    path: "/leader",
+    titleKey: "nav.leader",
+    permission: "incidents:handle",
+    defaultFor: ["grid_leader", "grid_worker"],
+    create: (ctx) => createGridLeaderView(ctx),
+  },
+  {
+    path: "/admin",
+    titleKey: "nav.admin",
+    permission: "users:manage",
+    defaultFor: ["admin"],
+    create: (ctx) => createAdminView(ctx),
   },
 ];
