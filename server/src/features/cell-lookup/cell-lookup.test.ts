@@ -153,3 +153,13 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+describe("sharedCellLookup", () => {
+  it("hands every caller on a pool the same instance", async () => {
+    const { sharedCellLookup } = await import("./cell-lookup.js");
+    const [a, b] = await Promise.all([sharedCellLookup(db.pool), sharedCellLookup(db.pool)]);
+    expect(a).toBe(b);
+    expect(a.size).toBeGreaterThan(0);
+    await a.close();
+  });
+});

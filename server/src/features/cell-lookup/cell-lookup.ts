@@ -204,3 +204,19 @@ function lookupIn(s: Snapshot, lon: number, lat: number): string | null {
   });
   return best === -1 ? null : s.codes[s.partCell[best]!]!;
 }
+
+const shared = new WeakMap<Pool, Promise<CellLookup>>();
+
+/**
+ * One auto-refreshing lookup per pool for the whole process (cameras, plates and incidents
+ * share it instead of each holding a LISTEN connection and a copy of the index).
+ */
+export function sharedCellLookup(pool: Pool, log?: Logger): Promise<CellLookup> {
+  let lookup = shared.get(pool);
+  if (!lookup) {
+    lookup = createCellLookup(pool, { autoRefresh: true, ...(log ? { log } : {}) });
+    shared.set(pool, lookup);
+    lookup.catch(() => shared.delete(pool));
+  }
+  return lookup;
+}
