@@ -1,3 +1,4 @@
+import { crc32, deflateSync } from "node:zlib";
 import type { TestClient } from "../../server/src/test-support/http-client.js";
 
 /** A point well inside a cell: the vertex average of its outer ring, checked with the server's lookup. */
@@ -13,4 +14,28 @@ export async function pointInCell(client: TestClient, code: string): Promise<{ l
   const lon = ring.reduce((sum, p) => sum + p[0]!, 0) / ring.length;
   const lat = ring.reduce((sum, p) => sum + p[1]!, 0) / ring.length;
   return { lon, lat };
+}
+
+/** A real (tiny, 2×2 red) PNG file, built with zlib so no binary fixture has to live in the repo. */
+export function tinyPng(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const typed = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(typed));
+    return Buffer.concat([length, typed, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(2, 0);
+  header.writeUInt32BE(2, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
+  const row = Buffer.from([0, 255, 0, 0, 255, 0, 0]);
+  const pixels = deflateSync(Buffer.concat([row, row]));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", pixels),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
