@@ -24,6 +24,8 @@ export interface ConnectOptions {
   lastSeq?: number;
   rooms?: RoomName[];
   origin?: string;
+  /** Default WebSocket only; long-polling is what clients behind WebSocket-hostile proxies fall back to. */
+  transports?: ("websocket" | "polling")[];
   /** Milliseconds to wait for `ready`. */
   timeoutMs?: number;
 }
@@ -72,7 +74,7 @@ export function connectClient(baseUrl: string, options: ConnectOptions): Promise
   if (options.lastSeq !== undefined) auth.lastSeq = options.lastSeq;
   if (options.rooms) auth.rooms = options.rooms;
   const socket: ClientSocket = io(baseUrl, {
-    transports: ["websocket"],
+    transports: options.transports ?? ["websocket"],
     extraHeaders: headers,
     auth: auth as Record<string, unknown>,
     autoConnect: false,

@@ -175,6 +175,25 @@ describe("handshake", () => {
   });
 });
 
+describe("long-polling", () => {
+  it("authenticates by cookie and streams events over HTTP long-polling too", async () => {
+    const cookie = await loginCookie(ts.url, "leader1", ts.demoPassword);
+    const polling = await connectClient(ts.url, { cookie, transports: ["polling"] });
+    open.push(polling);
+    expect(polling.socket.io.engine.transport.name).toBe("polling");
+    await enqueueEvent(ts.db.pool, {
+      topic: "incident.created",
+      cellCode: grid1,
+      payload: incident(8080, grid1),
+    });
+    await settledWith(polling);
+    expect(incidentIds(polling)).toEqual([8080]);
+    await expect(connectClient(ts.url, { transports: ["polling"] })).rejects.toMatchObject({
+      code: "unauthenticated",
+    });
+  });
+});
+
 describe("rooms and routing", () => {
   it("puts each client in its assigned cells' and roles' rooms", async () => {
     const leader = await as("leader1");
