@@ -1,4 +1,7 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.js";
 import { createPool, type Pool } from "../db/pool.js";
@@ -167,4 +170,88 @@ describe("two server processes on one database", () => {
     expect(seqs).toEqual(Array.from({ length: 150 }, (_, i) => start + 1 + i));
     expect(seqs).toEqual(watcher.events.map((e) => e.seq));
   });
+
+  it("works the same with the second server in a separate operating-system process", async () => {
+    const child = await startServerProcess(a.db.connectionString);
+    try {
+      const inParent = await connect("A", "commander");
+      const inChild = await connectClient(child.url, {
+        cookie: await loginCookie(child.url, "commander", a.demoPassword),
+      });
+      const leaderInChild = await connectClient(child.url, {
+        cookie: await loginCookie(child.url, "leader2", a.demoPassword),
+      });
+      clients.push(
+        { name: "commander@child", client: inChild },
+        { name: "leader2@child", client: leaderInChild },
+      );
+      const events = Array.from({ length: 100 }, (_, i): AnyNewEvent => {
+        const cell = i % 2 === 0 ? grid1 : grid2;
+        return {
+          topic: "cell.changed",
+          cellCode: cell,
+          payload: { cellCode: cell, change: "updated", version: 20_000 + i },
+        };
+      });
+      await Promise.all(
+        Array.from({ length: 10 }, (_, t) => enqueueEvents(a.db.pool, events.slice(t * 10, t * 10 + 10))),
+      );
+      await expect.poll(() => inChild.events.length, { timeout: 10_000 }).toBe(100);
+      await expect.poll(() => inParent.events.length, { timeout: 10_000 }).toBe(100);
+      await expect.poll(() => leaderInChild.events.length, { timeout: 10_000 }).toBe(50);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(inChild.events.map((e) => e.seq)).toEqual(inParent.events.map((e) => e.seq));
+      expect(inChild.events.length).toBe(100);
+      expect(leaderInChild.events.every((e) => e.cellCode === grid2)).toBe(true);
+      expect(leaderInChild.events.length).toBe(50);
+    } finally {
+      await child.stop();
+    }
+  });
 });
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** `gridops`'s own startHttpServer in a child Node process (through tsx, from the sources). */
+async function startServerProcess(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const script = `
+    import { randomBytes } from "node:crypto";
+    import { loadConfig } from "./server/src/config.ts";
+    import { createPool } from "./server/src/db/pool.ts";
+    import { keyringOf } from "./server/src/features/secrets/keyring.ts";
+    import { createLogger } from "./server/src/logger.ts";
+    import { depsOf, startHttpServer } from "./server/src/runtime.ts";
+    const config = loadConfig({ ...process.env, PORT: "0", HOST: "127.0.0.1", GRIDOPS_LOG_LEVEL: "silent", GRIDOPS_JOBS: "false" });
+    const pool = createPool(config.databaseUrl, 5);
+    const server = await startHttpServer(depsOf(config, pool, createLogger("silent"), keyringOf([randomBytes(32)])));
+    console.log(JSON.stringify({ url: server.url }));
+    process.on("SIGTERM", async () => { await server.close(); await pool.end(); process.exit(0); });
+  `;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions", "development", "--input-type=module", "-e", script],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "test" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once("exit", (code) => reject(new Error(`server process exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    },
+  };
+}
