@@ -42,6 +42,9 @@ export interface ImportReport {
   topology: TopologyReport | null;
 }
 
+/** Past this many written rows the import refreshes planner statistics before checking. */
+const BULK_ROWS = 500;
+
 const emptyReport = (features: number, rows: ImportRowProblem[]): ImportReport => ({
   ok: false,
   features,
@@ -196,6 +199,7 @@ export async function applyInTransaction(
   );
   await edits.retireCells(db, retire);
   await edits.endAssignments(db, retire);
+  if (add.length + change.length + retire.length > BULK_ROWS) await sql.analyzeCells(db);
   const focus = [root, ...add, ...change, ...retire];
   const topology = await checkTopology(db, focus, await loadTopologySettings(db));
   return {

@@ -80,20 +80,26 @@ export async function selectSiblingOverlaps(
   minAreaM2: number,
   noiseWidthM: number,
 ): Promise<OverlapRow[]> {
+  // The focus set is joined (hashed), not tested with "= ANY(array)" per pair: with 10,000
+  // focus codes a per-pair array scan would cost more than the geometry.
   const { rows } = await db.query<OverlapRow>(
-    `SELECT code, other_code, area_m2, ST_AsGeoJSON(overlap, 9)::json AS geometry FROM (
-       SELECT a.code, b.code AS other_code, x.overlap, ST_Area(x.overlap::geography) AS area_m2,
-              ST_Perimeter(x.overlap::geography) AS perimeter_m
-         FROM cells a
+    `WITH focus AS MATERIALIZED (SELECT DISTINCT unnest($1::text[]) AS code),
+     pairs AS (
+       SELECT a.code, b.code AS other_code, a.geom AS ag, b.geom AS bg
+         FROM focus f
+         JOIN cells a ON a.code = f.code AND a.retired_at IS NULL
          JOIN cells b ON b.retired_at IS NULL AND a.geom && b.geom AND b.code <> a.code
                      AND b.level = a.level AND b.parent_code IS NOT DISTINCT FROM a.parent_code
-         CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3) AS overlap) x
-        WHERE a.retired_at IS NULL AND a.code = ANY($1::text[])
-          AND (a.code < b.code OR NOT b.code = ANY($1::text[]))
-          AND ST_Relate(a.geom, b.geom, 'T********')
-     ) o
-     WHERE area_m2 >= $2::float8 AND 2 * area_m2 / nullif(perimeter_m, 0) >= $3::float8
-     ORDER BY code, other_code`,
+         LEFT JOIN focus fb ON fb.code = b.code
+        WHERE (a.code < b.code OR fb.code IS NULL) AND ST_Relate(a.geom, b.geom, 'T********')
+     ), o AS (
+       SELECT code, other_code, x.overlap, ST_Area(x.overlap::geography) AS area_m2,
+              ST_Perimeter(x.overlap::geography) AS perimeter_m
+         FROM pairs CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Intersection(ag, bg), 3) AS overlap) x
+     )
+     SELECT code, other_code, area_m2, ST_AsGeoJSON(overlap, 9)::json AS geometry FROM o
+      WHERE area_m2 >= $2::float8 AND 2 * area_m2 / nullif(perimeter_m, 0) >= $3::float8
+      ORDER BY code, other_code`,
     [focus, minAreaM2, noiseWidthM],
   );
   return rows;
