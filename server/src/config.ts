@@ -43,6 +43,7 @@ const envSchema = z.object({
   GRIDOPS_PLATE_IMAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
   GRIDOPS_PLATE_DEDUPE_WINDOW_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
   GRIDOPS_DEAD_LETTER_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  GRIDOPS_PLATE_GROUP_COMMIT: boolFromEnv("true"),
   GRIDOPS_FRIGATE_MQTT_URL: z.string().regex(/^mqtts?:\/\/|^wss?:\/\//, "must start with mqtt://, mqtts://, ws:// or wss://").optional(),
   GRIDOPS_OUTBOX_RETENTION_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
   GRIDOPS_REALTIME_ADAPTER: z.enum(["postgres", "none"]).default("postgres"),
@@ -89,6 +90,8 @@ export interface Config {
   deadLetterMaxBytes: number;
   /** Optional Frigate integration: subscribe to frigate/events on this broker. */
   frigateMqttUrl: string | null;
+  /** Share commits between concurrent plate pushes (off: one transaction per push; for comparison). */
+  plateGroupCommit: boolean;
   /** Published realtime events are kept this long for reconnecting clients to catch up. */
   outboxRetentionHours: number;
   /** Socket.IO adapter between server processes ("none" for a single process). */
@@ -155,6 +158,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     plateDedupeWindowMs: e.GRIDOPS_PLATE_DEDUPE_WINDOW_MS,
     deadLetterMaxBytes: e.GRIDOPS_DEAD_LETTER_MAX_BYTES,
     frigateMqttUrl: e.GRIDOPS_FRIGATE_MQTT_URL ?? null,
+    plateGroupCommit: e.GRIDOPS_PLATE_GROUP_COMMIT,
     outboxRetentionHours: e.GRIDOPS_OUTBOX_RETENTION_HOURS,
     realtimeAdapter: e.GRIDOPS_REALTIME_ADAPTER,
     attachmentMaxBytes: e.GRIDOPS_ATTACHMENT_MAX_BYTES,

@@ -18,7 +18,10 @@ import { PlateIngest } from "./plate-ingest.service.js";
 export interface PlatesRuntimeDeps {
   pool: Pool;
   log: Logger;
-  config: Pick<Config, "plateDedupeWindowMs" | "deadLetterMaxBytes" | "frigateMqttUrl">;
+  config: Pick<Config, "plateDedupeWindowMs" | "deadLetterMaxBytes" | "frigateMqttUrl"> & {
+    plateGroupCommit?: boolean;
+    poolMax?: number;
+  };
   keyring?: Keyring;
 }
 
@@ -44,6 +47,10 @@ export function platesRuntimeOf(
   const queue = new IngestQueue(deps.pool, log, {
     ...defaultQueueOptions,
     dedupeWindowMs: deps.config.plateDedupeWindowMs,
+    // Without group commit every push is its own transaction, as many at once as the pool allows.
+    ...(deps.config.plateGroupCommit === false
+      ? { maxBatchReads: 1, maxConcurrentFlushes: Math.max(1, Math.floor((deps.config.poolMax ?? 10) / 2)) }
+      : {}),
     ...queueOptions,
   });
   const hotlists = new HotlistMatcherCache(log.child({ component: "hotlist-matcher" }));
