@@ -1,7 +1,7 @@
 import type { Express } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { roles } from "../features/auth/permissions.js";
+import { rolePermissions, roles } from "../features/auth/permissions.js";
 import { TestClient } from "../test-support/http-client.js";
 import { startTestServer, type TestServer } from "../test-support/test-server.js";
 import type { RegisteredRoute } from "./route.js";
@@ -129,24 +129,34 @@ describe("route policies", () => {
   }, 300_000);
 
   it("malformed JSON, wrong content type and oversized bodies get 4xx with a code on every JSON write route", async () => {
-    const admin = await TestClient.loggedIn(server.url, "admin", server.demoPassword);
     for (const route of registered.filter((r) => r.method !== "get" && r.method !== "delete" && !r.definition.rawBody && !r.path.endsWith("/logout"))) {
-      const path = concretePath(route, "admin");
-      const broken = await admin.request(route.method.toUpperCase(), path, "{not json", { "content-type": "application/json" });
+      // Send as a user who holds the route's permission, so the body checks are what answers.
+      const username = userAllowedFor(route);
+      const client = await TestClient.loggedIn(server.url, username, server.demoPassword);
+      const path = concretePath(route, username);
+      const broken = await client.request(route.method.toUpperCase(), path, "{not json", { "content-type": "application/json" });
       expect(broken.status, `${route.path} malformed`).toBe(400);
       expect(broken.body.error.code, route.path).toBe("malformed_json");
-      const huge = await admin.request(route.method.toUpperCase(), path, JSON.stringify({ pad: "x".repeat(20_000_000) }), {
+      const huge = await client.request(route.method.toUpperCase(), path, JSON.stringify({ pad: "x".repeat(20_000_000) }), {
         "content-type": "application/json",
       });
       expect(huge.status, `${route.path} oversized`).toBe(413);
       expect(huge.body.error.code).toBe("body_too_large");
       if (route.definition.body) {
-        const wrongType = await admin.request(route.method.toUpperCase(), path, "a=b", { "content-type": "application/x-www-form-urlencoded" });
+        const wrongType = await client.request(route.method.toUpperCase(), path, "a=b", { "content-type": "application/x-www-form-urlencoded" });
         expect(wrongType.status, `${route.path} form`).toBe(415);
       }
     }
-  });
+  }, 300_000);
 });
+
+function userAllowedFor(route: RegisteredRoute): string {
+  if (route.policy.access !== "permission") return "admin";
+  for (const role of roles) {
+    if (rolePermissions[role].includes(route.policy.permission)) return userForRole[role];
+  }
+  throw new Error(`no demo user holds ${route.policy.permission}`);
+}
 
 const permissionCache = new Map<TestClient, Set<string>>();
 async function hasPermission(client: TestClient, permission: string): Promise<boolean> {

@@ -87,13 +87,17 @@ export interface SessionRow {
 }
 
 export async function selectLiveSession(db: Queryable, idHash: string): Promise<SessionRow | null> {
-  const { rows } = await db.query<SessionRow>(
-    `UPDATE sessions SET last_seen_at = now()
-      WHERE id_hash = $1 AND revoked_at IS NULL AND expires_at > now()
-      RETURNING user_id, csrf_token`,
+  const { rows } = await db.query<SessionRow & { last_seen_at: Date }>(
+    "SELECT user_id, csrf_token, last_seen_at FROM sessions WHERE id_hash = $1 AND revoked_at IS NULL AND expires_at > now()",
     [idHash],
   );
-  return rows[0] ?? null;
+  const row = rows[0];
+  if (!row) return null;
+  // Like tokens: record activity at most once a minute instead of writing on every request.
+  if (Date.now() - row.last_seen_at.getTime() > 60_000) {
+    await db.query("UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1", [idHash]);
+  }
+  return { user_id: row.user_id, csrf_token: row.csrf_token };
 }
 
 export async function revokeSession(db: Queryable, idHash: string): Promise<void> {
@@ -172,12 +176,19 @@ export async function insertToken(
 
 export async function selectUsableToken(db: Queryable, id: number): Promise<TokenRow | null> {
   const { rows } = await db.query<TokenRow>(
-    `UPDATE api_tokens SET last_used_at = now()
-      WHERE id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-      RETURNING *`,
+    "SELECT * FROM api_tokens WHERE id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())",
     [id],
   );
-  return rows[0] ?? null;
+  const row = rows[0] ?? null;
+  // Touch last_used_at at most once a minute: a write per request would serialise a busy
+  // device's pushes on the token's row lock.
+  if (row && (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000)) {
+    await db.query(
+      "UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+      [id],
+    );
+  }
+  return row;
 }
 
 export async function selectTokens(db: Queryable): Promise<TokenRow[]> {
