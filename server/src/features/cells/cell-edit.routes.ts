@@ -13,6 +13,7 @@ import {
   retireCell,
   splitCell,
   updateCell,
+  updateCellsTogether,
 } from "./cell-edits.service.js";
 import { selectExistingCodes } from "./cell-edits.sql.js";
 import { generateChildren } from "./cell-generation.service.js";
@@ -23,6 +24,7 @@ import { repairCell } from "./cell-repair.service.js";
 import { checkSubtree, loadTopologySettings } from "./cell-topology.js";
 import {
   acceptGapBody,
+  batchUpdateBody,
   cellCodeParams,
   createChildBody,
   generateBody,
@@ -92,6 +94,16 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     body: updateCellBody,
     bodyLimit: GEOMETRY_BODY_LIMIT,
     handler: (ctx) => updateCell(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
+  });
+  routes.add({
+    method: "post",
+    path: "/api/v1/cells/batch-update",
+    summary: "Change several cells in one transaction, checked together (e.g. move a shared boundary)",
+    tags: ["cells"],
+    policy: { access: "permission", permission: "cells:edit", scope: "own-cells" },
+    body: batchUpdateBody,
+    bodyLimit: "10mb",
+    handler: (ctx) => updateCellsTogether(deps.pool, editContext(ctx), ctx.body),
   });
   routes.add({
     method: "post",

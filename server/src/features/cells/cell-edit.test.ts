@@ -318,3 +318,48 @@ describe("cell editing API", () => {
     expect(audit).toEqual({ actor: "leader2", action: "cell.update" });
   });
 });
+
+describe("batch update", () => {
+  it("moves a shared boundary between two grids that single edits cannot", async () => {
+    const [pair] = await q<{ a: string; b: string; a2: unknown; b2: unknown; area: number }>(
+      `WITH p AS (
+         SELECT a.code AS a, b.code AS b, a.geom AS ag, b.geom AS bg FROM cells a JOIN cells b
+             ON b.parent_code = a.parent_code AND b.code > a.code AND ST_Relate(a.geom, b.geom, 'F***1****')
+          WHERE a.level = 'grid' AND a.retired_at IS NULL AND b.retired_at IS NULL LIMIT 1
+       ), pieces AS (
+         SELECT p.*, d.geom AS piece FROM p, LATERAL ST_Dump(ST_Split(p.bg, ST_SetSRID(ST_MakeLine(
+             ST_MakePoint(ST_X(ST_Centroid(p.bg)), ST_YMin(p.bg) - 1), ST_MakePoint(ST_X(ST_Centroid(p.bg)), ST_YMax(p.bg) + 1)), 4326))) d
+       ), chosen AS (
+         SELECT * FROM pieces ORDER BY ST_Length(ST_Intersection(ST_Boundary(piece), ST_Boundary(ag))) DESC LIMIT 1
+       )
+       SELECT a, b, ST_AsGeoJSON(ST_Union(ag, piece), 15)::json AS a2,
+              ST_AsGeoJSON(ST_Difference(bg, piece), 15)::json AS b2,
+              ST_Area(ag::geography) + ST_Area(bg::geography) AS area
+         FROM chosen`,
+    );
+    const { a, b, a2, b2, area } = pair!;
+    const alone = await admin.patch(`/api/v1/cells/${a}`, { geometry: a2 });
+    expect(alone.status).toBe(422);
+    expect(alone.body.error.code).toBe("topology_violation");
+    const before = await counts();
+    const res = await admin.post("/api/v1/cells/batch-update", {
+      changes: [
+        { code: a, geometry: a2 },
+        { code: b, geometry: b2 },
+      ],
+    });
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    expect(res.body.report.ok).toBe(true);
+    const after = res.body.cells.reduce(
+      (s: number, f: { properties: { area_m2: number } }) => s + f.properties.area_m2,
+      0,
+    );
+    expect(Math.abs(after - area) / area).toBeLessThan(1e-5);
+    const now = await counts();
+    expect(now.audit - before.audit).toBe(2);
+    expect(now.versions - before.versions).toBe(2);
+    const leader = await TestClient.loggedIn(server.url, "leader3", server.demoPassword);
+    const denied = await leader.post("/api/v1/cells/batch-update", { changes: [{ code: a, name: "x" }] });
+    expect(denied.status).toBe(403);
+  });
+});

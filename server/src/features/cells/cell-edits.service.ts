@@ -513,3 +513,68 @@ export function acceptGap(
     return { id, report };
   });
 }
+
+export interface BatchChange {
+  code: string;
+  name?: string | undefined;
+  name_en?: string | null | undefined;
+  geometry?: AreaGeometry | undefined;
+}
+
+/**
+ * Several cells changed together and checked once: the way to move a shared boundary
+ * (shrink one cell, grow its neighbour), which no single edit can do without an overlap
+ * or an orphan in between.
+ */
+export function updateCellsTogether(
+  pool: Pool,
+  ctx: EditContext,
+  input: { changes: BatchChange[]; dry_run: boolean },
+): Promise<EditResult> {
+  return inTransaction(pool, input.dry_run, async (db) => {
+    const codes = input.changes.map((c) => c.code);
+    if (new Set(codes).size !== codes.length)
+      throw badRequest("duplicate_code", "Each cell may appear once in a batch.");
+    const cells = await sql.lockCells(db, codes);
+    for (const change of input.changes) {
+      const cell = cells.find((c) => c.code === change.code);
+      if (!cell || cell.retired) throw notFound("Cell", change.code);
+      if (!(await cellVisible(db, ctx.auth, cell.code)))
+        throw forbidden(`Cell ${cell.code} is outside the cells assigned to you.`);
+      if (change.geometry) await requireStructuralScope(db, ctx.auth, cell);
+    }
+    const withGeometry = input.changes.filter((c) => c.geometry);
+    const validity = await checkCandidateValidity(
+      db,
+      withGeometry.map((c) => ({ geometry: c.geometry, code: c.code, row: null })),
+    );
+    if (!validity.ok) throw topologyViolation(validity);
+    await sql.updateCells(
+      db,
+      input.changes.map((c) => ({
+        code: c.code,
+        name: c.name,
+        name_en: c.name_en,
+        geometry: c.geometry ? JSON.stringify(c.geometry) : undefined,
+      })),
+    );
+    const report = await checkTopology(
+      db,
+      withGeometry.map((c) => c.code),
+      await loadTopologySettings(db),
+    );
+    if (!report.ok) throw topologyViolation(report);
+    for (const change of input.changes) {
+      await recordAudit(db, {
+        ...ctx.audit,
+        action: "cell.update",
+        targetType: "cell",
+        targetId: change.code,
+        cellCode: change.code,
+        details: { fields: Object.keys(change).filter((k) => k !== "code"), batch: codes },
+      });
+    }
+    await emitCellChange(db, { kind: "updated", changed: codes, retired: [], actor: ctx.audit.actor });
+    return { cells: await sql.selectCellFeatures(db, codes), retired: [], report, dry_run: input.dry_run };
+  });
+}

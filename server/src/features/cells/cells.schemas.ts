@@ -115,3 +115,18 @@ export const cellAtQuery = z.strictObject({
   lat: z.coerce.number().min(-90).max(90).optional(),
   code: cellCodeSchema.optional(),
 });
+
+export const batchUpdateBody = z.strictObject({
+  changes: z
+    .array(
+      z.strictObject({
+        code: cellCodeSchema,
+        name: name.optional(),
+        name_en: name.nullable().optional(),
+        geometry: areaGeometrySchema.optional(),
+      }),
+    )
+    .min(1)
+    .max(500),
+  dry_run: z.boolean().default(false),
+});
