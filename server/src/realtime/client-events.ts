@@ -13,6 +13,8 @@ const catchUpRequestSchema = z.strictObject({ since: z.number().int().min(0) });
 /** The only events a client may send; everything else is dropped and counted. */
 export const clientEventNames = new Set(["join", "leave", "catch_up"]);
 export const MAX_ROOMS_PER_SOCKET = 200;
+/** Requests per connection per second; a web client sends a handful when a view opens. */
+export const MAX_REQUESTS_PER_SECOND = 20;
 
 export interface ClientEventDeps {
   db: Queryable;
@@ -100,6 +102,12 @@ async function handle<S extends z.ZodType, R extends object>(
   run: (input: z.infer<S>) => Promise<R>,
 ): Promise<void> {
   if (typeof ack !== "function") return ignore(deps, socket, event, "no ack callback");
+  if (overRate(socket)) {
+    deps.stats.ignoredClientEvents += 1;
+    return ack(
+      fail("rate_limited", `At most ${MAX_REQUESTS_PER_SECOND} requests per second per connection.`),
+    );
+  }
   const parsed = schema.safeParse(request);
   if (!parsed.success) {
     deps.stats.ignoredClientEvents += 1;
@@ -125,6 +133,17 @@ async function handle<S extends z.ZodType, R extends object>(
     deps.log.error({ err, event, socket: socket.id }, "realtime client request failed");
     ack(fail("internal_error", "The server could not handle the request."));
   }
+}
+
+function overRate(socket: RealtimeSocket): boolean {
+  const window = socket.data.requests;
+  const now = Date.now();
+  if (now - window.windowStart >= 1000) {
+    window.windowStart = now;
+    window.count = 0;
+  }
+  window.count += 1;
+  return window.count > MAX_REQUESTS_PER_SECOND;
 }
 
 /** Sessions end and tokens get revoked while sockets stay open: look again before acting. */

@@ -184,6 +184,7 @@ export type RealtimeErrorCode =
   | "catch_up_unavailable"
   | "catch_up_busy"
   | "session_ended"
+  | "rate_limited"
   | "internal_error";
 
 export interface JoinRequest {

@@ -122,6 +122,7 @@ async function admit(db: Queryable, socket: RealtimeSocket, trustProxy: boolean)
     refusedRooms,
     lastSeq: fields.data.lastSeq ?? null,
     floor: 0,
+    requests: { windowStart: 0, count: 0 },
     held: true,
   };
 }

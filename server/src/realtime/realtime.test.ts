@@ -534,6 +534,19 @@ describe("catch-up and live delivery agree", () => {
   });
 });
 
+describe("request limits", () => {
+  it("answers a burst of requests past the per-second limit with rate_limited, then serves again", async () => {
+    const client = await as("leader1");
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, () => request(client, "leave", { room: "cell:NOPE" })),
+    );
+    const limited = burst.filter((r) => !r.ok && r.error.code === "rate_limited").length;
+    expect(limited).toBe(10);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await request(client, "join", { room: `cell:${grid1}` })).toMatchObject({ ok: true });
+  });
+});
+
 describe("metrics", () => {
   it("exposes connections, counters and the unpublished backlog on /metrics", async () => {
     const watcher = await as("commander");

@@ -18,6 +18,8 @@ export interface SocketState {
   floor: number;
   /** Held sockets get no live events; a catch-up or lag recovery is replaying to them instead. */
   held: boolean;
+  /** Client requests in the current one-second window (join/leave/catch_up cost database work). */
+  requests: { windowStart: number; count: number };
 }
 
 // Server-to-server events are not used: the relay runs in every process (see decision 0071).
