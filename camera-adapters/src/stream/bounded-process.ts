@@ -31,6 +31,12 @@ const settleAfterKillMs = 2_000;
 
 const liveChildren = new Set<ChildProcess>();
 
+// A long-running child (the demo's test stream encoder) must not outlive its parent when the
+// process exits through process.exit(); an 'exit' hook may only do synchronous work, and kill is.
+process.on("exit", () => {
+  for (const child of liveChildren) child.kill("SIGKILL");
+});
+
 /** How many ffmpeg/ffprobe children this process currently owns (tests, metrics). */
 export function activeStreamProcessCount(): number {
   return liveChildren.size;
