@@ -4,6 +4,7 @@ import type { MessageKey, Translate } from "../i18n/i18n.js";
 import type { LanguageStore } from "../i18n/language-store.js";
 import type { RealtimeStore } from "../realtime/realtime-store.js";
 import { createAdminView } from "./admin/admin-view.js";
+import { createCellsView } from "./cells/cells-view.js";
 import { createCommandMapView } from "./command/command-map-view.js";
 import { createGridLeaderView } from "./grid-leader/grid-leader-view.js";
 
@@ -62,6 +63,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     permission: "incidents:handle",
     defaultFor: ["grid_leader", "grid_worker"],
     create: (ctx) => createGridLeaderView(ctx),
+  },
+  {
+    path: "/cells",
+    titleKey: "nav.cells",
+    permission: "cells:edit",
+    defaultFor: [],
+    create: (ctx) => createCellsView(ctx),
   },
   {
     path: "/admin",

@@ -46,7 +46,7 @@ export interface CommandMapView {
 const GROUP_BY_KIND = { cells: "cells", checkpoints: "checkpoints", cameras: "cameras" } as const;
 const ALL_GROUPS: readonly LayerGroup[] = ["cells", "checkpoints", "cameras", "viewCones"];
 
-function mapLocale(t: Translate): Record<string, string> {
+export function mapLocale(t: Translate): Record<string, string> {
   return {
     "NavigationControl.ZoomIn": t("maplibre.zoomIn"),
     "NavigationControl.ZoomOut": t("maplibre.zoomOut"),
@@ -60,7 +60,7 @@ function offlineStyle(appBaseUrl: string): StyleSpecification {
   return document ? prepareOfflineStyle(document, appBaseUrl) : backgroundOnlyStyle();
 }
 
-async function baseStyleFor(
+export async function baseStyleFor(
   config: AppConfig,
   appBaseUrl: string,
 ): Promise<{ style: StyleSpecification; fellBack: boolean }> {

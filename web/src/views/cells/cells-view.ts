@@ -1,0 +1,498 @@
+import "../../incidents/incidents.css";
+import "./cells.css";
+import type { GeoJSONSource, Map as MapLibreMap } from "maplibre-gl";
+import { Map as MapLibreMapClass, NavigationControl } from "maplibre-gl";
+import {
+  type GeoJSONStoreFeatures,
+  type SnappableContext,
+  type SnapToCustom,
+  TerraDraw,
+  type TerraDrawMouseEvent,
+  TerraDrawPolygonMode,
+  TerraDrawSelectMode,
+} from "terra-draw";
+import { TerraDrawMapLibreGLAdapter } from "terra-draw-maplibre-gl-adapter";
+import { isApiError } from "../../api/errors.js";
+import type { CellCollection } from "../../api/gridops-api.js";
+import { boundsOf } from "../../geo/bounds.js";
+import { type MessageKey, type Translate, viewTranslator } from "../../i18n/i18n.js";
+import { LAYER, SOURCE } from "../../layers/ids.js";
+import { withFontFaces } from "../../style/base-style.js";
+import { bundledFontFaces } from "../../style/noto-sans-sc.js";
+import { h } from "../../ui/dom.js";
+import { errorMessage } from "../../ui/error-message.js";
+import { StatusOverlay } from "../../ui/status-overlay.js";
+import { baseStyleFor, mapLocale } from "../command/command-map-view.js";
+import { showDistrict } from "../command/map-overlay.js";
+import type { View, ViewContext } from "../routes.js";
+import { type AreaGeometry, asTopologyRefusal, CellEditApi, type TopologyProblem } from "./cell-edit-api.js";
+import { buildTree, pathTo, type TreeNode } from "./cell-tree.js";
+import { cellsMessages } from "./cells.messages.js";
+import { showProblems } from "./problem-layers.js";
+import { type Edge, edgesOf, snapToEdges } from "./snap.js";
+
+type CellsTranslate = Translate<MessageKey | (typeof cellsMessages)["keys"][number]>;
+type Mode = { kind: "browse" } | { kind: "draw"; parent: string } | { kind: "edit"; code: string };
+type CellFeature = CellCollection["features"][number];
+
+const SNAP_PX = 12;
+const SELECTED_SOURCE = "cells-selected";
+
+declare global {
+  interface Window {
+    __gridopsCells?: {
+      map: MapLibreMap;
+      ready: boolean;
+      draw: TerraDraw | null;
+      problems: () => TopologyProblem[];
+      select: (code: string) => void;
+    };
+  }
+}
+
+/**
+ * The cell editor: the hierarchy as a tree beside the map; draw a new child cell or redraw a
+ * cell's boundary with terra-draw, corners snapping to the neighbours' edges; the server's
+ * topology check (overlaps, gaps, outside parent, slivers) drawn on the map.
+ */
+export function createCellsView(ctx: ViewContext): View {
+  const t = (): CellsTranslate => viewTranslator(cellsMessages, ctx.languages.t);
+  const editApi = new CellEditApi(ctx.api.http);
+  const status = new StatusOverlay();
+  const treeElement = h("nav", { className: "cell-tree", attrs: { "data-testid": "cell-tree" } });
+  const toolbar = h("div", { className: "cells-toolbar", attrs: { "data-testid": "cells-toolbar" } });
+  const mapElement = h("div", { className: "cells-map", attrs: { "data-testid": "cells-map" } });
+  const element = h(
+    "main",
+    { className: "cells-view" },
+    h("aside", { className: "cells-side" }, toolbar, treeElement),
+    h("div", { className: "cells-map-wrap" }, mapElement, status.element),
+  );
+
+  let map: MapLibreMap | null = null;
+  let draw: TerraDraw | null = null;
+  let cells: CellFeature[] = [];
+  let byCode = new Map<string, CellFeature>();
+  let selected: string | null = null;
+  const expanded = new Set<string>();
+  let mode: Mode = { kind: "browse" };
+  let edges: Edge[] = [];
+  let problems: TopologyProblem[] = [];
+  let message: { text: string; kind: "info" | "error" } | null = null;
+  let busy = false;
+  let newName = "";
+  let loadError: unknown = null;
+  const canEdit = ctx.session.permissions.includes("cells:edit");
+
+  const snap: SnapToCustom = (event: TerraDrawMouseEvent, context: SnappableContext) => {
+    const point = snapToEdges({ x: event.containerX, y: event.containerY }, edges, context.project, SNAP_PX);
+    return point ? [point[0], point[1]] : undefined;
+  };
+
+  // ---- rendering ---------------------------------------------------------------------------
+
+  const renderTree = () => {
+    const english = ctx.languages.language === "en";
+    const renderNode = (node: TreeNode): HTMLElement => {
+      const { code, name, name_en } = node.cell;
+      const open = expanded.has(code);
+      const hasChildren = node.children.length > 0;
+      return h(
+        "li",
+        { attrs: { "data-code": code } },
+        h(
+          "div",
+          { className: code === selected ? "tree-row selected" : "tree-row" },
+          h("button", {
+            className: "tree-toggle",
+            text: hasChildren ? (open ? "▾" : "▸") : "·",
+            attrs: {
+              type: "button",
+              "aria-expanded": String(open),
+              ...(hasChildren ? {} : { disabled: "" }),
+            },
+            on: {
+              click: () => {
+                if (open) expanded.delete(code);
+                else expanded.add(code);
+                renderTree();
+              },
+            },
+          }),
+          h("button", {
+            className: "tree-label",
+            text: english && name_en ? name_en : name,
+            attrs: { type: "button", "data-testid": `tree-${code}` },
+            on: { click: () => select(code) },
+          }),
+        ),
+        open && hasChildren ? h("ul", {}, ...node.children.map(renderNode)) : null,
+      );
+    };
+    treeElement.replaceChildren(h("ul", {}, ...buildTree(cells.map((c) => c.properties)).map(renderNode)));
+  };
+
+  const renderToolbar = () => {
+    const tr = t();
+    const cell = selected ? byCode.get(selected) : undefined;
+    const button = (
+      label: MessageKey | (typeof cellsMessages)["keys"][number],
+      testId: string,
+      onClick: () => void,
+      primary = false,
+    ) =>
+      h("button", {
+        className: primary ? "primary" : "secondary",
+        text: tr(label),
+        attrs: { type: "button", "data-testid": testId, ...(busy ? { disabled: "" } : {}) },
+        on: { click: onClick },
+      });
+    const parts: (HTMLElement | null)[] = [
+      h("h2", {
+        text: cell
+          ? tr("cells.selected", { name: cell.properties.name, code: cell.properties.code })
+          : tr("cells.select"),
+      }),
+    ];
+    if (mode.kind === "browse" && cell) {
+      parts.push(
+        h(
+          "div",
+          { className: "button-row" },
+          canEdit && cell.properties.level !== "grid"
+            ? button("cells.drawChild", "draw-child", () => startDraw(cell.properties.code))
+            : null,
+          canEdit ? button("cells.editShape", "edit-shape", () => startEdit(cell.properties.code)) : null,
+          button("cells.check", "check", () => void runCheck(cell.properties.code)),
+        ),
+      );
+      if (cell.properties.level === "grid")
+        parts.push(h("p", { className: "muted", text: tr("cells.leaf") }));
+    }
+    if (mode.kind !== "browse") {
+      parts.push(
+        h("p", { className: "muted", text: tr(mode.kind === "draw" ? "cells.drawHint" : "cells.editHint") }),
+      );
+      if (mode.kind === "draw") {
+        const name = h("input", {
+          attrs: {
+            type: "text",
+            placeholder: tr("cells.name"),
+            "aria-label": tr("cells.name"),
+            "data-testid": "new-cell-name",
+          },
+        });
+        name.value = newName;
+        name.addEventListener("input", () => {
+          newName = name.value;
+        });
+        parts.push(name);
+      }
+      parts.push(
+        h(
+          "div",
+          { className: "button-row" },
+          button("cells.save", "save-cell", () => void save(), true),
+          button("cells.cancel", "cancel-edit", () => stopEditing()),
+        ),
+      );
+    }
+    if (message) {
+      parts.push(
+        h("p", {
+          className: message.kind === "error" ? "error-text" : "muted",
+          attrs: { role: "status", "data-testid": "cells-message" },
+          text: message.text,
+        }),
+      );
+    }
+    if (problems.length > 0) {
+      parts.push(
+        h(
+          "ul",
+          { className: "problem-list", attrs: { "data-testid": "problem-list" } },
+          ...problems.map((p) =>
+            h("li", {
+              className: p.severity,
+              attrs: { "data-kind": p.kind },
+              text: `${problemLabel(p, tr)}${p.area_m2 != null ? ` · ${tr("cells.area", { area: p.area_m2.toFixed(1) })}` : ""}`,
+            }),
+          ),
+        ),
+      );
+    }
+    toolbar.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
+  };
+
+  const render = () => {
+    const tr = t();
+    if (loadError !== null) {
+      status.showError(
+        tr("cells.loadFailed"),
+        errorMessage(loadError, tr),
+        tr("map.retry"),
+        () => void load(),
+      );
+    } else if (cells.length === 0) status.showLoading(tr("cells.loading"));
+    else status.hide();
+    renderTree();
+    renderToolbar();
+  };
+
+  // ---- actions -----------------------------------------------------------------------------
+
+  function select(code: string) {
+    if (mode.kind !== "browse") return;
+    selected = code;
+    for (const ancestor of pathTo(new Map(cells.map((c) => [c.properties.code, c.properties])), code))
+      expanded.add(ancestor);
+    problems = [];
+    message = null;
+    const cell = byCode.get(code);
+    if (map && cell) {
+      map.getSource<GeoJSONSource>(SELECTED_SOURCE)?.setData({ type: "FeatureCollection", features: [cell] });
+      const bounds = boundsOf([{ type: "FeatureCollection", features: [cell] }]);
+      if (bounds) map.fitBounds(bounds, { padding: 40, duration: 300 });
+      showProblems(map, []);
+    }
+    render();
+  }
+
+  /** Neighbours to snap to: the parent's boundary and its other children (and the cell's own children when redrawing). */
+  const snapTargets = (parent: string | null, except: string | null): AreaGeometry[] =>
+    cells
+      .filter(
+        (c) =>
+          c.properties.code !== except &&
+          (c.properties.parent_code === parent ||
+            c.properties.code === parent ||
+            (except !== null && c.properties.parent_code === except)),
+      )
+      .map((c) => c.geometry);
+
+  function startDraw(parent: string) {
+    if (!draw) return;
+    mode = { kind: "draw", parent };
+    edges = edgesOf(snapTargets(parent, null));
+    problems = [];
+    message = null;
+    draw.clear();
+    draw.setMode("polygon");
+    render();
+  }
+
+  function startEdit(code: string) {
+    const cell = byCode.get(code);
+    if (!draw || !cell) return;
+    mode = { kind: "edit", code };
+    edges = edgesOf(snapTargets(cell.properties.parent_code ?? null, code));
+    problems = [];
+    message = null;
+    draw.clear();
+    const polygon: GeoJSON.Polygon =
+      cell.geometry.type === "Polygon"
+        ? cell.geometry
+        : { type: "Polygon", coordinates: cell.geometry.coordinates[0] ?? [] };
+    const [result] = draw.addFeatures([
+      { type: "Feature", geometry: polygon, properties: { mode: "polygon" } } as GeoJSONStoreFeatures,
+    ]);
+    draw.setMode("select");
+    if (result?.valid && result.id !== undefined) draw.selectFeature(result.id);
+    render();
+  }
+
+  function stopEditing() {
+    mode = { kind: "browse" };
+    draw?.clear();
+    draw?.setMode("static");
+    newName = "";
+    render();
+  }
+
+  const drawnPolygon = (): GeoJSON.Polygon | null => {
+    const feature = draw?.getSnapshot().find((f) => f.geometry.type === "Polygon");
+    return feature ? (feature.geometry as GeoJSON.Polygon) : null;
+  };
+
+  async function runCheck(code: string) {
+    busy = true;
+    message = { text: t()("cells.checking"), kind: "info" };
+    render();
+    try {
+      const report = await editApi.check(code);
+      problems = report.problems;
+      message = {
+        text:
+          report.problems.length === 0
+            ? t()("cells.checkOk")
+            : t()("cells.checkResult", { errors: report.errors, warnings: report.warnings }),
+        kind: report.ok ? "info" : "error",
+      };
+    } catch (error) {
+      message = { text: t()("cells.failed", { message: errorMessage(error, t()) }), kind: "error" };
+    }
+    busy = false;
+    if (map) showProblems(map, problems);
+    render();
+  }
+
+  /**
+   * The server checks the topology inside the write's transaction and refuses (422, nothing
+   * written) with its report when the shape is wrong; the report goes on the map and the
+   * drawing stays for fixing.
+   */
+  async function save() {
+    const tr = t();
+    const polygon = drawnPolygon();
+    if (!polygon) {
+      message = { text: tr("cells.nothingDrawn"), kind: "error" };
+      return render();
+    }
+    if (mode.kind === "draw" && newName.trim() === "") {
+      message = { text: tr("cells.nameRequired"), kind: "error" };
+      return render();
+    }
+    busy = true;
+    message = { text: tr("cells.saving"), kind: "info" };
+    render();
+    try {
+      const result =
+        mode.kind === "draw"
+          ? await editApi.createChild(mode.parent, { name: newName.trim(), geometry: polygon })
+          : mode.kind === "edit"
+            ? await editApi.updateGeometry(mode.code, polygon)
+            : null;
+      if (result) {
+        problems = result.report.problems;
+        busy = false;
+        stopEditing();
+        message = { text: tr("cells.saved", { warnings: result.report.warnings }), kind: "info" };
+        await reloadCells();
+      }
+    } catch (error) {
+      const refused = asTopologyRefusal(error);
+      if (refused) {
+        problems = refused.report.problems;
+        message = { text: tr("cells.refused", { errors: refused.report.errors }), kind: "error" };
+      } else {
+        if (isApiError(error) && error.status === 401) return ctx.onUnauthenticated();
+        message = { text: tr("cells.failed", { message: errorMessage(error, tr) }), kind: "error" };
+      }
+    }
+    busy = false;
+    if (map) showProblems(map, problems);
+    render();
+  }
+
+  // ---- loading -----------------------------------------------------------------------------
+
+  async function reloadCells() {
+    const collection = await ctx.api.cells();
+    cells = collection.features;
+    byCode = new Map(cells.map((c) => [c.properties.code, c]));
+    if (map) {
+      const source = map.getSource<GeoJSONSource>(SOURCE.cells);
+      if (source) void source.setData(collection);
+      else
+        showDistrict(
+          map,
+          { cells: collection, checkpoints: emptyPoints(), cameras: emptyPoints() },
+          ctx.languages.language,
+        );
+    }
+  }
+
+  async function load() {
+    loadError = null;
+    render();
+    try {
+      const appBaseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
+      const { style } = await baseStyleFor(ctx.config, appBaseUrl);
+      if (!map) {
+        map = new MapLibreMapClass({
+          container: mapElement,
+          style: withFontFaces(style, bundledFontFaces(appBaseUrl)),
+          center: [116.397, 39.909],
+          zoom: 3,
+          locale: mapLocale(ctx.languages.t),
+        });
+        map.addControl(new NavigationControl({ visualizePitch: false }), "top-right");
+        await new Promise<void>((resolve) => map?.once("load", () => resolve()));
+      }
+      const readyMap = map;
+      await reloadCells();
+      readyMap.addSource(SELECTED_SOURCE, {
+        type: "geojson",
+        data: { type: "FeatureCollection", features: [] },
+      });
+      readyMap.addLayer({
+        id: "cells-selected-line",
+        type: "line",
+        source: SELECTED_SOURCE,
+        paint: { "line-color": "#2b6cb0", "line-width": 3 },
+      });
+      const bounds = boundsOf([{ type: "FeatureCollection", features: cells }]);
+      if (bounds) readyMap.fitBounds(bounds, { padding: 30, animate: false });
+      readyMap.on("click", LAYER.cellFill, (event) => {
+        if (mode.kind !== "browse") return;
+        const finest = event.features?.reduce((best, f) =>
+          String(f.properties.code).length > String(best.properties.code).length ? f : best,
+        );
+        if (finest) select(String(finest.properties.code));
+      });
+      draw = new TerraDraw({
+        adapter: new TerraDrawMapLibreGLAdapter({ map: readyMap }),
+        modes: [
+          new TerraDrawPolygonMode({ snapping: { toCustom: snap } }),
+          new TerraDrawSelectMode({
+            flags: {
+              polygon: {
+                feature: {
+                  coordinates: {
+                    draggable: true,
+                    midpoints: true,
+                    deletable: true,
+                    snappable: { toCustom: snap },
+                  },
+                },
+              },
+            },
+          }),
+        ],
+      });
+      draw.start();
+      draw.setMode("static");
+      for (const root of buildTree(cells.map((c) => c.properties))) expanded.add(root.cell.code);
+      window.__gridopsCells = { map: readyMap, ready: false, draw, problems: () => problems, select };
+      readyMap.once("idle", () => {
+        if (window.__gridopsCells) window.__gridopsCells.ready = true;
+      });
+    } catch (error) {
+      if (isApiError(error) && error.status === 401) return ctx.onUnauthenticated();
+      loadError = error;
+    }
+    render();
+  }
+
+  void load();
+  return {
+    element,
+    render,
+    destroy() {
+      draw?.stop();
+      map?.remove();
+      delete window.__gridopsCells;
+    },
+  };
+}
+
+function emptyPoints() {
+  return { type: "FeatureCollection" as const, features: [] };
+}
+
+function problemLabel(problem: TopologyProblem, t: CellsTranslate): string {
+  const where = problem.code ? `${problem.code}: ` : "";
+  if (problem.kind === "sibling_overlap")
+    return `${where}${t("cells.problem.sibling_overlap", { other: problem.other_code ?? "?" })}`;
+  return `${where}${t(`cells.problem.${problem.kind}`)}`;
+}
