@@ -2,10 +2,12 @@ import { z } from "zod";
 import type { AppDeps } from "../../app-deps.js";
 import { badRequest, notFound } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
+import { auditSource } from "../audit/audit.service.js";
 import { cellVisible } from "../auth/auth.service.js";
 import { loadCodeScheme } from "./cell-code-scheme.js";
 import { pathCell } from "./cell-edit.routes.js";
 import { cellAt, selectCellVersions } from "./cell-history.js";
+import { cellSchemeBody, replaceCodeScheme } from "./cell-scheme.service.js";
 import { cellAtQuery, cellCodeParams } from "./cells.schemas.js";
 
 export function registerCellHistoryRoutes(routes: RouteRegistry, deps: AppDeps): void {
@@ -50,5 +52,15 @@ export function registerCellHistoryRoutes(routes: RouteRegistry, deps: AppDeps):
     policy: { access: "permission", permission: "cells:read", scope: "global" },
     query: z.strictObject({}),
     handler: () => loadCodeScheme(deps.pool),
+  });
+  routes.add({
+    method: "put",
+    path: "/api/v1/cell-scheme",
+    summary: "Rename levels at any time; change levels and code segments only while no cell exists",
+    tags: ["cells"],
+    policy: { access: "permission", permission: "config:manage", scope: "global" },
+    body: cellSchemeBody,
+    handler: ({ req, body, auth }) =>
+      replaceCodeScheme(deps.pool, { auth, audit: auditSource(req, auth) }, body),
   });
 }
