@@ -12,7 +12,7 @@ export * from "./errors.js";
 export * from "./geometry.js";
 export type { ReadProgress } from "./records.js";
 export * from "./wkb.js";
-export { DEFAULT_ZIP_LIMITS, safeUnzip, type ZipLimits } from "./zip.js";
+export { DEFAULT_ZIP_LIMITS, safeUnzip, type ZipLimits, zipFiles } from "./zip.js";
 
 export const CELL_FILE_FORMATS = ["geojson", "shapefile", "geopackage"] as const;
 export type CellFileFormat = (typeof CELL_FILE_FORMATS)[number];

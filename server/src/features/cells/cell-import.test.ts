@@ -1,4 +1,4 @@
-import { readCellFile, writeCellFile } from "@gridops/gis-data/io/index";
+import { readCellFile, safeUnzip, writeCellFile, zipFiles } from "@gridops/gis-data/io/index";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestClient } from "../../test-support/http-client.js";
 import { startTestServer, type TestServer } from "../../test-support/test-server.js";
@@ -148,6 +148,26 @@ describe("cell import: dry run, apply, re-import", () => {
     );
     expect(broken.status).toBe("rejected");
     expect(broken.error?.code).toMatch(/^geopackage_/);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses zip bombs and a Shapefile without .prj over HTTP, and takes it once the CRS is stated", async () => {
+    const [community] = await q<{ code: string }>(
+      "SELECT code FROM cells WHERE level = 'community' ORDER BY code LIMIT 1",
+    );
+    const before = await snapshot();
+    const bomb = zipFiles({ "cells.shp": new Uint8Array(30 * 1024 * 1024) });
+    const refused = await upload(bomb, community!.code);
+    expect(refused.status).toBe("rejected");
+    expect(refused.error?.code).toBe("zip_bomb");
+    const parts = safeUnzip(await exportFile(community!.code, "shapefile"), (name) => !name.endsWith(".prj"));
+    const noPrj = zipFiles(Object.fromEntries(parts));
+    const missing = await upload(noPrj, community!.code);
+    expect(missing.error?.code).toBe("shapefile_missing_prj");
+    const stated = await upload(noPrj, community!.code, "&crs=EPSG:4326");
+    expect(stated.status).toBe("ready");
+    expect(stated.report).toMatchObject({ ok: true, add: [], change: [], retire: [] });
+    expect(stated.progress).toMatchObject({ phase: "done" });
     expect(await snapshot()).toEqual(before);
   });
 });
