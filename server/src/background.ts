@@ -1,4 +1,5 @@
 import type { AppDeps } from "./app-deps.js";
+import { startDemoPlateFeed } from "./features/demo/demo-plates.js";
 import { startDemoCameraFleet } from "./features/health/demo-fleet.js";
 import { startCameraPoller } from "./features/health/poller.js";
 import { startWebhookDispatcher } from "./features/webhooks/webhook-dispatcher.js";
@@ -11,7 +12,7 @@ import { jobDepsOf, startJobRunner } from "./jobs/job-runner.js";
  */
 interface Service {
   name: string;
-  start(deps: AppDeps): Promise<() => Promise<void>>;
+  start(deps: AppDeps, ctx: { url: string | null }): Promise<() => Promise<void>>;
 }
 
 const jobRunner: Service = {
@@ -42,17 +43,29 @@ const cameraPoller: Service = {
 const demoCameraFleet: Service = {
   name: "demo-camera-fleet",
   start: async (deps) => {
-    const fleet = await startDemoCameraFleet(deps, { count: 300 });
+    // Every demo camera answers from the simulator; unsimulated ones would all go offline and open incidents.
+    const fleet = await startDemoCameraFleet(deps, { count: 10_000 });
     return () => fleet.stop();
+  },
+};
+
+/** Lane cameras push simulated plate reads through the real ingest endpoint of this server. */
+const demoPlateFeed: Service = {
+  name: "demo-plate-feed",
+  start: async (deps, ctx) => {
+    if (!ctx.url) throw new Error("the demo plate feed needs the server URL");
+    const feed = await startDemoPlateFeed(deps, ctx.url);
+    return () => feed.stop();
   },
 };
 
 export type BackgroundMode = "serve" | "demo" | "worker";
 
 export function servicesFor(mode: BackgroundMode, jobsEnabled: boolean): Service[] {
-  if (!jobsEnabled && mode !== "worker") return mode === "demo" ? [demoCameraFleet] : [];
+  const demo = [demoCameraFleet, demoPlateFeed];
+  if (!jobsEnabled && mode !== "worker") return mode === "demo" ? demo : [];
   const shared = [jobRunner, webhooks];
-  return mode === "demo" ? [...shared, demoCameraFleet] : [...shared, cameraPoller];
+  return mode === "demo" ? [...shared, ...demo] : [...shared, cameraPoller];
 }
 
 export interface Background {
@@ -60,7 +73,11 @@ export interface Background {
   stop(): Promise<void>;
 }
 
-export async function startBackground(deps: AppDeps, mode: BackgroundMode): Promise<Background> {
+export async function startBackground(
+  deps: AppDeps,
+  mode: BackgroundMode,
+  url: string | null = null,
+): Promise<Background> {
   const stops: { name: string; stop: () => Promise<void> }[] = [];
   const stopAll = async () => {
     for (const { name, stop } of stops.reverse()) {
@@ -71,7 +88,7 @@ export async function startBackground(deps: AppDeps, mode: BackgroundMode): Prom
   };
   try {
     for (const service of servicesFor(mode, deps.config.jobs)) {
-      stops.push({ name: service.name, stop: await service.start(deps) });
+      stops.push({ name: service.name, stop: await service.start(deps, { url }) });
       deps.log.info({ service: service.name }, "background service started");
     }
   } catch (error) {

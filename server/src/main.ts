@@ -176,7 +176,7 @@ async function serve(config: Config, log: Logger, demo: boolean): Promise<number
     await migrate(db.pool, log);
     const users = demo ? await loadDemo(db, config, log) : [];
     server = await startHttpServer(depsOf(config, db.pool, log, await keyringFor(config, demo)));
-    background = await startBackground(server.deps, demo ? "demo" : "serve");
+    background = await startBackground(server.deps, demo ? "demo" : "serve", server.url);
     if (demo) printDemoBanner(server.url, users, config.demoPassword === "gridops-demo");
     else log.info({ url: server.url, background: background.names }, "GridOps is listening");
   } catch (error) {

@@ -65,12 +65,20 @@ export async function upsertCameras(db: Queryable, features: unknown[]): Promise
   return rowCount ?? 0;
 }
 
-export async function upsertLanes(db: Queryable, lanes: { checkpointId: string; lane: number; direction: string; cameraId: string | null }[]) {
+export async function upsertLanes(
+  db: Queryable,
+  lanes: { checkpointId: string; lane: number; direction: string; cameraId: string | null }[],
+) {
   await db.query(
     `INSERT INTO checkpoint_lanes (checkpoint_id, lane, direction, camera_id)
      SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[])
      ON CONFLICT (checkpoint_id, lane) DO UPDATE SET direction = excluded.direction, camera_id = excluded.camera_id
      WHERE (checkpoint_lanes.direction, checkpoint_lanes.camera_id) IS DISTINCT FROM (excluded.direction, excluded.camera_id)`,
-    [lanes.map((l) => l.checkpointId), lanes.map((l) => l.lane), lanes.map((l) => l.direction), lanes.map((l) => l.cameraId)],
+    [
+      lanes.map((l) => l.checkpointId),
+      lanes.map((l) => l.lane),
+      lanes.map((l) => l.direction),
+      lanes.map((l) => l.cameraId),
+    ],
   );
 }

@@ -2,8 +2,8 @@ import { loadDemoDistrict } from "@gridops/gis-data";
 import type { Pool } from "../../db/pool.js";
 import { withTransaction } from "../../db/pool.js";
 import type { Logger } from "../../logger.js";
-import { selectUserByUsername } from "../auth/auth.sql.js";
 import { createUser } from "../auth/auth.service.js";
+import { selectUserByUsername } from "../auth/auth.sql.js";
 import type { Role } from "../auth/permissions.js";
 import * as sql from "./demo-data.sql.js";
 
@@ -31,7 +31,12 @@ export async function loadDemoData(pool: Pool, log?: Logger): Promise<DemoLoadRe
     await sql.upsertLanes(
       db,
       district.checkpoints.features.flatMap((f) =>
-        f.properties.lanes.map((l) => ({ checkpointId: f.properties.id, lane: l.number, direction: l.direction, cameraId: l.camera_id })),
+        f.properties.lanes.map((l) => ({
+          checkpointId: f.properties.id,
+          lane: l.number,
+          direction: l.direction,
+          cameraId: l.camera_id,
+        })),
       ),
     );
     log?.info({ cellsChanged, checkpointsChanged, camerasChanged }, "demo district loaded");
