@@ -46,12 +46,21 @@ export class JsonRequester {
     return parse(path, await this.#send("PATCH", this.url(path), body ?? {}), schema);
   }
 
+  /** A POST answered with text rather than JSON (a CSV export kept out of URLs). */
+  async postForText(path: string, body: unknown): Promise<string> {
+    return (await this.#request("POST", this.url(path), body)).text;
+  }
+
   /** A write whose response body the caller does not need (204, or a body it ignores). */
   async send(method: Exclude<Method, "GET">, path: string, body?: unknown): Promise<void> {
     await this.#send(method, this.url(path), body);
   }
 
   async #send(method: Method, url: string, body?: unknown): Promise<unknown> {
+    return (await this.#request(method, url, body)).json;
+  }
+
+  async #request(method: Method, url: string, body?: unknown): Promise<{ text: string; json: unknown }> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (method !== "GET") {
       const csrf = readCookie(this.#cookies(), CSRF_COOKIE);
@@ -69,9 +78,9 @@ export class JsonRequester {
       throw new ApiError("network_error", `Request to ${url} failed`, 0, {}, { cause });
     }
     const text = await response.text();
-    const parsed = parseJson(text);
-    if (!response.ok) throw errorFromResponse(response.status, parsed);
-    return parsed;
+    const json = parseJson(text);
+    if (!response.ok) throw errorFromResponse(response.status, json);
+    return { text, json };
   }
 }
 

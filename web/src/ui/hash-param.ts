@@ -16,9 +16,11 @@ export function watchHashParam(name: string, onChange: (value: string | null) =>
   return () => window.removeEventListener("hashchange", listener);
 }
 
-/** Records a view's selection in the hash query without adding a history entry per click. */
+/** Records a view's selection in the hash query ("" removes it) without a history entry per click. */
 export function setHashParam(name: string, value: string): void {
   const { path, params } = parseHash(window.location.hash);
-  params.set(name, value);
-  window.history.replaceState(null, "", `#${path}?${params.toString()}`);
+  if (value === "") params.delete(name);
+  else params.set(name, value);
+  const query = params.toString();
+  window.history.replaceState(null, "", `#${path}${query ? `?${query}` : ""}`);
 }

@@ -7,6 +7,8 @@ import { createAdminView } from "./admin/admin-view.js";
 import { createCellsView } from "./cells/cells-view.js";
 import { createCommandMapView } from "./command/command-map-view.js";
 import { createGridLeaderView } from "./grid-leader/grid-leader-view.js";
+import { createPlatesView } from "./plates/plates-view.js";
+import { createTechnicianView } from "./technician/technician-view.js";
 
 /** What every view gets from the app shell. */
 export interface ViewContext {
@@ -77,5 +79,19 @@ export const ROUTES: readonly RouteDefinition[] = [
     permission: "users:manage",
     defaultFor: ["admin"],
     create: (ctx) => createAdminView(ctx),
+  },
+  {
+    path: "/tech",
+    titleKey: "nav.tech",
+    permission: "health:read",
+    defaultFor: ["technician"],
+    create: (ctx) => createTechnicianView(ctx),
+  },
+  {
+    path: "/plates",
+    titleKey: "nav.plates",
+    permission: "hits:read",
+    defaultFor: ["plate_analyst"],
+    create: (ctx) => createPlatesView(ctx),
   },
 ];

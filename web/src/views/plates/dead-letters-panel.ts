@@ -1,0 +1,123 @@
+import type { DeadLetter, DeadLetterPage } from "../../api/plates-api.js";
+import { h } from "../../ui/dom.js";
+import { field, formError, select } from "../../ui/form.js";
+import { formatDateTime } from "../../ui/format.js";
+import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { renderTable } from "../../ui/table.js";
+import type { PlatesContext, PlatesPanel, PlatesTranslate } from "./plates-context.js";
+
+const STATUSES = ["new", "replayed", "discarded"] as const;
+
+/** Pushes the ingest could not take (dead letters), for admins: why, from whom, and replay. */
+export function createDeadLettersPanel(ctx: PlatesContext): PlatesPanel {
+  const element = h("section", { attrs: { "data-testid": "deadletters-panel" } });
+  const status = select("deadStatus", [], "new");
+  status.addEventListener("change", () => void load());
+  let data: Loadable<DeadLetterPage> = { state: "loading" };
+  let outcome: { ok: boolean; text: string } | null = null;
+  let busy = false;
+
+  const load = loader(
+    () => ctx.api.deadLetters(status.value, null, 100),
+    (value) => {
+      data = value;
+      render();
+    },
+  );
+
+  async function replay(letter: DeadLetter) {
+    if (busy) return;
+    busy = true;
+    outcome = null;
+    render();
+    const t = ctx.t();
+    try {
+      const result = await ctx.api.replayDeadLetter(letter.id);
+      outcome = result.ok
+        ? {
+            ok: true,
+            text: t("plates.dead.replayed", { stored: result.stored, duplicates: result.duplicates }),
+          }
+        : { ok: false, text: t("plates.dead.replayFailed", { message: result.error?.message ?? "" }) };
+    } catch (error) {
+      outcome = { ok: false, text: ctx.describeError(error) };
+    } finally {
+      busy = false;
+    }
+    void load();
+  }
+
+  function renderList(page: DeadLetterPage, t: PlatesTranslate) {
+    const language = ctx.language();
+    return renderTable<DeadLetter>(
+      [
+        { header: t("plates.dead.received"), cell: (d) => formatDateTime(d.lastReceivedAt, language) },
+        { header: t("plates.dead.format"), cell: (d) => d.format },
+        {
+          header: t("plates.dead.reason"),
+          cell: (d) => `${d.reasonCode}: ${language === "en" ? d.message : d.messageZh}`,
+          className: "details",
+        },
+        { header: t("plates.dead.device"), cell: (d) => d.deviceHint ?? t("plates.none") },
+        { header: t("plates.dead.from"), cell: (d) => d.pushedBy },
+        { header: t("plates.dead.count"), cell: (d) => String(d.occurrences) },
+        { header: t("plates.dead.size"), cell: (d) => `${d.payloadSize} B` },
+        {
+          header: t("plates.dead.status"),
+          cell: (d) =>
+            (STATUSES as readonly string[]).includes(d.status)
+              ? t(`plates.dead.status.${d.status as (typeof STATUSES)[number]}`)
+              : d.status,
+        },
+        {
+          header: "",
+          cell: (d) => {
+            if (d.status !== "new" || !ctx.can("deadletters:replay")) return "";
+            if (d.payloadTruncated) return t("plates.dead.truncated");
+            return h("button", {
+              text: t("plates.dead.replay"),
+              attrs: {
+                type: "button",
+                "data-testid": `dead-replay-${d.id}`,
+                ...(busy ? { disabled: "" } : {}),
+              },
+              on: { click: () => void replay(d) },
+            });
+          },
+        },
+      ],
+      page.deadLetters,
+      { empty: t("plates.dead.empty"), testId: "deadletters-table", rowId: (d) => String(d.id) },
+    );
+  }
+
+  function render() {
+    const t = ctx.t();
+    const value = status.value;
+    status.replaceChildren(
+      ...STATUSES.map((s) => h("option", { text: t(`plates.dead.status.${s}`), attrs: { value: s } })),
+    );
+    status.value = value;
+    element.replaceChildren(
+      h("div", { className: "toolbar" }, field(t("plates.dead.status"), status)),
+      outcome
+        ? outcome.ok
+          ? h("p", {
+              className: "notice-inline",
+              text: outcome.text,
+              attrs: { role: "status", "data-testid": "dead-outcome" },
+            })
+          : formError(outcome.text)
+        : "",
+      renderLoadable(
+        data,
+        ctx.loadableLabels(),
+        () => void load(),
+        (page) => renderList(page, t),
+      ),
+    );
+  }
+
+  void load();
+  return { element, render };
+}

@@ -1,0 +1,219 @@
+import type { Hit, HitStatus, ReasonCode } from "../../api/plates-api.js";
+import type { RealtimeStore } from "../../realtime/realtime-store.js";
+import { h } from "../../ui/dom.js";
+import { field, formError, select } from "../../ui/form.js";
+import { formatDateTime } from "../../ui/format.js";
+import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { matchLabel, priorityLabel, reasonLabel } from "./plate-labels.js";
+import type { PlatesContext, PlatesPanel, PlatesTranslate } from "./plates-context.js";
+
+const PAGE_SIZE = 30;
+const STATUSES: readonly HitStatus[] = ["pending", "confirmed", "dismissed"];
+
+/** Adds a live hit at the top when it belongs in the shown list and is not there yet. */
+export function withLiveHit(hits: readonly Hit[], hit: Hit, shownStatus: HitStatus | null): Hit[] {
+  if (shownStatus !== null && hit.status !== shownStatus) return [...hits];
+  if (hits.some((h) => h.id === hit.id)) return hits.map((h) => (h.id === hit.id ? hit : h));
+  return [hit, ...hits];
+}
+
+/**
+ * The command centre's hit feed: newest first, live, each hit confirmed (确认) or dismissed as a
+ * false match (误报) with an optional note. Reviews are audited by the server.
+ */
+export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore, "subscribe">): PlatesPanel {
+  const element = h("section", { attrs: { "data-testid": "hits-panel" } });
+  const statusFilter = select("hitStatus", [], "pending");
+  statusFilter.addEventListener("change", () => void load());
+  const notes = new Map<number, HTMLInputElement>();
+  let reasons: ReasonCode[] = [];
+  let data: Loadable<{ hits: Hit[]; nextBeforeId: number | null }> = { state: "loading" };
+  let problem: string | null = null;
+  let busy = false;
+
+  const shownStatus = () => (statusFilter.value === "" ? null : (statusFilter.value as HitStatus));
+
+  const load = loader(
+    () => ctx.api.hits(shownStatus(), null, PAGE_SIZE),
+    (value) => {
+      data = value;
+      render();
+    },
+  );
+
+  async function more() {
+    if (data.state !== "ready" || data.data.nextBeforeId === null) return;
+    const current = data.data;
+    try {
+      const page = await ctx.api.hits(shownStatus(), current.nextBeforeId, PAGE_SIZE);
+      data = {
+        state: "ready",
+        data: { hits: [...current.hits, ...page.hits], nextBeforeId: page.nextBeforeId },
+      };
+    } catch (error) {
+      problem = ctx.describeError(error);
+    }
+    render();
+  }
+
+  async function review(hit: Hit, decision: "confirm" | "dismiss") {
+    if (busy) return;
+    busy = true;
+    problem = null;
+    render();
+    try {
+      const note = notes.get(hit.id)?.value.trim() ?? "";
+      const reviewed = await ctx.api.reviewHit(hit.id, decision, note === "" ? null : note);
+      if (data.state === "ready") {
+        const kept = data.data.hits.map((h) => (h.id === hit.id ? reviewed : h));
+        // A reviewed hit leaves the "pending" list; in other lists it stays with its new status.
+        const hits = shownStatus() === "pending" ? kept.filter((h) => h.status === "pending") : kept;
+        data = { state: "ready", data: { ...data.data, hits } };
+      }
+    } catch (error) {
+      problem = ctx.describeError(error);
+    } finally {
+      busy = false;
+      render();
+    }
+  }
+
+  function noteInput(id: number): HTMLInputElement {
+    let input = notes.get(id);
+    if (!input) {
+      input = h("input", { attrs: { "data-testid": `hit-note-${id}` } });
+      notes.set(id, input);
+    }
+    return input;
+  }
+
+  function renderHit(hit: Hit, t: PlatesTranslate) {
+    const language = ctx.language();
+    const canReview = ctx.can("hits:review") && hit.status === "pending";
+    noteInput(hit.id).placeholder = t("plates.hits.note");
+    const row = (label: string, value: string) => [h("dt", { text: label }), h("dd", { text: value })];
+    return h(
+      "article",
+      {
+        className: `card hit-card priority-${hit.priority}`,
+        attrs: { "data-testid": `hit-${hit.id}`, "data-status": hit.status },
+      },
+      h(
+        "div",
+        { className: "toolbar" },
+        h("strong", { text: hit.plate }),
+        h("span", { text: `${t("plates.hits.listed")}: ${hit.listedPlate}` }),
+        h("span", { className: "field-hint", text: t(`plates.hits.status.${hit.status}`) }),
+      ),
+      h(
+        "dl",
+        { className: "kv" },
+        ...row(t("plates.hits.when"), formatDateTime(hit.readCapturedAt, language)),
+        ...row(
+          t("plates.hits.where"),
+          [hit.checkpointId, hit.cameraId, hit.cellCode].filter((s) => s).join(" · "),
+        ),
+        ...row(t("plates.hits.reason"), reasonLabel(hit.reasonCode, reasons, language)),
+        ...row(t("plates.hits.case"), hit.caseReference),
+        ...row(t("plates.hits.priority"), priorityLabel(hit.priority, t)),
+        ...row(t("plates.hits.match"), matchLabel(hit.matchLevel, t)),
+      ),
+      hit.incidentId === null ? "" : h("div", { text: t("plates.hits.incident", { id: hit.incidentId }) }),
+      hit.reviewedBy
+        ? h("div", {
+            className: "field-hint",
+            text: t("plates.hits.reviewed", {
+              status: t(`plates.hits.status.${hit.status}`),
+              actor: hit.reviewedBy,
+            }),
+          })
+        : "",
+      canReview
+        ? h(
+            "div",
+            { className: "form-actions" },
+            noteInput(hit.id),
+            h("button", {
+              className: "primary",
+              text: t("plates.hits.confirm"),
+              attrs: {
+                type: "button",
+                "data-testid": `hit-confirm-${hit.id}`,
+                ...(busy ? { disabled: "" } : {}),
+              },
+              on: { click: () => void review(hit, "confirm") },
+            }),
+            h("button", {
+              className: "danger",
+              text: t("plates.hits.dismiss"),
+              attrs: {
+                type: "button",
+                "data-testid": `hit-dismiss-${hit.id}`,
+                ...(busy ? { disabled: "" } : {}),
+              },
+              on: { click: () => void review(hit, "dismiss") },
+            }),
+          )
+        : "",
+    );
+  }
+
+  function render() {
+    const t = ctx.t();
+    const value = statusFilter.value;
+    statusFilter.replaceChildren(
+      ...STATUSES.map((s) => h("option", { text: t(`plates.hits.status.${s}`), attrs: { value: s } })),
+      h("option", { text: t("plates.hits.all"), attrs: { value: "" } }),
+    );
+    statusFilter.value = value;
+    element.replaceChildren(
+      h("div", { className: "toolbar" }, field(t("plates.hits.status"), statusFilter)),
+      formError(problem),
+      renderLoadable(
+        data,
+        ctx.loadableLabels(),
+        () => void load(),
+        ({ hits, nextBeforeId }) =>
+          h(
+            "div",
+            { attrs: { "data-testid": "hits-feed" } },
+            hits.length === 0 ? h("p", { className: "table-empty", text: t("plates.hits.empty") }) : "",
+            ...hits.map((hit) => renderHit(hit, t)),
+            nextBeforeId === null
+              ? ""
+              : h("button", {
+                  text: t("plates.more"),
+                  attrs: { type: "button" },
+                  on: { click: () => void more() },
+                }),
+          ),
+      ),
+    );
+  }
+
+  const off = realtime.subscribe("hotlist.hit", (event) => {
+    void ctx.api
+      .hit(event.payload.hitId)
+      .then((hit) => {
+        if (data.state !== "ready") return;
+        data = {
+          state: "ready",
+          data: { ...data.data, hits: withLiveHit(data.data.hits, hit, shownStatus()) },
+        };
+        render();
+      })
+      .catch((error: unknown) => console.warn("live hit not loaded", error));
+  });
+
+  if (ctx.can("hotlists:read")) {
+    ctx.api
+      .hotlists()
+      .then((body) => {
+        reasons = body.reasonCodes;
+        render();
+      })
+      .catch((error: unknown) => console.warn("reason codes not loaded", error));
+  }
+  void load();
+  return { element, render, destroy: off };
+}

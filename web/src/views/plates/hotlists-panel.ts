@@ -1,0 +1,353 @@
+import {
+  type Hotlist,
+  type HotlistEntry,
+  MATCH_LEVELS,
+  type MatchLevel,
+  type NewHotlistEntry,
+  PLATE_COLOURS,
+  PRIORITIES,
+  type Priority,
+  type ReasonCode,
+} from "../../api/plates-api.js";
+import { h } from "../../ui/dom.js";
+import { field, formError, relabelSelect, select, textInput } from "../../ui/form.js";
+import { formatDateTime, isoToLocalInput, localInputToIso } from "../../ui/format.js";
+import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { renderTable } from "../../ui/table.js";
+import { colourLabel, matchLabel, priorityLabel, reasonLabel } from "./plate-labels.js";
+import type { PlatesContext, PlatesPanel, PlatesTranslate } from "./plates-context.js";
+
+const DEFAULT_EXPIRY_DAYS = 30;
+
+export type EntryState = "live" | "expired" | "removed";
+
+export function entryState(entry: HotlistEntry, now: Date): EntryState {
+  if (entry.removedAt) return "removed";
+  return Date.parse(entry.expiresAt) <= now.getTime() ? "expired" : "live";
+}
+
+type EntryFormError =
+  | "plates.hotlists.needPlate"
+  | "plates.hotlists.needReason"
+  | "plates.hotlists.needCase"
+  | "plates.hotlists.needExpiry";
+
+/** The entry to add, or the first missing field: reason, case and a future expiry are required. */
+export function entryRequest(
+  values: {
+    plate: string;
+    colour: string;
+    matchLevel: string;
+    reasonCode: string;
+    caseReference: string;
+    priority: string;
+    expires: string | null;
+    note: string;
+  },
+  now: Date,
+): NewHotlistEntry | EntryFormError {
+  const plate = values.plate.trim();
+  if (plate.length < 2) return "plates.hotlists.needPlate";
+  if (values.reasonCode === "") return "plates.hotlists.needReason";
+  const caseReference = values.caseReference.trim();
+  if (caseReference === "") return "plates.hotlists.needCase";
+  if (!values.expires || Date.parse(values.expires) <= now.getTime()) return "plates.hotlists.needExpiry";
+  return {
+    plate,
+    plateColour: values.colour === "" ? null : values.colour,
+    matchLevel: (MATCH_LEVELS as readonly string[]).includes(values.matchLevel)
+      ? (values.matchLevel as MatchLevel)
+      : "exact",
+    reasonCode: values.reasonCode,
+    caseReference,
+    priority: (PRIORITIES as readonly string[]).includes(values.priority)
+      ? (values.priority as Priority)
+      : "normal",
+    expiresAt: values.expires,
+    note: values.note.trim() === "" ? null : values.note.trim(),
+  };
+}
+
+/** Hotlists (布控名单): lists, their entries, adding (with reason, case, expiry, priority, fuzzy level) and removing. */
+export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
+  const element = h("section", { attrs: { "data-testid": "hotlists-panel" } });
+  const canManage = ctx.can("hotlists:manage");
+  const listName = textInput("hotlistName");
+  const listDescription = textInput("hotlistDescription");
+  const entry = {
+    plate: textInput("entryPlate", { autocomplete: "off" }),
+    colour: select("entryColour", []),
+    matchLevel: select("entryMatchLevel", []),
+    reasonCode: select("entryReason", []),
+    caseReference: textInput("entryCase", { autocomplete: "off" }),
+    priority: select("entryPriority", []),
+    expires: textInput("entryExpires", {
+      type: "datetime-local",
+      value: isoToLocalInput(new Date(Date.now() + DEFAULT_EXPIRY_DAYS * 86_400_000)),
+    }),
+    note: textInput("entryNote"),
+  };
+  const showInactive = h("input", { attrs: { type: "checkbox", "data-testid": "entries-inactive" } });
+  showInactive.addEventListener("change", () => void loadEntries());
+  let lists: Loadable<{ hotlists: Hotlist[]; reasonCodes: ReasonCode[] }> = { state: "loading" };
+  let selected: number | null = null;
+  let entries: Loadable<HotlistEntry[]> | null = null;
+  let problem: string | null = null;
+
+  const loadLists = loader(
+    () => ctx.api.hotlists(),
+    (value) => {
+      lists = value;
+      if (value.state === "ready" && selected === null && value.data.hotlists[0]) {
+        selected = value.data.hotlists[0].id;
+        void loadEntries();
+      }
+      render();
+    },
+  );
+  const loadEntries = loader(
+    () => (selected === null ? Promise.resolve([]) : ctx.api.entries(selected, showInactive.checked)),
+    (value) => {
+      entries = value;
+      render();
+    },
+  );
+
+  async function run(action: () => Promise<unknown>, after: () => void) {
+    problem = null;
+    try {
+      await action();
+      after();
+    } catch (error) {
+      problem = ctx.describeError(error);
+      render();
+    }
+  }
+
+  const createList = (event: SubmitEvent) => {
+    event.preventDefault();
+    const name = listName.value.trim();
+    if (name === "") {
+      problem = ctx.t()("plates.hotlists.needListName");
+      return render();
+    }
+    void run(
+      () => ctx.api.createHotlist(name, listDescription.value.trim() || null),
+      () => {
+        listName.value = "";
+        listDescription.value = "";
+        void loadLists();
+      },
+    );
+  };
+
+  const addEntry = (event: SubmitEvent) => {
+    event.preventDefault();
+    if (selected === null) return;
+    const hotlistId = selected;
+    const request = entryRequest(
+      {
+        plate: entry.plate.value,
+        colour: entry.colour.value,
+        matchLevel: entry.matchLevel.value,
+        reasonCode: entry.reasonCode.value,
+        caseReference: entry.caseReference.value,
+        priority: entry.priority.value,
+        expires: localInputToIso(entry.expires.value),
+        note: entry.note.value,
+      },
+      new Date(),
+    );
+    if (typeof request === "string") {
+      problem = ctx.t()(request);
+      return render();
+    }
+    void run(
+      () => ctx.api.addEntry(hotlistId, request),
+      () => {
+        entry.plate.value = "";
+        entry.note.value = "";
+        void loadEntries();
+        void loadLists();
+      },
+    );
+  };
+
+  const removeEntry = (e: HotlistEntry) => {
+    if (!window.confirm(ctx.t()("plates.hotlists.confirmRemove", { plate: e.plate }))) return;
+    void run(
+      () => ctx.api.removeEntry(e.hotlistId, e.id),
+      () => {
+        void loadEntries();
+        void loadLists();
+      },
+    );
+  };
+
+  function renderLists(hotlists: Hotlist[], t: PlatesTranslate) {
+    return h(
+      "div",
+      { className: "count-chips", attrs: { "data-testid": "hotlists" } },
+      hotlists.length === 0 ? h("span", { className: "table-empty", text: t("plates.hotlists.empty") }) : "",
+      ...hotlists.map((list) =>
+        h("button", {
+          className: list.id === selected ? "count-chip active" : "count-chip",
+          text: `${list.name} · ${t("plates.hotlists.entries", { count: list.live_entries })}`,
+          attrs: { type: "button", "data-testid": `hotlist-${list.id}`, title: list.description ?? "" },
+          on: {
+            click: () => {
+              selected = list.id;
+              void loadEntries();
+            },
+          },
+        }),
+      ),
+    );
+  }
+
+  function renderListForm(t: PlatesTranslate) {
+    if (!canManage) return "";
+    return h(
+      "form",
+      {
+        className: "filter-bar",
+        attrs: { novalidate: "", "data-testid": "hotlist-form" },
+        on: { submit: createList },
+      },
+      field(t("plates.hotlists.listName"), listName),
+      field(t("plates.hotlists.listDescription"), listDescription),
+      h("button", {
+        text: t("plates.hotlists.createList"),
+        attrs: { type: "submit", "data-testid": "hotlist-create" },
+      }),
+    );
+  }
+
+  function renderEntryForm(reasons: ReasonCode[], t: PlatesTranslate) {
+    if (!canManage || selected === null) return "";
+    const language = ctx.language();
+    relabelSelect(entry.colour, [
+      { value: "", label: t("plates.hotlists.anyColour") },
+      ...PLATE_COLOURS.map((c) => ({ value: c, label: colourLabel(c, t) })),
+    ]);
+    relabelSelect(
+      entry.matchLevel,
+      MATCH_LEVELS.map((m) => ({ value: m, label: matchLabel(m, t) })),
+    );
+    relabelSelect(entry.reasonCode, [
+      { value: "", label: t("plates.hotlists.chooseReason") },
+      ...reasons.map((r) => ({ value: r.code, label: reasonLabel(r.code, reasons, language) })),
+    ]);
+    relabelSelect(
+      entry.priority,
+      PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p, t) })),
+    );
+    if (entry.priority.value === "") entry.priority.value = "normal";
+    if (entry.matchLevel.value === "") entry.matchLevel.value = "exact";
+    return h(
+      "form",
+      {
+        className: "admin-form",
+        attrs: { novalidate: "", "data-testid": "entry-form" },
+        on: { submit: addEntry },
+      },
+      h("h3", { text: t("plates.hotlists.addEntry") }),
+      h(
+        "div",
+        { className: "filter-bar" },
+        field(t("plates.hotlists.plate"), entry.plate),
+        field(t("plates.hotlists.colour"), entry.colour),
+        field(t("plates.hotlists.matchLevel"), entry.matchLevel),
+        field(t("plates.hotlists.reason"), entry.reasonCode),
+        field(t("plates.hotlists.case"), entry.caseReference),
+        field(t("plates.hotlists.priority"), entry.priority),
+        field(t("plates.hotlists.expires"), entry.expires),
+        field(t("plates.hotlists.note"), entry.note),
+      ),
+      h(
+        "div",
+        { className: "form-actions" },
+        h("button", {
+          text: t("plates.hotlists.save"),
+          attrs: { type: "submit", "data-testid": "entry-save" },
+        }),
+      ),
+    );
+  }
+
+  function renderEntries(list: HotlistEntry[], reasons: ReasonCode[], t: PlatesTranslate) {
+    const language = ctx.language();
+    const now = new Date();
+    return renderTable<HotlistEntry>(
+      [
+        { header: t("plates.hotlists.plate"), cell: (e) => e.plate },
+        { header: t("plates.hotlists.colour"), cell: (e) => colourLabel(e.plateColour, t) },
+        { header: t("plates.hotlists.matchLevel"), cell: (e) => matchLabel(e.matchLevel, t) },
+        { header: t("plates.hotlists.reason"), cell: (e) => reasonLabel(e.reasonCode, reasons, language) },
+        { header: t("plates.hotlists.case"), cell: (e) => e.caseReference },
+        { header: t("plates.hotlists.priority"), cell: (e) => priorityLabel(e.priority, t) },
+        { header: t("plates.hotlists.expires"), cell: (e) => formatDateTime(e.expiresAt, language) },
+        { header: t("plates.hotlists.createdBy"), cell: (e) => e.createdBy },
+        { header: t("plates.hotlists.state"), cell: (e) => t(`plates.hotlists.${entryState(e, now)}`) },
+        {
+          header: "",
+          cell: (e) =>
+            canManage && entryState(e, now) !== "removed"
+              ? h("button", {
+                  className: "danger",
+                  text: t("plates.hotlists.remove"),
+                  attrs: { type: "button", "data-testid": `entry-remove-${e.id}` },
+                  on: { click: () => removeEntry(e) },
+                })
+              : "",
+        },
+      ],
+      list,
+      {
+        empty: t("plates.hotlists.noEntries"),
+        testId: "entries-table",
+        rowId: (e) => String(e.id),
+        rowClass: (e) => (entryState(e, now) === "live" ? "" : "row-muted"),
+      },
+    );
+  }
+
+  function render() {
+    const t = ctx.t();
+    element.replaceChildren(
+      renderLoadable(
+        lists,
+        ctx.loadableLabels(),
+        () => void loadLists(),
+        ({ hotlists, reasonCodes }) =>
+          h(
+            "div",
+            {},
+            renderLists(hotlists, t),
+            renderListForm(t),
+            formError(problem),
+            renderEntryForm(reasonCodes, t),
+            selected === null
+              ? ""
+              : h(
+                  "label",
+                  { className: "checkbox" },
+                  showInactive,
+                  h("span", { text: t("plates.hotlists.showInactive") }),
+                ),
+            entries
+              ? renderLoadable(
+                  entries,
+                  ctx.loadableLabels(),
+                  () => void loadEntries(),
+                  (list) => renderEntries(list, reasonCodes, t),
+                )
+              : "",
+          ),
+      ),
+    );
+  }
+
+  void loadLists();
+  return { element, render };
+}

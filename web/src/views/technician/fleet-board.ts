@@ -1,0 +1,243 @@
+import type { FleetCamera, FleetFilter, FleetPage } from "../../api/technician-api.js";
+import { CAMERA_STATUSES } from "../../layers/palette.js";
+import { h } from "../../ui/dom.js";
+import { field, textInput } from "../../ui/form.js";
+import { formatDateTime, localInputToIso } from "../../ui/format.js";
+import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { renderTable } from "../../ui/table.js";
+import { applyStatusChange, type StatusChange } from "./fleet-live.js";
+import type { FleetMap } from "./fleet-map.js";
+import { stateBadge } from "./health-timeline.js";
+import type { TechContext, TechTranslate } from "./technician-context.js";
+
+const PAGE_SIZE = 50;
+
+export interface FleetBoard {
+  element: HTMLElement;
+  render(): void;
+  applyStatus(change: StatusChange): void;
+  reload(): void;
+}
+
+/** The technician board: counts per state, filters, the fleet table (paged) and the health map. */
+export function createFleetBoard(
+  ctx: TechContext,
+  map: FleetMap,
+  openCamera: (id: string) => void,
+): FleetBoard {
+  const inputs = {
+    q: textInput("fleetSearch", { type: "search" }),
+    vendor: textInput("fleetVendor"),
+    model: textInput("fleetModel"),
+    firmware: textInput("fleetFirmware"),
+    cell: textInput("fleetCell"),
+    since: textInput("fleetSince", { type: "datetime-local" }),
+  };
+  const states = new Set<string>();
+  let offset = 0;
+  let filter: FleetFilter = {};
+  let data: Loadable<FleetPage> = { state: "loading" };
+  const listSlot = h("div", { className: "fleet-list" });
+  const element = h(
+    "section",
+    { attrs: { "data-testid": "fleet-board" } },
+    h("div", { className: "split" }, listSlot, h("div", {}, map.element)),
+  );
+
+  const load = loader(
+    () => ctx.api.fleet({ ...filter, states: [...states] }, PAGE_SIZE, offset),
+    (value) => {
+      data = value;
+      render();
+    },
+  );
+
+  const readFilter = (): FleetFilter => ({
+    q: inputs.q.value,
+    vendor: inputs.vendor.value,
+    model: inputs.model.value,
+    firmware: inputs.firmware.value,
+    cell: inputs.cell.value,
+    since: localInputToIso(inputs.since.value) ?? undefined,
+  });
+
+  const apply = (event?: Event) => {
+    event?.preventDefault();
+    filter = readFilter();
+    offset = 0;
+    void load();
+  };
+
+  const toggleState = (state: string | null) => {
+    if (state === null) states.clear();
+    else if (states.has(state)) states.delete(state);
+    else states.add(state);
+    offset = 0;
+    void load();
+  };
+
+  function renderCounts(page: FleetPage, t: TechTranslate) {
+    const total = Object.values(page.counts).reduce((sum, n) => sum + n, 0);
+    return h(
+      "div",
+      { className: "count-chips", attrs: { "data-testid": "fleet-counts" } },
+      h("button", {
+        className: states.size === 0 ? "count-chip active" : "count-chip",
+        text: t("tech.counts.all", { count: total }),
+        attrs: { type: "button", "data-testid": "count-all" },
+        on: { click: () => toggleState(null) },
+      }),
+      ...CAMERA_STATUSES.map((state) => {
+        const chip = h(
+          "button",
+          {
+            className: states.has(state) ? "count-chip active" : "count-chip",
+            attrs: {
+              type: "button",
+              "data-testid": `count-${state}`,
+              "data-count": String(page.counts[state] ?? 0),
+            },
+            on: { click: () => toggleState(state) },
+          },
+          stateBadge(state, ctx.stateLabel(state)),
+          ` ${page.counts[state] ?? 0}`,
+        );
+        return chip;
+      }),
+    );
+  }
+
+  function renderFilters(t: TechTranslate) {
+    return h(
+      "form",
+      { className: "filter-bar", attrs: { "data-testid": "fleet-filters" }, on: { submit: apply } },
+      field(t("tech.filter.search"), inputs.q),
+      field(t("tech.filter.vendor"), inputs.vendor),
+      field(t("tech.filter.model"), inputs.model),
+      field(t("tech.filter.firmware"), inputs.firmware),
+      field(t("tech.filter.cell"), inputs.cell),
+      field(t("tech.filter.since"), inputs.since),
+      h(
+        "div",
+        { className: "form-actions" },
+        h("button", {
+          text: t("tech.filter.apply"),
+          attrs: { type: "submit", "data-testid": "fleet-apply" },
+        }),
+        h("button", {
+          text: t("tech.filter.reset"),
+          attrs: { type: "button" },
+          on: {
+            click: () => {
+              for (const input of Object.values(inputs)) input.value = "";
+              states.clear();
+              apply();
+            },
+          },
+        }),
+      ),
+    );
+  }
+
+  function renderRows(page: FleetPage, t: TechTranslate) {
+    const language = ctx.language();
+    return renderTable<FleetCamera>(
+      [
+        {
+          header: t("tech.col.camera"),
+          cell: (c) =>
+            h("a", {
+              text: `${c.name} (${c.id})`,
+              attrs: {
+                href: `#/tech?camera=${encodeURIComponent(c.id)}`,
+                "data-testid": `camera-link-${c.id}`,
+              },
+              on: {
+                click: (event) => {
+                  event.preventDefault();
+                  openCamera(c.id);
+                },
+              },
+            }),
+        },
+        { header: t("tech.col.state"), cell: (c) => stateBadge(c.state, ctx.stateLabel(c.state)) },
+        { header: t("tech.col.since"), cell: (c) => ctx.duration(c.since) },
+        {
+          header: t("tech.col.reasons"),
+          cell: (c) =>
+            [...c.reasons.map((r) => ctx.reasonLabel(r)), c.silenced ? t("tech.silenced") : ""]
+              .filter((s) => s)
+              .join("; "),
+        },
+        { header: t("tech.col.vendor"), cell: (c) => [c.vendor, c.model].filter((s) => s).join(" / ") },
+        { header: t("tech.col.firmware"), cell: (c) => c.firmware ?? t("tech.none") },
+        { header: t("tech.col.cell"), cell: (c) => c.cell_code ?? t("tech.none") },
+        { header: t("tech.col.lastCheck"), cell: (c) => formatDateTime(c.last_check_at, language) },
+        {
+          header: t("tech.col.ticket"),
+          cell: (c) => (c.open_ticket_id === null ? "" : `#${c.open_ticket_id}`),
+        },
+      ],
+      page.cameras,
+      { empty: t("tech.empty"), testId: "fleet-table", rowId: (c) => c.id },
+    );
+  }
+
+  function renderPager(page: FleetPage, t: TechTranslate) {
+    const to = Math.min(page.total, page.offset + page.cameras.length);
+    return h(
+      "div",
+      { className: "pager" },
+      h("button", {
+        text: t("tech.prev"),
+        attrs: { type: "button", ...(offset === 0 ? { disabled: "" } : {}) },
+        on: {
+          click: () => {
+            offset = Math.max(0, offset - PAGE_SIZE);
+            void load();
+          },
+        },
+      }),
+      h("span", {
+        text: t("tech.page", { from: page.total === 0 ? 0 : page.offset + 1, to, total: page.total }),
+        attrs: { "data-testid": "fleet-page" },
+      }),
+      h("button", {
+        text: t("tech.next"),
+        attrs: { type: "button", "data-testid": "fleet-next", ...(to >= page.total ? { disabled: "" } : {}) },
+        on: {
+          click: () => {
+            offset += PAGE_SIZE;
+            void load();
+          },
+        },
+      }),
+    );
+  }
+
+  function render() {
+    const t = ctx.t();
+    listSlot.replaceChildren(
+      renderFilters(t),
+      renderLoadable(
+        data,
+        ctx.loadableLabels(),
+        () => void load(),
+        (page) => h("div", {}, renderCounts(page, t), renderRows(page, t), renderPager(page, t)),
+      ),
+    );
+  }
+
+  void load();
+  return {
+    element,
+    render,
+    reload: () => void load(),
+    applyStatus(change) {
+      map.setStatus(change.cameraId, change.status);
+      if (data.state !== "ready") return;
+      data = { state: "ready", data: applyStatusChange(data.data, change) };
+      render();
+    },
+  };
+}

@@ -1,0 +1,207 @@
+import {
+  TICKET_STATES,
+  type Ticket,
+  type TicketState,
+  type TicketTransition,
+} from "../../api/technician-api.js";
+import { h } from "../../ui/dom.js";
+import { field, formError, select, textInput } from "../../ui/form.js";
+import { formatDateTime } from "../../ui/format.js";
+import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { renderTable } from "../../ui/table.js";
+import type { TechContext, TechTranslate } from "./technician-context.js";
+
+const OPEN_STATES: readonly TicketState[] = ["open", "assigned", "on_site", "fixed"];
+
+/** The button label for moving a ticket from `from` to `to` (the lifecycle has two ways back). */
+export function transitionLabelKey(
+  from: TicketState,
+  to: TicketState,
+):
+  | "tech.tickets.toAssigned"
+  | "tech.tickets.toOpen"
+  | "tech.tickets.toOnSite"
+  | "tech.tickets.toFixed"
+  | "tech.tickets.toVerified"
+  | "tech.tickets.reassign"
+  | "tech.tickets.reopen" {
+  if (to === "assigned")
+    return from === "assigned"
+      ? "tech.tickets.reassign"
+      : from === "fixed"
+        ? "tech.tickets.reopen"
+        : "tech.tickets.toAssigned";
+  if (to === "open") return "tech.tickets.toOpen";
+  if (to === "on_site") return "tech.tickets.toOnSite";
+  if (to === "fixed") return "tech.tickets.toFixed";
+  return "tech.tickets.toVerified";
+}
+
+export interface TicketsPanel {
+  element: HTMLElement;
+  render(): void;
+  reload(): void;
+}
+
+/**
+ * Repair tickets, all of the caller's cells or one camera's: the list with the next steps the
+ * server allows, and (with tickets:edit, on a camera page) a form to open one.
+ */
+export function createTicketsPanel(ctx: TechContext, cameraId: string | null): TicketsPanel {
+  const element = h("section", { className: "tickets-panel", attrs: { "data-testid": "tickets-panel" } });
+  const stateFilter = select("ticketState", [], "");
+  stateFilter.addEventListener("change", () => void load());
+  const subject = textInput("ticketSubject");
+  const description = h("textarea", {
+    attrs: { name: "ticketDescription", rows: "2", "data-testid": "input-ticketDescription" },
+  });
+  let data: Loadable<Ticket[]> = { state: "loading" };
+  let error: string | null = null;
+  let busy = false;
+  const canEdit = ctx.can("tickets:edit");
+  const me = typeof ctx.session.user.id === "number" ? ctx.session.user.id : Number(ctx.session.user.id);
+
+  const load = loader(
+    () => {
+      const chosen = stateFilter.value;
+      const states = chosen === "" ? OPEN_STATES : [chosen as TicketState];
+      return ctx.api.tickets({ states, ...(cameraId ? { cameraId } : {}) });
+    },
+    (value) => {
+      data = value;
+      render();
+    },
+  );
+
+  async function act(run: () => Promise<unknown>) {
+    if (busy) return;
+    busy = true;
+    error = null;
+    render();
+    try {
+      await run();
+    } catch (failure) {
+      error = ctx.describeError(failure);
+    } finally {
+      busy = false;
+    }
+    void load();
+  }
+
+  const move = (ticket: Ticket, to: TicketState) => {
+    const change: TicketTransition = { to, version: ticket.version };
+    // Taking, reassigning or reopening a ticket assigns it to whoever pressed the button.
+    if (to === "assigned" && Number.isInteger(me)) change.assignee_user_id = me;
+    void act(() => ctx.api.transitionTicket(ticket.id, change));
+  };
+
+  const create = (event: SubmitEvent) => {
+    event.preventDefault();
+    if (!cameraId) return;
+    if (subject.value.trim() === "") {
+      error = ctx.t()("tech.tickets.needSubject");
+      return render();
+    }
+    void act(async () => {
+      await ctx.api.createTicket({
+        camera_id: cameraId,
+        title: subject.value.trim(),
+        description: description.value,
+      });
+      subject.value = "";
+      description.value = "";
+    });
+  };
+
+  function renderActions(ticket: Ticket, t: TechTranslate) {
+    if (!canEdit) return "";
+    return h(
+      "div",
+      { className: "form-actions" },
+      ...ticket.allowed_transitions.map((to) =>
+        h("button", {
+          text: t(transitionLabelKey(ticket.state, to)),
+          attrs: {
+            type: "button",
+            "data-testid": `ticket-${ticket.id}-${to}`,
+            ...(busy ? { disabled: "" } : {}),
+          },
+          on: { click: () => move(ticket, to) },
+        }),
+      ),
+    );
+  }
+
+  function renderList(tickets: Ticket[], t: TechTranslate) {
+    const language = ctx.language();
+    return renderTable<Ticket>(
+      [
+        { header: t("tech.tickets.id"), cell: (k) => `#${k.id}` },
+        {
+          header: t("tech.tickets.camera"),
+          cell: (k) =>
+            h("a", {
+              text: `${k.camera_name} (${k.camera_id})`,
+              attrs: { href: `#/tech?camera=${encodeURIComponent(k.camera_id)}` },
+            }),
+        },
+        { header: t("tech.tickets.state"), cell: (k) => t(`tech.ticketState.${k.state}`) },
+        {
+          header: t("tech.tickets.subject"),
+          cell: (k) =>
+            `${k.title} · ${t(k.source === "camera_offline" ? "tech.tickets.source.camera_offline" : "tech.tickets.source.manual")}`,
+        },
+        { header: t("tech.tickets.assignee"), cell: (k) => k.assignee ?? t("tech.none") },
+        { header: t("tech.tickets.opened"), cell: (k) => formatDateTime(k.opened_at, language) },
+        { header: t("tech.tickets.actions"), cell: (k) => renderActions(k, t) },
+      ],
+      tickets,
+      { empty: t("tech.tickets.empty"), testId: "tickets-table", rowId: (k) => String(k.id) },
+    );
+  }
+
+  function renderForm(t: TechTranslate) {
+    if (!cameraId || !canEdit) return "";
+    return h(
+      "form",
+      {
+        className: "filter-bar",
+        attrs: { novalidate: "", "data-testid": "ticket-form" },
+        on: { submit: create },
+      },
+      field(t("tech.tickets.subjectInput"), subject),
+      field(t("tech.tickets.description"), description),
+      h("button", {
+        text: t("tech.tickets.create"),
+        attrs: { type: "submit", "data-testid": "ticket-create", ...(busy ? { disabled: "" } : {}) },
+      }),
+    );
+  }
+
+  function render() {
+    const t = ctx.t();
+    const value = stateFilter.value;
+    stateFilter.replaceChildren(
+      h("option", { text: t("tech.tickets.allStates"), attrs: { value: "" } }),
+      ...TICKET_STATES.map((state) =>
+        h("option", { text: t(`tech.ticketState.${state}`), attrs: { value: state } }),
+      ),
+    );
+    stateFilter.value = value;
+    element.replaceChildren(
+      h("h3", { text: cameraId ? t("tech.tickets.title") : "" }),
+      h("div", { className: "toolbar" }, field(t("tech.tickets.filterState"), stateFilter)),
+      renderForm(t),
+      formError(error),
+      renderLoadable(
+        data,
+        ctx.loadableLabels(),
+        () => void load(),
+        (tickets) => renderList(tickets, t),
+      ),
+    );
+  }
+
+  void load();
+  return { element, render, reload: () => void load() };
+}
