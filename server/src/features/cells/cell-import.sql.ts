@@ -93,9 +93,11 @@ export async function updateImport(
 ): Promise<void> {
   await db.query(
     `UPDATE cell_imports SET status = coalesce($2, status), progress = coalesce($3::jsonb, progress),
-            error = coalesce($4::jsonb, error), report = coalesce($5::jsonb, report), cells = coalesce($6::jsonb, cells),
+            error = coalesce($4::jsonb, error), report = coalesce($5::jsonb, report),
             format = coalesce($7, format), crs = coalesce($8, crs),
-            applied_at = CASE WHEN $2 = 'applied' THEN now() ELSE applied_at END
+            applied_at = CASE WHEN $2 = 'applied' THEN now() ELSE applied_at END,
+            -- The file's cells are kept only until applied: the cells table has them then.
+            cells = CASE WHEN $2 = 'applied' THEN NULL ELSE coalesce($6::jsonb, cells) END
       WHERE id = $1`,
     [
       id,
@@ -117,7 +119,12 @@ export async function selectImport(
   scope: readonly string[],
 ): Promise<ImportRow | null> {
   const { rows } = await db.query<ImportRow>(
-    `SELECT i.id, i.status, i.file_name, i.format, i.crs, i.root_code, i.progress, i.error, i.report, i.created_at, i.applied_at
+    // A dry run runs in the server process; one still "parsing"/"checking" after an hour
+    // was cut off (e.g. by a restart) and is reported as failed.
+    `SELECT i.id,
+            CASE WHEN i.status IN ('parsing', 'checking') AND i.created_at < now() - interval '1 hour'
+                 THEN 'failed' ELSE i.status END AS status,
+            i.file_name, i.format, i.crs, i.root_code, i.progress, i.error, i.report, i.created_at, i.applied_at
        FROM cell_imports i JOIN cells r ON r.code = i.root_code
       WHERE i.id = $1 AND r.path && $2::text[]`,
     [id, scope],
