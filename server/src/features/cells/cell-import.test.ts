@@ -170,4 +170,21 @@ describe("cell import: dry run, apply, re-import", () => {
     expect(stated.progress).toMatchObject({ phase: "done" });
     expect(await snapshot()).toEqual(before);
   });
+
+  it("exports only within the caller's cells", async () => {
+    const leader = await TestClient.loggedIn(server.url, "leader1", server.demoPassword);
+    const mine = (await leader.get("/api/v1/auth/me")).body.cells[0] as string;
+    const [other] = await q<{ code: string }>(
+      "SELECT code FROM cells WHERE level = 'grid' AND code <> $1 LIMIT 1",
+      [mine],
+    );
+    expect((await leader.get(`/api/v1/cells/${other!.code}/export`)).status).toBe(403);
+    const own = await leader.get(`/api/v1/cells/${mine}/export?format=geojson`);
+    expect(own.status).toBe(200);
+    expect(own.headers.get("content-disposition")).toContain(`cells-${mine}.geojson`);
+    const parsed = await readCellFile(new TextEncoder().encode(own.text));
+    expect(parsed.cells.map((c) => c.code)).toEqual([mine]);
+    const bad = await leader.get(`/api/v1/cells/${mine}/export?format=kml`);
+    expect(bad.status).toBe(400);
+  });
 });
