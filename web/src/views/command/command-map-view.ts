@@ -162,6 +162,7 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
       }
       readyMap.once("idle", () => {
         testHooks.ready = true;
+        testHooks.readyAt ??= performance.now();
       });
     } catch (error) {
       if (isApiError(error) && error.status === 401) return deps.onUnauthenticated();

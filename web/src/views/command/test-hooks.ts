@@ -9,6 +9,8 @@ import type { LiveHooks } from "./command-live.js";
 export interface GridOpsTestHooks {
   map: MapLibreMap;
   ready: boolean;
+  /** performance.now() when the district was first drawn (the benchmark's first-render time). */
+  readyAt: number | null;
   counts: DistrictCounts | null;
   /** The live incident layer and list, once the district is drawn (null without incidents:read). */
   live?: LiveHooks | null;
@@ -26,6 +28,7 @@ export function exposeTestHooks(map: MapLibreMap): GridOpsTestHooks {
   const hooks: GridOpsTestHooks = {
     map,
     ready: false,
+    readyAt: null,
     counts: null,
     sourceFeatureCount(sourceId) {
       const ids = new Set(map.querySourceFeatures(sourceId).map((feature) => feature.id));
