@@ -27,6 +27,7 @@ beforeAll(async () => {
   server = await startTestServer({ demo: true });
   browser = await launchBrowser("en-US");
   page = browser.page;
+  page.setDefaultTimeout(10_000);
   problems = collectPageErrors(page);
   await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
 }, 180_000);

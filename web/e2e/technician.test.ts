@@ -23,6 +23,7 @@ beforeAll(async () => {
   server = await startTestServer({ demo: true });
   browser = await launchBrowser("en-US");
   page = browser.page;
+  page.setDefaultTimeout(10_000);
   problems = collectPageErrors(page);
 }, 180_000);
 

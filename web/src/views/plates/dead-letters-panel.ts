@@ -11,7 +11,12 @@ const STATUSES = ["new", "replayed", "discarded"] as const;
 /** Pushes the ingest could not take (dead letters), for admins: why, from whom, and replay. */
 export function createDeadLettersPanel(ctx: PlatesContext): PlatesPanel {
   const element = h("section", { attrs: { "data-testid": "deadletters-panel" } });
-  const status = select("deadStatus", [], "new");
+  // Options exist from the start, so the first load already reads "new" from the select.
+  const status = select(
+    "deadStatus",
+    STATUSES.map((value) => ({ value, label: value })),
+    "new",
+  );
   status.addEventListener("change", () => void load());
   let data: Loadable<DeadLetterPage> = { state: "loading" };
   let outcome: { ok: boolean; text: string } | null = null;

@@ -23,7 +23,12 @@ export function withLiveHit(hits: readonly Hit[], hit: Hit, shownStatus: HitStat
  */
 export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore, "subscribe">): PlatesPanel {
   const element = h("section", { attrs: { "data-testid": "hits-panel" } });
-  const statusFilter = select("hitStatus", [], "pending");
+  // Options exist from the start, so the first load already reads "pending" from the select.
+  const statusFilter = select(
+    "hitStatus",
+    [...STATUSES, ""].map((value) => ({ value, label: value })),
+    "pending",
+  );
   statusFilter.addEventListener("change", () => void load());
   const notes = new Map<number, HTMLInputElement>();
   let reasons: ReasonCode[] = [];
