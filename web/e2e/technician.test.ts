@@ -137,9 +137,11 @@ describe("technician board in a real browser", () => {
     const row = page.locator("[data-testid=tickets-table] tbody tr").first();
     await row.waitFor();
     const id = await row.getAttribute("data-row-id");
-    for (const step of ["assigned", "on_site", "fixed"]) {
+    // Each step offers the next one once the server has moved the ticket.
+    const steps = ["assigned", "on_site", "fixed", "verified"];
+    for (const [i, step] of steps.slice(0, -1).entries()) {
       await page.getByTestId(`ticket-${id}-${step}`).click();
-      await page.getByTestId(`ticket-${id}-${step}`).waitFor({ state: "detached" });
+      await page.getByTestId(`ticket-${id}-${steps[i + 1]}`).waitFor();
     }
     const ticket = await apiGet<{ state: string; assignee: string; history: unknown[] }>(
       page,
