@@ -15,6 +15,7 @@ let browser: Browser;
 let page: Page;
 let problems: string[];
 let laneCamera: string;
+let ingestToken = "";
 const HIT_PLATE = DEMO_HOTLIST_PLATES[0] ?? "浙A7K3M9";
 const PLAIN_PLATE = "浙C3E771";
 const UNKNOWN_DEVICE = "e2e-unregistered-cam";
@@ -100,6 +101,7 @@ describe("plate pages in a real browser", () => {
     });
     expect(created.status).toBe(201);
     const token = (created.body as { token: string }).token;
+    ingestToken = token;
     expect(
       await push(token, [read(HIT_PLATE, laneCamera, 3, "e2e-1"), read(PLAIN_PLATE, laneCamera, 2, "e2e-2")]),
     ).toBe(200);
@@ -215,6 +217,13 @@ describe("plate pages in a real browser", () => {
     const card = page.locator("[data-testid=hits-feed] article").filter({ hasText: HIT_PLATE }).first();
     await card.waitFor({ timeout: 15_000 });
     const testId = (await card.getAttribute("data-testid")) ?? "";
+
+    // A new hit arrives over the live connection, without reloading the feed.
+    const livePlate = DEMO_HOTLIST_PLATES[1] ?? "浙AD12345";
+    expect(await push(ingestToken, [read(livePlate, laneCamera, 0, "e2e-live-hit")])).toBe(200);
+    await page.locator("[data-testid=hits-feed] article").filter({ hasText: livePlate }).first().waitFor();
+    const firstPlate = await page.locator("[data-testid=hits-feed] article strong").first().textContent();
+    expect(firstPlate).toBe(livePlate);
     const id = testId.replace("hit-", "");
     await page.getByTestId(`hit-note-${id}`).fill("seen on camera, matches the case");
     await page.getByTestId(`hit-confirm-${id}`).click();
