@@ -117,6 +117,14 @@ describe("technician board in a real browser", () => {
     const row = page.locator(`[data-testid=fleet-table] tr[data-row-id='${target}']`);
     await row.locator("[data-state=maintenance]").waitFor({ timeout: 15_000 });
     expect(await countOf("maintenance")).toBe(before + 1);
+    // The health map recoloured the same camera: its feature in the source now says maintenance.
+    await page.waitForFunction(
+      (id) =>
+        window.__gridops?.map
+          .querySourceFeatures("cameras")
+          .some((f) => f.properties.id === id && f.properties.status === "maintenance") ?? false,
+      target,
+    );
   });
 
   it("opens a camera page with uptime, timeline and events, and works a repair ticket through", async () => {

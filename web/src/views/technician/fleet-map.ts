@@ -12,6 +12,7 @@ import {
 } from "../../style/base-style.js";
 import { bundledFontFaces } from "../../style/noto-sans-sc.js";
 import { h } from "../../ui/dom.js";
+import { exposeTestHooks } from "../command/test-hooks.js";
 
 export interface FleetMap {
   element: HTMLElement;
@@ -47,6 +48,8 @@ export function createFleetMap(
       attributionControl: { compact: true },
     });
     const m = map;
+    // The same small test surface as the command map, so browser tests can read the source.
+    const hooks = exposeTestHooks(m);
     m.on("load", async () => {
       try {
         const cameras = await loadCameras();
@@ -58,6 +61,7 @@ export function createFleetMap(
         for (const [id, status] of pending) setStatus(id, status);
         pending.clear();
         element.dataset.ready = "true";
+        hooks.ready = true;
       } catch (error) {
         console.warn("fleet map: cameras not loaded", error);
       }
@@ -94,6 +98,7 @@ export function createFleetMap(
     destroy: () => {
       map?.remove();
       map = null;
+      if (window.__gridops) delete window.__gridops;
     },
   };
 }
