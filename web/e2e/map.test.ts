@@ -129,7 +129,7 @@ describe("command map in a real browser", () => {
         JSON.stringify(window.__gridops?.map.getLayoutProperty("cells-label", "text-field")),
       );
     await page.getByTestId("language-en").click();
-    await expect(page.locator(".app-nav").textContent()).resolves.toBe("Command map");
+    await expect(page.getByTestId("nav-command").textContent()).resolves.toBe("Command map");
     await expect(page.getByTestId("layer-panel").textContent()).resolves.toContain("Cameras");
     await expect(page.getByTestId("popup-camera").textContent()).resolves.toContain("Health");
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe("en");
@@ -139,7 +139,7 @@ describe("command map in a real browser", () => {
     );
 
     await page.getByTestId("language-zh-CN").click();
-    await expect(page.locator(".app-nav").textContent()).resolves.toBe("指挥地图");
+    await expect(page.getByTestId("nav-command").textContent()).resolves.toBe("指挥地图");
     await expect(page.getByTestId("layer-panel").textContent()).resolves.toContain("摄像机");
     expect(await labelField()).not.toContain("name_en");
     await expect(page.locator(".maplibregl-ctrl-zoom-in").getAttribute("aria-label")).resolves.toBe("放大");
@@ -150,7 +150,16 @@ describe("command map in a real browser", () => {
     await page.getByTestId("logout").click();
     await page.getByTestId("login-form").waitFor({ state: "visible" });
     await signIn("tech1", server.demoPassword);
-    await waitForMap();
+    // The page is still at #/command, which technicians may open too (their own board is #/tech).
+    await page.getByTestId("nav-command").waitFor();
+    expect(new URL(page.url()).hash).toBe("#/command");
+    await page.waitForFunction(
+      () => window.__gridops?.ready === true && window.__gridops.live !== undefined,
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
     await expect(page.getByTestId("toggle-cameras").isChecked()).resolves.toBe(true);
     const cameras = await page.evaluate(() => window.__gridops?.sourceFeatureCount("cameras") ?? 0);
     expect(cameras).toBe(await apiCount("/api/v1/cameras"));
@@ -166,7 +175,7 @@ describe("command map in a real browser", () => {
     await page.getByTestId("language-zh-CN").click();
     await page.reload();
     await waitForMap();
-    await expect(page.locator(".app-nav").textContent()).resolves.toBe("指挥地图");
+    await expect(page.getByTestId("nav-command").textContent()).resolves.toBe("指挥地图");
     mkdirSync(fileURLToPath(new URL("../../docs/", import.meta.url)), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     expect(problems).toEqual([]);

@@ -111,7 +111,16 @@ export async function startApp(root: HTMLElement): Promise<void> {
     session = signedIn;
     stopRealtime();
     realtime = new RealtimeStore();
-    realtime.onStatus(() => renderChrome());
+    const store = realtime;
+    store.onStatus((status) => {
+      renderChrome();
+      // A refused handshake usually means the session ended: ask the API, which answers 401 then.
+      if (status === "refused" && store.refusal === "unauthenticated") {
+        api.me().catch((error: unknown) => {
+          if (isApiError(error) && error.status === 401 && realtime === store) showLogin();
+        });
+      }
+    });
     realtime.start();
     routeTo(window.location.hash);
   }

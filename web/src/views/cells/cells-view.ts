@@ -1,33 +1,27 @@
 import "../../incidents/incidents.css";
 import "./cells.css";
 import type { GeoJSONSource, Map as MapLibreMap } from "maplibre-gl";
-import { Map as MapLibreMapClass, NavigationControl } from "maplibre-gl";
-import {
-  type GeoJSONStoreFeatures,
-  type SnappableContext,
-  type SnapToCustom,
+import type {
+  GeoJSONStoreFeatures,
+  SnappableContext,
+  SnapToCustom,
   TerraDraw,
-  type TerraDrawMouseEvent,
-  TerraDrawPolygonMode,
-  TerraDrawSelectMode,
+  TerraDrawMouseEvent,
 } from "terra-draw";
-import { TerraDrawMapLibreGLAdapter } from "terra-draw-maplibre-gl-adapter";
 import { isApiError } from "../../api/errors.js";
 import type { CellCollection } from "../../api/gridops-api.js";
 import { boundsOf } from "../../geo/bounds.js";
 import { type MessageKey, type Translate, viewTranslator } from "../../i18n/i18n.js";
 import { LAYER, SOURCE } from "../../layers/ids.js";
-import { withFontFaces } from "../../style/base-style.js";
-import { bundledFontFaces } from "../../style/noto-sans-sc.js";
 import { h } from "../../ui/dom.js";
 import { errorMessage } from "../../ui/error-message.js";
 import { StatusOverlay } from "../../ui/status-overlay.js";
-import { baseStyleFor, mapLocale } from "../command/command-map-view.js";
 import { showDistrict } from "../command/map-overlay.js";
 import type { View, ViewContext } from "../routes.js";
 import { type AreaGeometry, asTopologyRefusal, CellEditApi, type TopologyProblem } from "./cell-edit-api.js";
 import { buildTree, pathTo, type TreeNode } from "./cell-tree.js";
 import { cellsMessages } from "./cells.messages.js";
+import { createCellDraw, createCellsMap, showSelection } from "./cells-map.js";
 import { showProblems } from "./problem-layers.js";
 import { type Edge, edgesOf, snapToEdges } from "./snap.js";
 
@@ -36,7 +30,6 @@ type Mode = { kind: "browse" } | { kind: "draw"; parent: string } | { kind: "edi
 type CellFeature = CellCollection["features"][number];
 
 const SNAP_PX = 12;
-const SELECTED_SOURCE = "cells-selected";
 
 declare global {
   interface Window {
@@ -250,7 +243,7 @@ export function createCellsView(ctx: ViewContext): View {
     message = null;
     const cell = byCode.get(code);
     if (map && cell) {
-      map.getSource<GeoJSONSource>(SELECTED_SOURCE)?.setData({ type: "FeatureCollection", features: [cell] });
+      showSelection(map, cell);
       const bounds = boundsOf([{ type: "FeatureCollection", features: [cell] }]);
       if (bounds) map.fitBounds(bounds, { padding: 40, duration: 300 });
       showProblems(map, []);
@@ -406,62 +399,22 @@ export function createCellsView(ctx: ViewContext): View {
     loadError = null;
     render();
     try {
-      const appBaseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
-      const { style } = await baseStyleFor(ctx.config, appBaseUrl);
-      if (!map) {
-        map = new MapLibreMapClass({
-          container: mapElement,
-          style: withFontFaces(style, bundledFontFaces(appBaseUrl)),
-          center: [116.397, 39.909],
-          zoom: 3,
-          locale: mapLocale(ctx.languages.t),
-        });
-        map.addControl(new NavigationControl({ visualizePitch: false }), "top-right");
-        await new Promise<void>((resolve) => map?.once("load", () => resolve()));
-      }
-      const readyMap = map;
+      const readyMap = map ?? (await createCellsMap(mapElement, ctx));
+      const firstLoad = map === null;
+      map = readyMap;
       await reloadCells();
-      readyMap.addSource(SELECTED_SOURCE, {
-        type: "geojson",
-        data: { type: "FeatureCollection", features: [] },
-      });
-      readyMap.addLayer({
-        id: "cells-selected-line",
-        type: "line",
-        source: SELECTED_SOURCE,
-        paint: { "line-color": "#2b6cb0", "line-width": 3 },
-      });
+      showSelection(readyMap, null);
       const bounds = boundsOf([{ type: "FeatureCollection", features: cells }]);
       if (bounds) readyMap.fitBounds(bounds, { padding: 30, animate: false });
-      readyMap.on("click", LAYER.cellFill, (event) => {
-        if (mode.kind !== "browse") return;
-        const finest = event.features?.reduce((best, f) =>
-          String(f.properties.code).length > String(best.properties.code).length ? f : best,
-        );
-        if (finest) select(String(finest.properties.code));
-      });
-      draw = new TerraDraw({
-        adapter: new TerraDrawMapLibreGLAdapter({ map: readyMap }),
-        modes: [
-          new TerraDrawPolygonMode({ snapping: { toCustom: snap } }),
-          new TerraDrawSelectMode({
-            flags: {
-              polygon: {
-                feature: {
-                  coordinates: {
-                    draggable: true,
-                    midpoints: true,
-                    deletable: true,
-                    snappable: { toCustom: snap },
-                  },
-                },
-              },
-            },
-          }),
-        ],
-      });
-      draw.start();
-      draw.setMode("static");
+      if (firstLoad)
+        readyMap.on("click", LAYER.cellFill, (event) => {
+          if (mode.kind !== "browse") return;
+          const finest = event.features?.reduce((best, f) =>
+            String(f.properties.code).length > String(best.properties.code).length ? f : best,
+          );
+          if (finest) select(String(finest.properties.code));
+        });
+      draw ??= createCellDraw(readyMap, snap);
       for (const root of buildTree(cells.map((c) => c.properties))) expanded.add(root.cell.code);
       window.__gridopsCells = { map: readyMap, ready: false, draw, problems: () => problems, select };
       readyMap.once("idle", () => {
