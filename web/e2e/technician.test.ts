@@ -99,6 +99,19 @@ describe("technician board in a real browser", () => {
     await page.locator("p[data-testid=fleet-table]").waitFor();
     await expect(page.getByTestId("fleet-table").textContent()).resolves.toBe("No cameras match.");
     await page.getByTestId("input-fleetVendor").fill("");
+    // A grid cell: only that cell's cameras, as many as the API counts for it.
+    const cell = "330199004001002";
+    const expected = await apiGet<FleetBody>(page, `/api/v1/health/fleet?cell=${cell}&limit=50`);
+    expect(expected.body.total).toBeGreaterThan(0);
+    await page.getByTestId("input-fleetCell").fill(cell);
+    await page.getByTestId("fleet-apply").click();
+    await page.waitForFunction(
+      (n) => document.querySelector("[data-testid=fleet-page]")?.textContent?.endsWith(`of ${n}`) ?? false,
+      expected.body.total,
+    );
+    const cells = await page.locator("[data-testid=fleet-table] tbody tr td:nth-child(7)").allTextContents();
+    expect(new Set(cells)).toEqual(new Set([cell]));
+    await page.getByTestId("input-fleetCell").fill("");
     await page.getByTestId("fleet-apply").click();
     await page.locator("table[data-testid=fleet-table]").waitFor();
   });

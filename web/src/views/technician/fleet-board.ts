@@ -1,3 +1,4 @@
+import type { CellCollection } from "../../api/gridops-api.js";
 import type { FleetCamera, FleetFilter, FleetPage } from "../../api/technician-api.js";
 import { CAMERA_STATUSES } from "../../layers/palette.js";
 import { h } from "../../ui/dom.js";
@@ -24,13 +25,25 @@ export function createFleetBoard(
   ctx: TechContext,
   map: FleetMap,
   openCamera: (id: string) => void,
+  loadCells: () => Promise<CellCollection>,
 ): FleetBoard {
+  // The cell filter takes a code (this cell and everything below it); the list suggests the caller's cells.
+  const cellOptions = h("datalist", { attrs: { id: "fleet-cell-options" } });
+  void loadCells()
+    .then((cells) =>
+      cellOptions.replaceChildren(
+        ...cells.features.map((f) =>
+          h("option", { attrs: { value: f.properties.code, label: f.properties.name } }),
+        ),
+      ),
+    )
+    .catch((error: unknown) => console.warn("cell suggestions not loaded", error));
   const inputs = {
     q: textInput("fleetSearch", { type: "search" }),
     vendor: textInput("fleetVendor"),
     model: textInput("fleetModel"),
     firmware: textInput("fleetFirmware"),
-    cell: textInput("fleetCell"),
+    cell: textInput("fleetCell", { list: "fleet-cell-options", autocomplete: "off" }),
     since: textInput("fleetSince", { type: "datetime-local" }),
   };
   const states = new Set<string>();
@@ -42,6 +55,7 @@ export function createFleetBoard(
     "section",
     { attrs: { "data-testid": "fleet-board" } },
     h("div", { className: "split" }, listSlot, h("div", {}, map.element)),
+    cellOptions,
   );
 
   const load = loader(

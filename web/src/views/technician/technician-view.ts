@@ -14,7 +14,7 @@ import { techContext } from "./technician-context.js";
 import { createTicketsPanel } from "./tickets-panel.js";
 
 export interface TechnicianViewDeps {
-  api: Pick<GridOpsApi, "cameras">;
+  api: Pick<GridOpsApi, "cameras" | "cells">;
   session: Session;
   languages: LanguageStore;
   realtime: Pick<RealtimeStore, "subscribe" | "onResync">;
@@ -40,7 +40,12 @@ export function createTechnicianView(deps: TechnicianViewDeps) {
     () => deps.api.cameras(),
     (id) => openCamera(id),
   );
-  const board = createFleetBoard(ctx, map, (id) => openCamera(id));
+  const board = createFleetBoard(
+    ctx,
+    map,
+    (id) => openCamera(id),
+    () => deps.api.cells(),
+  );
   const tickets = ctx.can("tickets:read") ? createTicketsPanel(ctx, null) : null;
   const tabs: TechTab[] = tickets ? ["fleet", "tickets"] : ["fleet"];
   let tab: TechTab = deps.params.get("tab") === "tickets" && tickets ? "tickets" : "fleet";
