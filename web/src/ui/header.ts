@@ -1,3 +1,4 @@
+import "./header.css";
 import type { Session } from "../api/schemas.js";
 import type { Language, MessageKey, Translate } from "../i18n/i18n.js";
 import { h } from "./dom.js";

@@ -111,9 +111,7 @@ export function startLiveCommand(map: MapLibreMap, ctx: ViewContext): LiveComman
     attrs: { type: "button", "data-testid": "mute" },
   });
   const renderMute = () => {
-    muteButton.textContent = sound.muted
-      ? `🔇 ${t()("command.alert.unmute")}`
-      : `🔔 ${t()("command.alert.mute")}`;
+    muteButton.textContent = sound.muted ? t()("command.alert.unmute") : t()("command.alert.mute");
     muteButton.setAttribute("aria-pressed", String(sound.muted));
   };
   muteButton.addEventListener("click", () => {

@@ -148,10 +148,15 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
       for (const kind of district.forbidden) setGroupVisible(readyMap, GROUP_BY_KIND[kind], false);
       if (district.forbidden.includes("cameras")) setGroupVisible(readyMap, "viewCones", false);
       const bounds = boundsOf([district.data.cells, district.data.checkpoints, district.data.cameras]);
-      // The left padding keeps the district clear of the layer panel.
+      // The paddings keep the district clear of the layer panel (left) and the incident panel (right).
       if (bounds)
         readyMap.fitBounds(bounds, {
-          padding: { top: 30, bottom: 30, left: 250, right: 60 },
+          padding: {
+            top: 30,
+            bottom: 30,
+            left: 250,
+            right: deps.session.permissions.includes("incidents:read") ? 380 : 60,
+          },
           animate: false,
         });
       testHooks.counts = counts;

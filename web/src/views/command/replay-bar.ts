@@ -47,7 +47,7 @@ export class ReplayBar {
     if (this.#at === null) {
       this.element.replaceChildren(
         h("button", {
-          text: `⏪ ${t("command.replay.start")}`,
+          text: t("command.replay.start"),
           attrs: { type: "button", "data-testid": "replay-start" },
           on: { click: () => this.start() },
         }),
