@@ -171,6 +171,11 @@ describe("technician board in a real browser", () => {
     expect(ticket.body.state).toBe("fixed");
     expect(ticket.body.assignee).toBe("tech1");
     expect(ticket.body.history.length).toBeGreaterThanOrEqual(3);
+    await page.getByTestId(`ticket-history-${id}`).click();
+    await page.getByTestId("ticket-history").waitFor();
+    const lines = await page.locator("[data-testid=ticket-history] li").allTextContents();
+    expect(lines.length).toBe(ticket.body.history.length);
+    expect(lines.at(-1)).toContain("On site → Fixed");
 
     await page.getByTestId("camera-back").click();
     await page.getByTestId("fleet-table").waitFor();

@@ -3,6 +3,7 @@ import {
   type Ticket,
   type TicketState,
   type TicketTransition,
+  type TicketWithHistory,
 } from "../../api/technician-api.js";
 import { h } from "../../ui/dom.js";
 import { field, formError, select, textInput } from "../../ui/form.js";
@@ -56,6 +57,8 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
     attrs: { name: "ticketDescription", rows: "2", "data-testid": "input-ticketDescription" },
   });
   let data: Loadable<Ticket[]> = { state: "loading" };
+  let history: Loadable<TicketWithHistory> | null = null;
+  let historyOf: number | null = null;
   let error: string | null = null;
   let busy = false;
   const canEdit = ctx.can("tickets:edit");
@@ -72,6 +75,45 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
       render();
     },
   );
+
+  const showHistory = loader(
+    async () => {
+      if (historyOf === null) throw new Error("no ticket chosen");
+      return ctx.api.ticket(historyOf);
+    },
+    (value) => {
+      history = value;
+      render();
+    },
+  );
+
+  const ticketState = (state: string | null, t: TechTranslate) =>
+    state !== null && (TICKET_STATES as readonly string[]).includes(state)
+      ? t(`tech.ticketState.${state as TicketState}`)
+      : t("tech.none");
+
+  function renderHistory(ticket: TicketWithHistory, t: TechTranslate) {
+    const language = ctx.language();
+    return h(
+      "div",
+      { className: "card", attrs: { "data-testid": "ticket-history" } },
+      h("h3", { text: t("tech.tickets.history", { id: ticket.id }) }),
+      h(
+        "ol",
+        {},
+        ...ticket.history.map((entry) =>
+          h("li", {
+            text: `${t("tech.tickets.historyLine", {
+              time: formatDateTime(entry.at, language),
+              actor: entry.actor,
+              from: ticketState(entry.from_state, t),
+              to: ticketState(entry.to_state, t),
+            })}${entry.note ? ` — ${entry.note}` : ""}`,
+          }),
+        ),
+      ),
+    );
+  }
 
   async function act(run: () => Promise<unknown>) {
     if (busy) return;
@@ -136,7 +178,20 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
     const language = ctx.language();
     return renderTable<Ticket>(
       [
-        { header: t("tech.tickets.id"), cell: (k) => `#${k.id}` },
+        {
+          header: t("tech.tickets.id"),
+          cell: (k) =>
+            h("button", {
+              text: `#${k.id} ${t("tech.tickets.showHistory")}`,
+              attrs: { type: "button", "data-testid": `ticket-history-${k.id}` },
+              on: {
+                click: () => {
+                  historyOf = k.id;
+                  void showHistory();
+                },
+              },
+            }),
+        },
         {
           header: t("tech.tickets.camera"),
           cell: (k) =>
@@ -199,6 +254,14 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
         () => void load(),
         (tickets) => renderList(tickets, t),
       ),
+      history
+        ? renderLoadable(
+            history,
+            ctx.loadableLabels(),
+            () => void showHistory(),
+            (ticket) => renderHistory(ticket, t),
+          )
+        : "",
     );
   }
 
