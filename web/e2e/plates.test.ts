@@ -243,7 +243,14 @@ describe("plate pages in a real browser", () => {
 
   it("hotlist entries need a reason code, a case reference and an expiry", async () => {
     await page.getByTestId("plates-tab-hotlists").click();
+    await page.getByTestId("hotlist-form").waitFor();
+    await page.getByTestId("input-hotlistName").fill("E2E 专项布控");
+    await page.getByTestId("hotlist-create").click();
+    const chip = page.locator("[data-testid=hotlists] button").filter({ hasText: "E2E 专项布控" });
+    await chip.waitFor();
+    await chip.click();
     await page.getByTestId("entry-form").waitFor();
+    await page.locator("p[data-testid=entries-table]").waitFor();
     await page.getByTestId("input-entryPlate").fill("浙B99999");
     await page.getByTestId("entry-save").click();
     await expect(page.getByTestId("form-error").textContent()).resolves.toBe("Choose a reason code.");

@@ -182,6 +182,18 @@ describe("technician board in a real browser", () => {
     expect(problems).toEqual([]);
   });
 
+  it("shows an error with a retry when the fleet cannot be loaded, and recovers", async () => {
+    await page.route("**/api/v1/health/fleet*", (route) => route.abort());
+    await page.goto(`${server.url}/#/command`);
+    await page.goto(`${server.url}/#/tech`);
+    const error = page.locator("[data-testid=fleet-board] [data-testid=panel-error]");
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toContain("Cannot reach the server.");
+    await page.unroute("**/api/v1/health/fleet*");
+    await error.locator("button").click();
+    await page.locator("table[data-testid=fleet-table]").waitFor();
+  });
+
   it("relabels the board in Chinese", async () => {
     await page.getByTestId("language-zh-CN").click();
     await expect(page.getByTestId("tech-tab-tickets").textContent()).resolves.toBe("维修工单");
