@@ -251,7 +251,9 @@ export class IncidentDetail {
                 {},
                 h("time", { text: formatTime(event.occurredAt, language) }),
                 " ",
-                h("strong", { text: event.action ? actionLabel(event.action, t) : event.kind }),
+                h("strong", {
+                  text: event.action ? actionLabel(event.action, t) : eventLabel(event.kind, t),
+                }),
                 " ",
                 h("span", { className: "muted", text: event.actor }),
                 event.note ? h("div", { className: "timeline-note", text: event.note }) : null,
@@ -296,6 +298,13 @@ const ACTIONS = new Set<string>([
   "resume",
   "void",
 ]);
+
+const EVENT_KINDS = ["created", "callback", "overdue", "time_limit_warning", "merged_from", "merged_into"] as const;
+
+function eventLabel(kind: string, t: IncidentTranslate): string {
+  const known = EVENT_KINDS.find((k) => k === kind);
+  return known ? t(`incident.event.${known}`) : kind;
+}
 
 function actionLabel(action: string, t: IncidentTranslate): string {
   return ACTIONS.has(action) ? t(`incident.action.${action as IncidentAction}`) : action;
