@@ -31,8 +31,8 @@ describe("admin, technician and plate message catalogues", () => {
   it("zh-CN texts are Chinese, not copies of the English", () => {
     const copied = catalogues.flatMap((messages) =>
       messages.keys.filter((key) => {
-        const en = messages.catalogs.en[key];
-        const zh = messages.catalogs["zh-CN"][key];
+        const en = messages.catalogs.en[key] ?? "";
+        const zh = messages.catalogs["zh-CN"][key] ?? "";
         // Symbols, codes and placeholders alike may be the same in both languages.
         return en === zh && /[A-Za-z]{3,}/.test(en.replace(/\{\w+\}/g, ""));
       }),
