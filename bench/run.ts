@@ -44,11 +44,24 @@ async function main() {
       console.error(`bench ${name} failed:`, error);
     }
   }
-  if (writeDocs) await writeResults(rows);
+  if (writeDocs) await writeResults(rows, selected.map((f) => f.replace(/\.bench\.ts$/, "")));
   process.exit(failures ? 1 : 0);
 }
 
-async function writeResults(rows: string[]) {
+/** Rows of benchmarks not run this time are kept, so one bench can be re-run on its own. */
+function keptRows(doc: string, ran: string[]): string[] {
+  const block = doc.match(new RegExp(`${START}([\\s\\S]*?)${END}`))?.[1] ?? "";
+  return block
+    .split("\n")
+    .filter((line) => /^\| [a-z0-9-]+ \|/.test(line) && !line.startsWith("| benchmark"))
+    .filter((line) => !ran.includes(line.split("|")[1]!.trim()));
+}
+
+async function writeResults(newRows: string[], ran: string[]) {
+  const doc = await fs.readFile(docsPath, "utf8").catch(() => `# Performance\n\n${START}\n${END}\n`);
+  const benchOf = (row: string) => row.split("|")[1]!.trim();
+  // Stable sort by benchmark only: each benchmark's rows keep their own order.
+  const rows = [...keptRows(doc, ran), ...newRows].sort((a, b) => benchOf(a).localeCompare(benchOf(b)));
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const commit = (() => {
     try {
@@ -59,14 +72,13 @@ async function writeResults(rows: string[]) {
   })();
   const table = [
     START,
-    `Last run: ${new Date().toISOString()} · commit ${commit} · ${os.cpus().length} × ${cpu} · Node ${process.versions.node}`,
+    `Last run: ${new Date().toISOString()} (${ran.join(", ")}) · commit ${commit} · ${os.cpus().length} × ${cpu} · Node ${process.versions.node}`,
     "",
     "| benchmark | measure | value | baseline (same run) | ratio | note |",
     "|---|---|---|---|---|---|",
     ...rows,
     END,
   ].join("\n");
-  const doc = await fs.readFile(docsPath, "utf8").catch(() => `# Performance\n\n${START}\n${END}\n`);
   const next = doc.includes(START) ? doc.replace(new RegExp(`${START}[\\s\\S]*?${END}`), table) : `${doc}\n${table}\n`;
   await fs.writeFile(docsPath, next);
   process.stderr.write(`wrote ${docsPath}\n`);
