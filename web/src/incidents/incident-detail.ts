@@ -299,7 +299,14 @@ const ACTIONS = new Set<string>([
   "void",
 ]);
 
-const EVENT_KINDS = ["created", "callback", "overdue", "time_limit_warning", "merged_from", "merged_into"] as const;
+const EVENT_KINDS = [
+  "created",
+  "callback",
+  "overdue",
+  "time_limit_warning",
+  "merged_from",
+  "merged_into",
+] as const;
 
 function eventLabel(kind: string, t: IncidentTranslate): string {
   const known = EVENT_KINDS.find((k) => k === kind);

@@ -35,14 +35,15 @@ export class IncidentStore {
     return changes;
   }
 
-  /** Replaces everything (a full reload); ids no longer present are reported as removed. */
+  /** Replaces everything (a full reload); ids no longer present are reported as removed. A repeated id keeps its last item. */
   replaceAll(items: readonly IncidentItem[]): StoreChange[] {
     const changes: StoreChange[] = [];
     const next = new Map(items.map((item) => [item.id, item]));
     for (const [id, before] of this.#items) {
       if (!next.has(id)) changes.push({ id, before, after: undefined });
     }
-    for (const item of items) changes.push({ id: item.id, before: this.#items.get(item.id), after: item });
+    for (const item of next.values())
+      changes.push({ id: item.id, before: this.#items.get(item.id), after: item });
     this.#items.clear();
     for (const [id, item] of next) this.#items.set(id, item);
     this.#emit(changes);

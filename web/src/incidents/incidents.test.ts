@@ -108,3 +108,16 @@ describe("CellCounts", () => {
     expect(counts.get("G2")).toEqual({ open: 1, overdue: 1 });
   });
 });
+
+describe("IncidentStore.replaceAll with overlapping lists", () => {
+  it("reports each id once", () => {
+    const store = new IncidentStore();
+    const changes = store.replaceAll([
+      item({ id: 5 }),
+      item({ id: 6 }),
+      item({ id: 5, state: "registered" }),
+    ]);
+    expect(changes.map((c) => c.id).sort()).toEqual([5, 6]);
+    expect(store.get(5)?.state).toBe("registered");
+  });
+});

@@ -22,6 +22,9 @@ import { LiveIncidentLayer } from "./live-incidents.js";
 import { ReplayBar } from "./replay-bar.js";
 import { ReportsBox } from "./reports-box.js";
 
+/** How many of the newest incidents of any state to load besides the open ones. */
+const RECENT_ANY_STATE = 1000;
+
 export interface LiveHooks {
   /** Incident ids on the map's live source now. */
   mapIncidentIds(): number[];
@@ -195,9 +198,15 @@ export function startLiveCommand(map: MapLibreMap, ctx: ViewContext): LiveComman
       // Live first, then the snapshot: events after `ready` are newer than or equal to what
       // the list returns, and the store keeps whichever is newer per incident.
       await ctx.realtime.ready();
-      const [incidents, loadedCategories] = await Promise.all([api.list(), api.categories()]);
+      // Every open incident, plus the newest of any state (closed ones for the time filters and
+      // the replay); the two overlap, the store keys them by id.
+      const [open, recent, loadedCategories] = await Promise.all([
+        api.list({ open: true }),
+        api.list({}, RECENT_ANY_STATE),
+        api.categories(),
+      ]);
       categories = loadedCategories;
-      store.replaceAll(incidents.map(itemFromIncident));
+      store.replaceAll([...recent, ...open].map(itemFromIncident));
       panel.renderFilters();
       panel.setLoading(null);
       refreshList();
