@@ -122,6 +122,21 @@ describe("RealtimeStore against the server", () => {
     store.stop();
   });
 
+  it("gives up waiting for the live stream after the timeout, so views can load anyway", async () => {
+    const store = new RealtimeStore({
+      createSocket: (auth) =>
+        io("http://127.0.0.1:9", {
+          transports: ["websocket"],
+          autoConnect: false,
+          reconnection: false,
+          auth: auth as (cb: (data: object) => void) => void,
+        }) as RealtimeSocket,
+    });
+    store.start();
+    await expect(store.ready(100)).resolves.toBe(false);
+    store.stop();
+  });
+
   it("reports a refused handshake without a session", async () => {
     const store = new RealtimeStore({
       createSocket: (auth) =>

@@ -31,6 +31,9 @@ const TOPICS = {
   "cell.changed": true,
   "checkpoint.flow": true,
 } as const satisfies Record<EventTopic, true>;
+/** How long a view waits for the live stream before loading over HTTP anyway. */
+export const READY_TIMEOUT_MS = 5000;
+
 export const REALTIME_TOPICS = Object.keys(TOPICS) as EventTopic[];
 
 export interface RealtimeStoreOptions {
@@ -122,10 +125,25 @@ export class RealtimeStore {
     this.#socket = null;
   }
 
-  /** Resolves once the stream is live (immediately if it already is). */
-  ready(): Promise<void> {
-    if (this.#status === "live") return Promise.resolve();
-    return new Promise((resolve) => this.#readyWaiters.add(resolve));
+  /**
+   * Resolves true once the stream is live (at once if it already is), or false after
+   * `timeoutMs` so a view can still load over HTTP while the connection is down.
+   */
+  ready(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    if (this.#status === "live") return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
+            this.#readyWaiters.delete(done);
+            resolve(false);
+          }, timeoutMs)
+        : undefined;
+      this.#readyWaiters.add(done);
+    });
   }
 
   /**

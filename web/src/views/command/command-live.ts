@@ -11,6 +11,7 @@ import {
 } from "../../incidents/incident-item.js";
 import { IncidentStore } from "../../incidents/incident-store.js";
 import { SOURCE } from "../../layers/ids.js";
+import { READY_TIMEOUT_MS } from "../../realtime/realtime-store.js";
 import { h } from "../../ui/dom.js";
 import { errorMessage } from "../../ui/error-message.js";
 import type { ViewContext } from "../routes.js";
@@ -197,7 +198,7 @@ export function startLiveCommand(map: MapLibreMap, ctx: ViewContext): LiveComman
     try {
       // Live first, then the snapshot: events after `ready` are newer than or equal to what
       // the list returns, and the store keeps whichever is newer per incident.
-      await ctx.realtime.ready();
+      await ctx.realtime.ready(READY_TIMEOUT_MS);
       // Every open incident, plus the newest of any state (closed ones for the time filters and
       // the replay); the two overlap, the store keys them by id.
       const [open, recent, loadedCategories] = await Promise.all([
@@ -212,7 +213,7 @@ export function startLiveCommand(map: MapLibreMap, ctx: ViewContext): LiveComman
       refreshList();
     } catch (error) {
       if (isApiError(error) && error.status === 401) return ctx.onUnauthenticated();
-      panel.setLoading(`${t()("command.loadFailed")} ${errorMessage(error, t())}`);
+      panel.setFailed(`${t()("command.loadFailed")} ${errorMessage(error, t())}`, () => void load());
     }
   };
   offs.push(ctx.realtime.onResync(() => void load()));

@@ -34,6 +34,7 @@ export class IncidentPanel {
   #items: readonly IncidentItem[] = [];
   #detail: IncidentDetail | null = null;
   #loadingText: string | null = null;
+  #failure: { text: string; retry: () => void } | null = null;
 
   constructor(private readonly props: IncidentPanelProps) {
     this.element.append(this.extras, this.#filters, this.#body);
@@ -46,6 +47,14 @@ export class IncidentPanel {
 
   setLoading(text: string | null): void {
     this.#loadingText = text;
+    this.#failure = null;
+    this.#renderBody();
+  }
+
+  /** The list could not be loaded: say why and offer to try again. */
+  setFailed(text: string, retry: () => void): void {
+    this.#loadingText = null;
+    this.#failure = { text, retry };
     this.#renderBody();
   }
 
@@ -150,6 +159,18 @@ export class IncidentPanel {
           on: { click: () => this.close() },
         }),
         this.#detail.element,
+      );
+      return;
+    }
+    if (this.#failure !== null) {
+      const { text, retry } = this.#failure;
+      this.#body.replaceChildren(
+        h("p", { className: "error-text", attrs: { role: "alert" }, text }),
+        h("button", {
+          text: t("map.retry"),
+          attrs: { type: "button", "data-testid": "incidents-retry" },
+          on: { click: retry },
+        }),
       );
       return;
     }

@@ -13,6 +13,7 @@ import {
 } from "../../incidents/incident-item.js";
 import { IncidentStore } from "../../incidents/incident-store.js";
 import { byDeadline, timeLeftText } from "../../incidents/time-left.js";
+import { READY_TIMEOUT_MS } from "../../realtime/realtime-store.js";
 import { h } from "../../ui/dom.js";
 import { errorMessage } from "../../ui/error-message.js";
 import type { View, ViewContext } from "../routes.js";
@@ -199,7 +200,7 @@ export function createGridLeaderView(ctx: ViewContext): View {
     queueState = { kind: "loading" };
     render();
     try {
-      await ctx.realtime.ready();
+      await ctx.realtime.ready(READY_TIMEOUT_MS);
       const [incidents, loaded] = await Promise.all([api.list({ open: true }), api.categories()]);
       categories = loaded;
       store.replaceAll(incidents.map(itemFromIncident));
