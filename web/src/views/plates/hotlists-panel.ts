@@ -109,9 +109,25 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
     () => (selected === null ? Promise.resolve([]) : ctx.api.entries(selected, showInactive.checked)),
     (value) => {
       entries = value;
-      render();
+      renderEntriesSlot();
     },
   );
+  // Entries load on their own; redrawing only their slot keeps the forms above from being
+  // replaced under the user's pointer while a list loads.
+  const entriesSlot = h("div", {});
+  function renderEntriesSlot() {
+    const reasonCodes = lists.state === "ready" ? lists.data.reasonCodes : [];
+    entriesSlot.replaceChildren(
+      entries
+        ? renderLoadable(
+            entries,
+            ctx.loadableLabels(),
+            () => void loadEntries(),
+            (list) => renderEntries(list, reasonCodes, ctx.t()),
+          )
+        : "",
+    );
+  }
 
   async function run(action: () => Promise<unknown>, after: () => void) {
     problem = null;
@@ -314,6 +330,7 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
 
   function render() {
     const t = ctx.t();
+    renderEntriesSlot();
     element.replaceChildren(
       renderLoadable(
         lists,
@@ -335,14 +352,7 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
                   showInactive,
                   h("span", { text: t("plates.hotlists.showInactive") }),
                 ),
-            entries
-              ? renderLoadable(
-                  entries,
-                  ctx.loadableLabels(),
-                  () => void loadEntries(),
-                  (list) => renderEntries(list, reasonCodes, t),
-                )
-              : "",
+            entriesSlot,
           ),
       ),
     );
