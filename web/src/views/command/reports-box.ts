@@ -8,6 +8,14 @@ import type { CommandTranslate } from "./command-translate.js";
 
 const SHOWN = 12;
 
+/** The missing list after a grid filed: unchanged (same object) if the report is for another day or grid. */
+export function afterFiled(data: MissingReports, payload: EventPayloads["report.filed"]): MissingReports {
+  if (payload.reportDate !== data.date) return data;
+  const missing = data.missing.filter((m) => m.cellCode !== payload.cellCode);
+  if (missing.length === data.missing.length) return data;
+  return { ...data, missing, filed: data.filed + 1 };
+}
+
 /** Today's daily reports: how many grids reported, and which have not (live from report.filed). */
 export class ReportsBox {
   readonly element = h("section", { className: "reports-box", attrs: { "data-testid": "missing-reports" } });
@@ -34,12 +42,10 @@ export class ReportsBox {
 
   /** A grid filed: it leaves the missing list (if the report is for the day shown). */
   onFiled(payload: EventPayloads["report.filed"]): void {
-    const data = this.#data;
-    if (!data || payload.reportDate !== data.date) return;
-    const before = data.missing.length;
-    const missing = data.missing.filter((m) => m.cellCode !== payload.cellCode);
-    if (missing.length === before) return;
-    this.#data = { ...data, missing, filed: data.filed + 1 };
+    if (!this.#data) return;
+    const next = afterFiled(this.#data, payload);
+    if (next === this.#data) return;
+    this.#data = next;
     this.render();
   }
 
