@@ -35,7 +35,7 @@ export function createCameraPage(ctx: TechContext, cameraId: string, onBack: () 
         olderEvents = [];
         nextBefore = value.data.events.length >= 50 ? (value.data.events.at(-1)?.id ?? null) : null;
       }
-      render();
+      draw();
     },
   );
 
@@ -43,7 +43,7 @@ export function createCameraPage(ctx: TechContext, cameraId: string, onBack: () 
     if (busy) return;
     busy = true;
     actionError = null;
-    render();
+    draw();
     try {
       await run();
     } catch (failure) {
@@ -63,7 +63,7 @@ export function createCameraPage(ctx: TechContext, cameraId: string, onBack: () 
     } catch (failure) {
       actionError = ctx.describeError(failure);
     }
-    render();
+    draw();
   }
 
   function renderUptime(health: CameraHealth, t: TechTranslate) {
@@ -231,9 +231,10 @@ export function createCameraPage(ctx: TechContext, cameraId: string, onBack: () 
     );
   }
 
-  function render() {
+  // The tickets panel redraws itself; redrawing it with the camera's health would replace its
+  // form under the user's pointer, so only a language switch (render) relabels both.
+  function draw() {
     const t = ctx.t();
-    tickets.render();
     element.replaceChildren(
       h("a", {
         text: t("tech.camera.back"),
@@ -256,5 +257,10 @@ export function createCameraPage(ctx: TechContext, cameraId: string, onBack: () 
   }
 
   void load();
+  const render = () => {
+    tickets.render();
+    draw();
+  };
+
   return { element, render, refresh: () => void load() };
 }
