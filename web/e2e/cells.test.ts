@@ -135,6 +135,37 @@ describe("cells view", () => {
     await page.getByTestId("cancel-edit").click();
   });
 
+  it("snaps a corner placed near a neighbour's vertex exactly onto it", async () => {
+    await page.getByTestId("draw-child").click();
+    const ring =
+      (grid.geometry.type === "Polygon"
+        ? grid.geometry.coordinates[0]
+        : (grid.geometry.coordinates as unknown as number[][][][])[0]?.[0]) ?? [];
+    const vertex = ring[0] as [number, number];
+    const [w, s, e, n] = bbox(grid);
+    const cx = (w + e) / 2;
+    const cy = (s + n) / 2;
+    const near = await screenAt(vertex[0], vertex[1]);
+    await page.mouse.click(near.x + 4, near.y + 3);
+    await page.waitForTimeout(150);
+    for (const [lon, lat] of [
+      [cx, cy],
+      [cx + (e - w) / 6, cy + (n - s) / 6],
+    ] as const) {
+      const { x, y } = await screenAt(lon, lat);
+      await page.mouse.click(x, y);
+      await page.waitForTimeout(150);
+    }
+    await page.mouse.click(near.x, near.y);
+    const first = await page.evaluate(() => {
+      const polygon = window.__gridopsCells?.draw?.getSnapshot().find((f) => f.geometry.type === "Polygon");
+      return polygon ? (polygon.geometry.coordinates as number[][][])[0]?.[0] : null;
+    });
+    expect(first?.[0]).toBeCloseTo(vertex[0], 9);
+    expect(first?.[1]).toBeCloseTo(vertex[1], 9);
+    await page.getByTestId("cancel-edit").click();
+  });
+
   it("runs the server's topology check on a cell and lists the result", async () => {
     await page.getByTestId("check").click();
     await page.getByTestId("cells-message").filter({ hasNotText: "Checking" }).waitFor({ timeout: 15_000 });
