@@ -66,12 +66,13 @@ describe("login, sessions, CSRF", () => {
       const res = await client.post("/api/v1/auth/login", { username, password: "not-the-password" });
       return { ms: performance.now() - t, body: res.body, status: res.status };
     };
-    await time("viewer"); // warm up the argon2 dummy hash
+    await time("nobody-warmup"); // warm up the argon2 dummy hash
     const unknown: number[] = [];
     const wrong: number[] = [];
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 5; i++) {
+      // A different existing account each time, so none reaches the lockout threshold.
       const u = await time(`nobody${i}`);
-      const w = await time("viewer");
+      const w = await time(["viewer", "tech1", "analyst1", "leader2", "leader3"][i]!);
       expect(u.status).toBe(w.status);
       expect(u.body).toEqual(w.body);
       unknown.push(u.ms);
@@ -79,8 +80,10 @@ describe("login, sessions, CSRF", () => {
     }
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const ratio = median(unknown) / median(wrong);
-    expect(ratio).toBeGreaterThan(0.4);
-    expect(ratio).toBeLessThan(2.5);
+    // Without the dummy hash an unknown user answers ~50x faster (no argon2 work); a wide band
+    // still catches that while tolerating a loaded machine.
+    expect(ratio).toBeGreaterThan(0.25);
+    expect(ratio).toBeLessThan(4);
   });
 
   it("revokes sessions when an admin changes a user's roles and when a password changes", async () => {
