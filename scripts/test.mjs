@@ -38,7 +38,11 @@ let failed = 0;
 try {
   const json = JSON.parse(readFileSync(report, "utf8"));
   passed = json.numPassedTests;
-  failed = json.numFailedTests + (json.numFailedTestSuites ?? 0);
+  // A file that failed to load has no failed test in it; count each such file once.
+  const brokenFiles = (json.testResults ?? []).filter(
+    (file) => file.status === "failed" && !(file.assertionResults ?? []).some((a) => a.status === "failed"),
+  ).length;
+  failed = json.numFailedTests + brokenFiles;
 } catch {
   failed += 1;
 }
