@@ -28,7 +28,12 @@ async function createIncident(
   priority: "normal" | "high",
   cell: string,
 ): Promise<{ id: number; createdAt: number }> {
-  const location = await pointInCell(api, cell);
+  const centre = await pointInCell(api, cell);
+  // A few metres apart, so a click on the map hits the incident meant (they share a grid).
+  const location = {
+    lon: centre.lon + (Math.random() - 0.5) * 0.0004,
+    lat: centre.lat + (Math.random() - 0.5) * 0.0004,
+  };
   const res = await api.post("/api/v1/incidents", {
     category: "traffic.congestion",
     priority,
@@ -144,6 +149,29 @@ describe("command map, live", () => {
     await expect.poll(() => listIds(commander)).toEqual([]);
     await expect.poll(() => mapIds(commander)).toEqual([]);
     await commander.getByTestId("filter-status").selectOption("open");
+  });
+
+  it("opens an incident clicked on the map (and no cell popup under it)", async () => {
+    const cell = await firstGrid((await api.get("/api/v1/auth/me")).body.cells[0] as string);
+    const { id } = await createIncident("normal", cell);
+    await commander.waitForFunction((want) => window.__gridops?.live?.mapIncidentIds().includes(want), id);
+    const target = await commander.evaluate(async (want) => {
+      const hooks = window.__gridops;
+      const item = hooks?.live?.store.get(want);
+      if (!hooks || !item || item.lon === null || item.lat === null) throw new Error("incident not loaded");
+      hooks.map.jumpTo({ center: [item.lon, item.lat], zoom: 17 });
+      await new Promise((resolve) => hooks.map.once("idle", resolve));
+      const point = hooks.map.project([item.lon, item.lat]);
+      const box = hooks.map.getCanvas().getBoundingClientRect();
+      return { x: box.left + point.x, y: box.top + point.y, reference: item.reference };
+    }, id);
+    await commander.mouse.click(target.x, target.y);
+    await commander.getByTestId("incident-detail").locator(".incident-ref").waitFor({ timeout: 10_000 });
+    await expect(
+      commander.getByTestId("incident-detail").locator(".incident-ref").textContent(),
+    ).resolves.toBe(target.reference);
+    expect(await commander.locator(".maplibregl-popup").count()).toBe(0);
+    await commander.getByTestId("detail-back").click();
   });
 
   it("replays: a moment before an incident was reported does not show it", async () => {
