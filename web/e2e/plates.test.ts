@@ -265,6 +265,24 @@ describe("plate pages in a real browser", () => {
     await row.waitFor();
     await expect(row.textContent()).resolves.toContain("Urgent");
     const entryId = await row.getAttribute("data-row-id");
+    // Priority, fuzzy level and expiry may change later; plate, reason and case may not.
+    await page.getByTestId(`entry-change-${entryId}`).click();
+    await page.getByTestId("input-editPriority").selectOption("low");
+    await page.getByTestId("input-editMatchLevel").selectOption("exact");
+    await page.getByTestId("entry-edit-save").click();
+    await page.getByTestId("entry-edit").waitFor({ state: "detached" });
+    await page.waitForFunction(
+      (id) =>
+        document
+          .querySelector(`[data-testid=entries-table] tr[data-row-id='${id}']`)
+          ?.textContent?.includes("Low"),
+      entryId,
+    );
+    const { rows: changed } = await server.db.pool.query<{ priority: string; match_level: string }>(
+      "SELECT priority, match_level FROM hotlist_entries WHERE id = $1",
+      [entryId],
+    );
+    expect(changed[0]).toEqual({ priority: "low", match_level: "exact" });
     page.once("dialog", (dialog) => void dialog.accept());
     await page.getByTestId(`entry-remove-${entryId}`).click();
     await row.waitFor({ state: "detached" });

@@ -233,6 +233,15 @@ export class PlatesApi {
     return this.#http.post(`/api/v1/hotlists/${hotlistId}/entries`, entry, hotlistEntrySchema);
   }
 
+  /** Only these may change; the plate, reason and case of an entry are fixed once listed. */
+  updateEntry(
+    hotlistId: number,
+    entryId: number,
+    change: { priority?: Priority; matchLevel?: MatchLevel; expiresAt?: string; note?: string | null },
+  ): Promise<HotlistEntry> {
+    return this.#http.patch(`/api/v1/hotlists/${hotlistId}/entries/${entryId}`, change, hotlistEntrySchema);
+  }
+
   removeEntry(hotlistId: number, entryId: number): Promise<void> {
     return this.#http.send("DELETE", `/api/v1/hotlists/${hotlistId}/entries/${entryId}`);
   }

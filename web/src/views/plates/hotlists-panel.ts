@@ -93,6 +93,12 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
   let selected: number | null = null;
   let entries: Loadable<HotlistEntry[]> | null = null;
   let problem: string | null = null;
+  let editing: HotlistEntry | null = null;
+  const edit = {
+    priority: select("editPriority", []),
+    matchLevel: select("editMatchLevel", []),
+    expires: textInput("editExpires", { type: "datetime-local" }),
+  };
 
   const loadLists = loader(
     () => ctx.api.hotlists(),
@@ -118,6 +124,7 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
   function renderEntriesSlot() {
     const reasonCodes = lists.state === "ready" ? lists.data.reasonCodes : [];
     entriesSlot.replaceChildren(
+      renderEditCard(ctx.t()),
       entries
         ? renderLoadable(
             entries,
@@ -188,6 +195,92 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
       },
     );
   };
+
+  const openEdit = (e: HotlistEntry) => {
+    editing = e;
+    const t = ctx.t();
+    relabelSelect(
+      edit.priority,
+      PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p, t) })),
+    );
+    relabelSelect(
+      edit.matchLevel,
+      MATCH_LEVELS.map((m) => ({ value: m, label: matchLabel(m, t) })),
+    );
+    edit.priority.value = e.priority;
+    edit.matchLevel.value = e.matchLevel;
+    edit.expires.value = isoToLocalInput(new Date(e.expiresAt));
+    renderEntriesSlot();
+  };
+
+  const saveEdit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const e = editing;
+    if (!e) return;
+    const expiresAt = localInputToIso(edit.expires.value);
+    if (!expiresAt || Date.parse(expiresAt) <= Date.now()) {
+      problem = ctx.t()("plates.hotlists.needExpiry");
+      return render();
+    }
+    void run(
+      () =>
+        ctx.api.updateEntry(e.hotlistId, e.id, {
+          priority: edit.priority.value as Priority,
+          matchLevel: edit.matchLevel.value as MatchLevel,
+          expiresAt,
+        }),
+      () => {
+        editing = null;
+        void loadEntries();
+      },
+    );
+  };
+
+  function renderEditCard(t: PlatesTranslate) {
+    if (!editing) return "";
+    relabelSelect(
+      edit.priority,
+      PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p, t) })),
+    );
+    relabelSelect(
+      edit.matchLevel,
+      MATCH_LEVELS.map((m) => ({ value: m, label: matchLabel(m, t) })),
+    );
+    return h(
+      "form",
+      {
+        className: "admin-form",
+        attrs: { novalidate: "", "data-testid": "entry-edit" },
+        on: { submit: saveEdit },
+      },
+      h("h3", { text: t("plates.hotlists.changeTitle", { plate: editing.plate }) }),
+      h(
+        "div",
+        { className: "filter-bar" },
+        field(t("plates.hotlists.priority"), edit.priority),
+        field(t("plates.hotlists.matchLevel"), edit.matchLevel),
+        field(t("plates.hotlists.expires"), edit.expires),
+      ),
+      h(
+        "div",
+        { className: "form-actions" },
+        h("button", {
+          text: t("plates.hotlists.saveChange"),
+          attrs: { type: "submit", "data-testid": "entry-edit-save" },
+        }),
+        h("button", {
+          text: t("plates.hotlists.cancel"),
+          attrs: { type: "button" },
+          on: {
+            click: () => {
+              editing = null;
+              renderEntriesSlot();
+            },
+          },
+        }),
+      ),
+    );
+  }
 
   const removeEntry = (e: HotlistEntry) => {
     if (!window.confirm(ctx.t()("plates.hotlists.confirmRemove", { plate: e.plate }))) return;
@@ -309,12 +402,21 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
           header: "",
           cell: (e) =>
             canManage && entryState(e, now) !== "removed"
-              ? h("button", {
-                  className: "danger",
-                  text: t("plates.hotlists.remove"),
-                  attrs: { type: "button", "data-testid": `entry-remove-${e.id}` },
-                  on: { click: () => removeEntry(e) },
-                })
+              ? h(
+                  "div",
+                  { className: "form-actions" },
+                  h("button", {
+                    text: t("plates.hotlists.change"),
+                    attrs: { type: "button", "data-testid": `entry-change-${e.id}` },
+                    on: { click: () => openEdit(e) },
+                  }),
+                  h("button", {
+                    className: "danger",
+                    text: t("plates.hotlists.remove"),
+                    attrs: { type: "button", "data-testid": `entry-remove-${e.id}` },
+                    on: { click: () => removeEntry(e) },
+                  }),
+                )
               : "",
         },
       ],
