@@ -8,7 +8,6 @@ import { createOnvifDevice, type OnvifDevice } from "../camera-adapters/src/onvi
 import { startOnvifSimulator } from "../camera-adapters/src/sim/index.js";
 import type { BenchResult } from "./support/bench-types.js";
 
-
 const cameraCount = 10_000;
 // 200 is the target; 50 shows where one event loop serving both client and simulator saturates.
 const concurrencies = [50, 200];

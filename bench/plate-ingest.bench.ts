@@ -21,8 +21,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { from as copyFrom } from "pg-copy-streams";
-import { createApiToken } from "../server/src/features/auth/auth.service.js";
-import type { AuthContext } from "../server/src/features/auth/auth-context.js";
+import { createApiToken, systemAuthFor } from "../server/src/features/auth/auth.service.js";
 import type { BenchResult } from "./support/bench-types.js";
 import { type BenchDatabase, startBenchDatabase } from "./support/database.js";
 
@@ -118,7 +117,7 @@ async function setUp(db: BenchDatabase): Promise<string[]> {
   for (let i = 0; i < TOKENS; i++) {
     const created = await createApiToken(
       db.pool,
-      { userId: null, actor: "bench" } as AuthContext,
+      await systemAuthFor(db.pool, "bench"),
       {
         name: `bench ${i}`,
         permissions: ["plates:ingest"],

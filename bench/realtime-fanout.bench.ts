@@ -15,8 +15,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { io, type Socket } from "socket.io-client";
-import { createApiToken } from "../server/src/features/auth/auth.service.js";
-import type { AuthContext } from "../server/src/features/auth/auth-context.js";
+import { createApiToken, systemAuthFor } from "../server/src/features/auth/auth.service.js";
 import type { Permission } from "../server/src/features/auth/permissions.js";
 import type { RealtimeEvent } from "../server/src/realtime/events.js";
 import type { BenchResult } from "./support/bench-types.js";
@@ -63,7 +62,7 @@ async function tokensFor(db: BenchDatabase, cells: Cell[]): Promise<Map<string, 
   for (const cell of cells) {
     const { token } = await createApiToken(
       db.pool,
-      { userId: null, actor: "bench" } as AuthContext,
+      await systemAuthFor(db.pool, "bench"),
       { name: `bench ${cell.code}`, permissions, cellCodes: [cell.code], cameraIds: null, expiresAt: null },
       { ip: null, userAgent: null, requestId: null },
     );

@@ -17,7 +17,8 @@ const args = process.argv.slice(2);
 const writeDocs = args.includes("--write-docs");
 const filters = args.filter((a) => !a.startsWith("--"));
 
-const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3));
+const fmt = (n: number) =>
+  Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3);
 
 async function main() {
   const files = (await fs.readdir(here)).filter((f) => f.endsWith(".bench.ts")).sort();
@@ -29,22 +30,36 @@ async function main() {
     process.stderr.write(`bench ${name}: running…\n`);
     const started = Date.now();
     try {
-      const mod = (await import(pathToFileURL(path.join(here, file)).href)) as { run(): Promise<BenchResult[]> };
+      const mod = (await import(pathToFileURL(path.join(here, file)).href)) as {
+        run(): Promise<BenchResult[]>;
+      };
       const results = await mod.run();
       for (const r of results) {
         const baseline = r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)}` : "";
         const ratio = r.ratio !== undefined ? `×${fmt(r.ratio)}` : "";
-        rows.push(`| ${name} | ${r.name} | ${fmt(r.value)} ${r.unit} | ${baseline} | ${ratio} | ${r.note ?? ""} |`);
-        console.log(`${name} · ${r.name}: ${fmt(r.value)} ${r.unit}${ratio ? ` (${ratio} vs ${baseline})` : ""}`);
+        rows.push(
+          `| ${name} | ${r.name} | ${fmt(r.value)} ${r.unit} | ${baseline} | ${ratio} | ${r.note ?? ""} |`,
+        );
+        console.log(
+          `${name} · ${r.name}: ${fmt(r.value)} ${r.unit}${ratio ? ` (${ratio} vs ${baseline})` : ""}`,
+        );
       }
       process.stderr.write(`bench ${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     } catch (error) {
       failures += 1;
-      rows.push(`| ${name} | FAILED | | | | ${String((error as Error).message).replaceAll("|", "/").slice(0, 200)} |`);
+      rows.push(
+        `| ${name} | FAILED | | | | ${String((error as Error).message)
+          .replaceAll("|", "/")
+          .slice(0, 200)} |`,
+      );
       console.error(`bench ${name} failed:`, error);
     }
   }
-  if (writeDocs) await writeResults(rows, selected.map((f) => f.replace(/\.bench\.ts$/, "")));
+  if (writeDocs)
+    await writeResults(
+      rows,
+      selected.map((f) => f.replace(/\.bench\.ts$/, "")),
+    );
   process.exit(failures ? 1 : 0);
 }
 
@@ -79,7 +94,9 @@ async function writeResults(newRows: string[], ran: string[]) {
     ...rows,
     END,
   ].join("\n");
-  const next = doc.includes(START) ? doc.replace(new RegExp(`${START}[\\s\\S]*?${END}`), table) : `${doc}\n${table}\n`;
+  const next = doc.includes(START)
+    ? doc.replace(new RegExp(`${START}[\\s\\S]*?${END}`), table)
+    : `${doc}\n${table}\n`;
   await fs.writeFile(docsPath, next);
   process.stderr.write(`wrote ${docsPath}\n`);
 }

@@ -12,8 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { loadConfig } from "../server/src/config.js";
-import { createApiToken } from "../server/src/features/auth/auth.service.js";
-import type { AuthContext } from "../server/src/features/auth/auth-context.js";
+import { createApiToken, systemAuthFor } from "../server/src/features/auth/auth.service.js";
 import { keyringOf } from "../server/src/features/secrets/keyring.js";
 import { createLogger } from "../server/src/logger.js";
 import { depsOf, type RunningServer, startHttpServer } from "../server/src/runtime.js";
@@ -119,7 +118,7 @@ export async function run(): Promise<BenchResult[]> {
     const d = district[0]!;
     const { token } = await createApiToken(
       db.pool,
-      { userId: null, actor: "bench" } as AuthContext,
+      await systemAuthFor(db.pool, "bench"),
       {
         name: "bench tiles",
         permissions: ["cells:read", "cameras:read", "checkpoints:read"],

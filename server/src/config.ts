@@ -40,13 +40,13 @@ const envSchema = z.object({
   GRIDOPS_TRUST_PROXY: boolFromEnv("false"),
   GRIDOPS_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
   GRIDOPS_PLATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  GRIDOPS_OUTBOX_RETENTION_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+  GRIDOPS_REALTIME_ADAPTER: z.enum(["postgres", "none"]).default("postgres"),
   GRIDOPS_PLATE_IMAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
   GRIDOPS_PLATE_DEDUPE_WINDOW_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
   GRIDOPS_DEAD_LETTER_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
   GRIDOPS_PLATE_GROUP_COMMIT: boolFromEnv("true"),
   GRIDOPS_FRIGATE_MQTT_URL: z.string().regex(/^mqtts?:\/\/|^wss?:\/\//, "must start with mqtt://, mqtts://, ws:// or wss://").optional(),
-  GRIDOPS_OUTBOX_RETENTION_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
-  GRIDOPS_REALTIME_ADAPTER: z.enum(["postgres", "none"]).default("postgres"),
   GRIDOPS_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   GRIDOPS_JOBS: boolFromEnv("true"),
   GRIDOPS_WEBHOOK_ALLOW_LOOPBACK: boolFromEnv("false"),
@@ -82,6 +82,10 @@ export interface Config {
   trustProxy: boolean;
   sessionTtlHours: number;
   plateRetentionDays: number;
+  /** Published realtime events are kept this long for reconnecting clients to catch up. */
+  outboxRetentionHours: number;
+  /** Socket.IO adapter between server processes ("none" for a single process). */
+  realtimeAdapter: "postgres" | "none";
   /** Pictures may be kept shorter than reads (never longer); default: as long as reads. */
   plateImageRetentionDays: number;
   /** Reads of one device with the same plate closer than this are one passage. */
@@ -92,10 +96,6 @@ export interface Config {
   frigateMqttUrl: string | null;
   /** Share commits between concurrent plate pushes (off: one transaction per push; for comparison). */
   plateGroupCommit: boolean;
-  /** Published realtime events are kept this long for reconnecting clients to catch up. */
-  outboxRetentionHours: number;
-  /** Socket.IO adapter between server processes ("none" for a single process). */
-  realtimeAdapter: "postgres" | "none";
   /** Largest incident photo accepted, in bytes. */
   attachmentMaxBytes: number;
   /** Run the job runner (time limits, reminders, polling) in this process. */
@@ -154,13 +154,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.GRIDOPS_TRUST_PROXY,
     sessionTtlHours: e.GRIDOPS_SESSION_TTL_HOURS,
     plateRetentionDays: e.GRIDOPS_PLATE_RETENTION_DAYS,
+    outboxRetentionHours: e.GRIDOPS_OUTBOX_RETENTION_HOURS,
+    realtimeAdapter: e.GRIDOPS_REALTIME_ADAPTER,
     plateImageRetentionDays: Math.min(e.GRIDOPS_PLATE_IMAGE_RETENTION_DAYS ?? e.GRIDOPS_PLATE_RETENTION_DAYS, e.GRIDOPS_PLATE_RETENTION_DAYS),
     plateDedupeWindowMs: e.GRIDOPS_PLATE_DEDUPE_WINDOW_MS,
     deadLetterMaxBytes: e.GRIDOPS_DEAD_LETTER_MAX_BYTES,
     frigateMqttUrl: e.GRIDOPS_FRIGATE_MQTT_URL ?? null,
     plateGroupCommit: e.GRIDOPS_PLATE_GROUP_COMMIT,
-    outboxRetentionHours: e.GRIDOPS_OUTBOX_RETENTION_HOURS,
-    realtimeAdapter: e.GRIDOPS_REALTIME_ADAPTER,
     attachmentMaxBytes: e.GRIDOPS_ATTACHMENT_MAX_BYTES,
     jobs: e.GRIDOPS_JOBS,
     webhookAllowLoopback: e.GRIDOPS_WEBHOOK_ALLOW_LOOPBACK,

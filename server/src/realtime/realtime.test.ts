@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTransaction } from "../db/pool.js";
-import { createApiToken } from "../features/auth/auth.service.js";
-import type { AuthContext } from "../features/auth/auth-context.js";
+import { createApiToken, systemAuthFor } from "../features/auth/auth.service.js";
 import { startTestServer, type TestServer } from "../test-support/test-server.js";
 import type {
   Ack,
@@ -144,7 +143,7 @@ describe("handshake", () => {
   it("accepts an API token in the Authorization header or the auth field, and joins its cells", async () => {
     const { token } = await createApiToken(
       ts.db.pool,
-      { userId: null, actor: "test" } as AuthContext,
+      await systemAuthFor(ts.db.pool, "test"),
       {
         name: "map wall",
         permissions: ["incidents:read", "cells:read"],
@@ -553,7 +552,7 @@ describe("metrics", () => {
     await settledWith(watcher);
     const { token } = await createApiToken(
       ts.db.pool,
-      { userId: null, actor: "test" } as AuthContext,
+      await systemAuthFor(ts.db.pool, "test"),
       {
         name: "prometheus",
         permissions: ["metrics:read"],

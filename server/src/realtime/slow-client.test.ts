@@ -3,8 +3,7 @@ import http from "node:http";
 import type { AddressInfo, Socket as NetSocket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.js";
-import { createApiToken } from "../features/auth/auth.service.js";
-import type { AuthContext } from "../features/auth/auth-context.js";
+import { createApiToken, systemAuthFor } from "../features/auth/auth.service.js";
 import { keyringOf } from "../features/secrets/keyring.js";
 import { createLogger } from "../logger.js";
 import { depsOf } from "../runtime.js";
@@ -50,7 +49,7 @@ beforeAll(async () => {
   });
   ({ token } = await createApiToken(
     db.pool,
-    { userId: null, actor: "test" } as AuthContext,
+    await systemAuthFor(db.pool, "test"),
     { name: "wall", permissions: ["cells:read"], cellCodes: [grid], cameraIds: null, expiresAt: null },
     { ip: null, userAgent: null, requestId: null },
   ));

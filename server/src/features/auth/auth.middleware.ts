@@ -46,7 +46,11 @@ export function resolveAuth(db: Queryable): RequestHandler {
       const auth = await authFromSessionCookie(db, sessionId);
       if (auth) {
         if (!SAFE_METHODS.has(req.method) && !csrfMatches(auth, req.get(CSRF_HEADER))) {
-          throw new AppError(403, "csrf_failed", `Missing or wrong ${CSRF_HEADER} header: reload the page and try again.`);
+          throw new AppError(
+            403,
+            "csrf_failed",
+            `Missing or wrong ${CSRF_HEADER} header: reload the page and try again.`,
+          );
         }
         req.auth = auth;
       }

@@ -3,9 +3,7 @@ import { z } from "zod";
 import type { AppDeps } from "../../app-deps.js";
 import { badRequest, forbidden } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
-import type { AuthContext } from "./auth-context.js";
 import { CSRF_COOKIE, SESSION_COOKIE } from "./auth.middleware.js";
-import * as sql from "./auth.sql.js";
 import {
   changeOwnPasswordBody,
   createTokenBody,
@@ -17,6 +15,8 @@ import {
   updateUserBody,
 } from "./auth.schemas.js";
 import * as auth from "./auth.service.js";
+import * as sql from "./auth.sql.js";
+import type { AuthContext } from "./auth-context.js";
 import { verifyPassword } from "./passwords.js";
 
 export function originOf(req: Request): auth.RequestOrigin {
@@ -33,7 +33,13 @@ export function meOf(a: AuthContext): MeResponse {
   };
 }
 
-function setSessionCookies(req: Request, res: Response, sessionId: string, csrfToken: string, ttlHours: number) {
+function setSessionCookies(
+  req: Request,
+  res: Response,
+  sessionId: string,
+  csrfToken: string,
+  ttlHours: number,
+) {
   const common = { sameSite: "lax" as const, secure: req.secure, path: "/", maxAge: ttlHours * 3600 * 1000 };
   res.cookie(SESSION_COOKIE, sessionId, { ...common, httpOnly: true });
   // Readable by the page so it can echo it in the x-csrf-token header (double submit).
@@ -51,7 +57,13 @@ export function registerAuthRoutes(routes: RouteRegistry, deps: AppDeps): void {
     bodyLimit: "4kb",
     response: meResponse,
     handler: async ({ req, res, body }) => {
-      const result = await auth.login(deps.pool, deps.authSettings, body.username, body.password, originOf(req));
+      const result = await auth.login(
+        deps.pool,
+        deps.authSettings,
+        body.username,
+        body.password,
+        originOf(req),
+      );
       setSessionCookies(req, res, result.sessionId, result.csrfToken, deps.authSettings.sessionTtlHours);
       return meOf(result.auth);
     },
@@ -93,7 +105,9 @@ export function registerAuthRoutes(routes: RouteRegistry, deps: AppDeps): void {
       if (a.userId === null) throw forbidden("API tokens have no password.");
       const user = await sql.selectUserById(deps.pool, a.userId);
       if (!user || !(await verifyPassword(user.password_hash, body.currentPassword))) {
-        throw badRequest("wrong_current_password", "The current password is wrong.", { field: "currentPassword" });
+        throw badRequest("wrong_current_password", "The current password is wrong.", {
+          field: "currentPassword",
+        });
       }
       await auth.updateUser(deps.pool, a, a.userId, { password: body.newPassword }, originOf(req));
       res.clearCookie(SESSION_COOKIE, { path: "/" });

@@ -19,7 +19,10 @@ export const meResponse = z.object({
 });
 export type MeResponse = z.infer<typeof meResponse>;
 
-const cellCodes = z.array(z.string().regex(/^[0-9A-Za-z]{1,32}$/)).min(1).max(200);
+const cellCodes = z
+  .array(z.string().regex(/^[0-9A-Za-z]{1,32}$/))
+  .min(1)
+  .max(200);
 
 export const createUserBody = z.strictObject({
   username: usernameSchema,
@@ -46,8 +49,14 @@ export const createTokenBody = z.strictObject({
   name: z.string().min(1).max(200),
   permissions: z.array(z.enum(permissions)).min(1),
   cellCodes,
-  cameraIds: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).max(10_000).nullable().default(null),
+  cameraIds: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/))
+    .max(10_000)
+    .nullable()
+    .default(null),
   expiresAt: z.coerce.date().nullable().default(null),
 });
 
-export const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const idParams = z.strictObject({
+  id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+});

@@ -3,10 +3,10 @@ import type { Pool, Queryable } from "../../db/pool.js";
 import { withTransaction } from "../../db/pool.js";
 import { AppError, badRequest, conflict, notFound } from "../../http/errors.js";
 import { recordAudit } from "../audit/audit.service.js";
-import type { AuthContext } from "./auth-context.js";
 import * as sql from "./auth.sql.js";
+import type { AuthContext } from "./auth-context.js";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.js";
-import { type Permission, permissionsOf, type Role } from "./permissions.js";
+import { type Permission, permissions, permissionsOf, type Role } from "./permissions.js";
 
 export interface AuthSettings {
   sessionTtlHours: number;
@@ -24,7 +24,10 @@ export interface RequestOrigin {
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const randomToken = (bytes = 32) => randomBytes(bytes).toString("base64url");
 
-export function authFromUser(user: sql.UserRow, session: { idHash: string; csrfToken: string } | null): AuthContext {
+export function authFromUser(
+  user: sql.UserRow,
+  session: { idHash: string; csrfToken: string } | null,
+): AuthContext {
   return {
     kind: "session",
     userId: user.id,
@@ -38,6 +41,37 @@ export function authFromUser(user: sql.UserRow, session: { idHash: string; csrfT
     sessionIdHash: session?.idHash ?? null,
     csrfToken: session?.csrfToken ?? null,
   };
+}
+
+/**
+ * The caller for work GridOps does on its own behalf (demo setup, CLI, tests, benchmarks):
+ * every permission, within the given cells. Never built from a request.
+ */
+export function systemAuth(actor: string, cellCodes: string[]): AuthContext {
+  return {
+    kind: "session",
+    userId: null,
+    tokenId: null,
+    actor,
+    displayName: actor,
+    roles: [],
+    permissions: new Set(permissions),
+    cellCodes,
+    cameraIds: null,
+    sessionIdHash: null,
+    csrfToken: null,
+  };
+}
+
+/** `systemAuth` over every district (the whole tree). */
+export async function systemAuthFor(db: Queryable, actor: string): Promise<AuthContext> {
+  const { rows } = await db.query<{ code: string }>(
+    "SELECT code FROM cells WHERE level = 'district' AND retired_at IS NULL",
+  );
+  return systemAuth(
+    actor,
+    rows.map((r) => r.code),
+  );
 }
 
 export interface LoginResult {
@@ -190,8 +224,29 @@ export async function createApiToken(
   input: NewToken,
   origin: RequestOrigin,
 ): Promise<{ id: number; token: string }> {
+  // A token can never hold more than its creator: no granting plate access one lacks oneself.
+  const beyond = input.permissions.filter((p) => !actor.permissions.has(p));
+  if (beyond.length) {
+    throw new AppError(
+      403,
+      "permission_not_held",
+      `You cannot grant permissions you do not hold: ${beyond.join(", ")}.`,
+      {
+        permissions: beyond,
+      },
+    );
+  }
   const secret = randomToken(30);
   const id = await withTransaction(pool, async (db) => {
+    for (const cell of input.cellCodes) {
+      if (!(await sql.cellIsWithin(db, cell, actor.cellCodes))) {
+        throw new AppError(
+          403,
+          "cell_not_held",
+          `Cell ${cell} is outside your cells; a token cannot reach beyond its creator.`,
+        );
+      }
+    }
     const tokenId = await sql.insertToken(db, {
       name: input.name,
       secretHash: sha256(secret),
@@ -209,7 +264,12 @@ export async function createApiToken(
       targetId: String(tokenId),
       ip: origin.ip,
       requestId: origin.requestId,
-      details: { name: input.name, permissions: input.permissions, cellCodes: input.cellCodes, cameraIds: input.cameraIds },
+      details: {
+        name: input.name,
+        permissions: input.permissions,
+        cellCodes: input.cellCodes,
+        cameraIds: input.cameraIds,
+      },
     });
     return tokenId;
   });
@@ -239,7 +299,12 @@ export interface NewUser {
   cellCodes: string[];
 }
 
-export async function createUser(db: Queryable, actor: { userId: number | null; actor: string }, input: NewUser, origin?: RequestOrigin) {
+export async function createUser(
+  db: Queryable,
+  actor: { userId: number | null; actor: string },
+  input: NewUser,
+  origin?: RequestOrigin,
+) {
   const problem = passwordProblem(input.password);
   if (problem) throw badRequest("weak_password", problem, { field: "password" });
   if (await sql.selectUserByUsername(db, input.username)) {
@@ -274,7 +339,13 @@ export interface UserChange {
 }
 
 /** Password, role and cell changes revoke the user's sessions: they must log in again. */
-export async function updateUser(pool: Pool, actor: AuthContext, userId: number, change: UserChange, origin: RequestOrigin) {
+export async function updateUser(
+  pool: Pool,
+  actor: AuthContext,
+  userId: number,
+  change: UserChange,
+  origin: RequestOrigin,
+) {
   await withTransaction(pool, async (db) => {
     const before = await sql.selectUserById(db, userId);
     if (!before) throw notFound("User", String(userId));

@@ -16,7 +16,9 @@ const userColumns = `u.id, u.username, u.display_name, u.password_hash, u.disabl
   coalesce((SELECT array_agg(cell_code ORDER BY cell_code) FROM user_cells c WHERE c.user_id = u.id), '{}') AS cell_codes`;
 
 export async function selectUserByUsername(db: Queryable, username: string): Promise<UserRow | null> {
-  const { rows } = await db.query<UserRow>(`SELECT ${userColumns} FROM users u WHERE u.username = $1`, [username]);
+  const { rows } = await db.query<UserRow>(`SELECT ${userColumns} FROM users u WHERE u.username = $1`, [
+    username,
+  ]);
   return rows[0] ?? null;
 }
 
@@ -46,9 +48,16 @@ export async function replaceUserRoles(db: Queryable, userId: number, roles: rea
   await db.query("INSERT INTO user_roles (user_id, role) SELECT $1, unnest($2::text[])", [userId, roles]);
 }
 
-export async function replaceUserCells(db: Queryable, userId: number, cellCodes: readonly string[]): Promise<void> {
+export async function replaceUserCells(
+  db: Queryable,
+  userId: number,
+  cellCodes: readonly string[],
+): Promise<void> {
   await db.query("DELETE FROM user_cells WHERE user_id = $1", [userId]);
-  await db.query("INSERT INTO user_cells (user_id, cell_code) SELECT $1, unnest($2::text[])", [userId, cellCodes]);
+  await db.query("INSERT INTO user_cells (user_id, cell_code) SELECT $1, unnest($2::text[])", [
+    userId,
+    cellCodes,
+  ]);
 }
 
 export async function updateUserPassword(db: Queryable, userId: number, passwordHash: string): Promise<void> {
@@ -72,7 +81,14 @@ export async function updateUserProfile(
 
 export async function insertSession(
   db: Queryable,
-  s: { idHash: string; userId: number; csrfToken: string; ttlHours: number; ip: string | null; userAgent: string | null },
+  s: {
+    idHash: string;
+    userId: number;
+    csrfToken: string;
+    ttlHours: number;
+    ip: string | null;
+    userAgent: string | null;
+  },
 ): Promise<void> {
   await db.query(
     `INSERT INTO sessions (id_hash, user_id, csrf_token, expires_at, ip, user_agent)
@@ -101,7 +117,9 @@ export async function selectLiveSession(db: Queryable, idHash: string): Promise<
 }
 
 export async function revokeSession(db: Queryable, idHash: string): Promise<void> {
-  await db.query("UPDATE sessions SET revoked_at = now() WHERE id_hash = $1 AND revoked_at IS NULL", [idHash]);
+  await db.query("UPDATE sessions SET revoked_at = now() WHERE id_hash = $1 AND revoked_at IS NULL", [
+    idHash,
+  ]);
 }
 
 export async function revokeUserSessions(db: Queryable, userId: number): Promise<number> {
@@ -112,7 +130,12 @@ export async function revokeUserSessions(db: Queryable, userId: number): Promise
   return rowCount ?? 0;
 }
 
-export async function insertLoginAttempt(db: Queryable, username: string, ip: string | null, success: boolean) {
+export async function insertLoginAttempt(
+  db: Queryable,
+  username: string,
+  ip: string | null,
+  success: boolean,
+) {
   await db.query("INSERT INTO login_attempts (username, ip, success) VALUES ($1, $2::inet, $3)", [
     username,
     ip,
@@ -127,7 +150,12 @@ export async function countRecentFailures(
   ip: string | null,
   windowSeconds: number,
 ): Promise<{ account: number; ip: number; oldestAccount: Date | null; oldestIp: Date | null }> {
-  const { rows } = await db.query<{ account: number; ip: number; oldest_account: Date | null; oldest_ip: Date | null }>(
+  const { rows } = await db.query<{
+    account: number;
+    ip: number;
+    oldest_account: Date | null;
+    oldest_ip: Date | null;
+  }>(
     `WITH win AS (SELECT now() - make_interval(secs => $3) AS since),
      acct AS (
        SELECT at FROM login_attempts, win WHERE username = $1 AND NOT success AND at > win.since
@@ -204,7 +232,11 @@ export async function markTokenRevoked(db: Queryable, id: number): Promise<boole
   return (rowCount ?? 0) > 0;
 }
 
-export async function cellIsWithin(db: Queryable, cellCode: string, scopeRoots: readonly string[]): Promise<boolean> {
+export async function cellIsWithin(
+  db: Queryable,
+  cellCode: string,
+  scopeRoots: readonly string[],
+): Promise<boolean> {
   const { rows } = await db.query<{ inside: boolean }>(
     "SELECT path && $2::text[] AS inside FROM cells WHERE code = $1",
     [cellCode, scopeRoots],

@@ -1,20 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAuditChain } from "../audit/audit.service.js";
 import { TestClient } from "../../test-support/http-client.js";
 import { startTestServer, type TestServer } from "../../test-support/test-server.js";
+import { verifyAuditChain } from "../audit/audit.service.js";
 
 let server: TestServer;
 const pw = () => server.demoPassword;
 
 beforeAll(async () => {
-  server = await startTestServer({ authSettings: { maxAccountFailures: 3, maxIpFailures: 1000, lockoutWindowSeconds: 2 } });
+  server = await startTestServer({
+    authSettings: { maxAccountFailures: 3, maxIpFailures: 1000, lockoutWindowSeconds: 2 },
+  });
 });
 afterAll(() => server?.close());
 
 const auditActions = async (actor: string) =>
-  (await server.db.pool.query<{ action: string }>("SELECT action FROM audit_log WHERE actor = $1 ORDER BY id", [actor])).rows.map(
-    (r) => r.action,
-  );
+  (
+    await server.db.pool.query<{ action: string }>(
+      "SELECT action FROM audit_log WHERE actor = $1 ORDER BY id",
+      [actor],
+    )
+  ).rows.map((r) => r.action);
 
 describe("login, sessions, CSRF", () => {
   it("logs in, reports me with roles/permissions/cells, sets hardened cookies, logs out", async () => {
@@ -45,15 +50,23 @@ describe("login, sessions, CSRF", () => {
   it("locks an account after repeated failures, with a clear message, and unlocks after the window", async () => {
     const client = new TestClient(server.url);
     for (let i = 0; i < 3; i++) {
-      const res = await client.post("/api/v1/auth/login", { username: "operator", password: "wrong-password" });
+      const res = await client.post("/api/v1/auth/login", {
+        username: "operator",
+        password: "wrong-password",
+      });
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe("invalid_credentials");
     }
     const locked = await client.post("/api/v1/auth/login", { username: "operator", password: pw() });
     expect(locked.status).toBe(429);
-    expect(locked.body.error).toMatchObject({ code: "locked_out", details: { retryAfterSeconds: expect.any(Number) } });
+    expect(locked.body.error).toMatchObject({
+      code: "locked_out",
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
     await new Promise((r) => setTimeout(r, 2200));
-    expect((await client.post("/api/v1/auth/login", { username: "operator", password: pw() })).status).toBe(200);
+    expect((await client.post("/api/v1/auth/login", { username: "operator", password: pw() })).status).toBe(
+      200,
+    );
     expect(await auditActions("operator")).toEqual(
       expect.arrayContaining(["auth.login_failed", "auth.login_locked", "auth.login"]),
     );
@@ -97,7 +110,14 @@ describe("login, sessions, CSRF", () => {
 
     const again = await TestClient.loggedIn(server.url, "worker1", pw());
     const other = await TestClient.loggedIn(server.url, "worker1", pw());
-    expect((await again.post("/api/v1/auth/password", { currentPassword: pw(), newPassword: "a-new-long-password" })).status).toBe(204);
+    expect(
+      (
+        await again.post("/api/v1/auth/password", {
+          currentPassword: pw(),
+          newPassword: "a-new-long-password",
+        })
+      ).status,
+    ).toBe(204);
     expect((await other.get("/api/v1/auth/me")).status).toBe(401);
     await TestClient.loggedIn(server.url, "worker1", "a-new-long-password");
     expect(await auditActions("admin")).toContain("user.update");
@@ -107,9 +127,15 @@ describe("login, sessions, CSRF", () => {
 describe("API tokens", () => {
   it("are shown once, scoped to permissions and cells, expire and can be revoked", async () => {
     const admin = await TestClient.loggedIn(server.url, "admin", pw());
-    const { rows } = await server.db.pool.query<{ code: string }>("SELECT code FROM cells WHERE level = 'grid' ORDER BY code LIMIT 1");
+    const { rows } = await server.db.pool.query<{ code: string }>(
+      "SELECT code FROM cells WHERE level = 'grid' ORDER BY code LIMIT 1",
+    );
     const grid = rows[0]!.code;
-    const created = await admin.post("/api/v1/tokens", { name: "camera-feed", permissions: ["cameras:read"], cellCodes: [grid] });
+    const created = await admin.post("/api/v1/tokens", {
+      name: "camera-feed",
+      permissions: ["cameras:read"],
+      cellCodes: [grid],
+    });
     expect(created.status).toBe(201);
     const token = created.body.token as string;
     expect(token).toMatch(/^gto_\d+_/);
@@ -120,9 +146,13 @@ describe("API tokens", () => {
     const cams = await anon.get("/api/v1/cameras", bearer);
     expect(cams.status).toBe(200);
     expect(cams.body.features.length).toBeGreaterThan(0);
-    expect(cams.body.features.every((f: { properties: { cell_code: string } }) => f.properties.cell_code === grid)).toBe(true);
+    expect(
+      cams.body.features.every((f: { properties: { cell_code: string } }) => f.properties.cell_code === grid),
+    ).toBe(true);
     expect((await anon.get("/api/v1/cells", bearer)).status).toBe(403);
-    expect((await anon.get("/api/v1/auth/me", bearer)).body.user.username).toBe(`token:${created.body.id}:camera-feed`);
+    expect((await anon.get("/api/v1/auth/me", bearer)).body.user.username).toBe(
+      `token:${created.body.id}:camera-feed`,
+    );
     const revoked = await admin.delete(`/api/v1/tokens/${created.body.id}`);
     expect(revoked.status).toBe(204);
     const after = await anon.get("/api/v1/cameras", bearer);
@@ -135,8 +165,26 @@ describe("API tokens", () => {
       expiresAt: new Date(Date.now() + 1000).toISOString(),
     });
     await new Promise((r) => setTimeout(r, 1200));
-    expect((await anon.get("/api/v1/cameras", { authorization: `Bearer ${shortLived.body.token}` })).status).toBe(401);
+    expect(
+      (await anon.get("/api/v1/cameras", { authorization: `Bearer ${shortLived.body.token}` })).status,
+    ).toBe(401);
     expect(await auditActions("admin")).toEqual(expect.arrayContaining(["token.create", "token.revoke"]));
+
+    // An admin holds no plate search permission, so cannot mint a token that has it.
+    const escalation = await admin.post("/api/v1/tokens", {
+      name: "sneaky",
+      permissions: ["plates:search"],
+      cellCodes: [grid],
+    });
+    expect(escalation.status).toBe(403);
+    expect(escalation.body.error).toMatchObject({
+      code: "permission_not_held",
+      details: { permissions: ["plates:search"] },
+    });
+    const { rows: count } = await server.db.pool.query(
+      "SELECT count(*)::int AS n FROM api_tokens WHERE name = 'sneaky'",
+    );
+    expect(count[0].n).toBe(0);
   });
 });
 
@@ -148,7 +196,9 @@ describe("audit log", () => {
     const before = await verifyAuditChain(server.db.pool);
     expect(before.ok).toBe(true);
     expect(before.checked).toBeGreaterThan(5);
-    const { rows } = await server.db.pool.query<{ id: number }>("SELECT id FROM audit_log ORDER BY id OFFSET 3 LIMIT 1");
+    const { rows } = await server.db.pool.query<{ id: number }>(
+      "SELECT id FROM audit_log ORDER BY id OFFSET 3 LIMIT 1",
+    );
     const target = rows[0]!.id;
     const client = await server.db.pool.connect();
     try {

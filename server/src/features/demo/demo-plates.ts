@@ -6,9 +6,7 @@ import {
 } from "@gridops/camera-adapters/sim/index";
 import type { AppDeps } from "../../app-deps.js";
 import type { Pool } from "../../db/pool.js";
-import { createApiToken } from "../auth/auth.service.js";
-import type { AuthContext } from "../auth/auth-context.js";
-import { permissionsOf } from "../auth/permissions.js";
+import { createApiToken, systemAuthFor } from "../auth/auth.service.js";
 
 /**
  * The demo's plate cameras: every checkpoint lane camera pushes simulated reads through the
@@ -18,20 +16,6 @@ import { permissionsOf } from "../auth/permissions.js";
 const FORMATS: FeedFormat[] = ["generic", "hikvision-isapi", "chinese-parking"];
 const DEMO_TOKEN_NAME = "demo-plate-feed";
 export const DEMO_HOTLIST_PLATES = ["浙A7K3M9", "浙AD12345", "苏E88Q61", "浙B5N2X7"];
-
-const systemAuth = (cellCodes: string[]): AuthContext => ({
-  kind: "session",
-  userId: null,
-  tokenId: null,
-  actor: "system:demo",
-  displayName: "demo",
-  roles: ["admin"],
-  permissions: permissionsOf(["admin"]),
-  cellCodes,
-  cameraIds: null,
-  sessionIdHash: null,
-  csrfToken: null,
-});
 
 /** Registers lane cameras as plate devices and seeds the demo hotlist; idempotent. */
 export async function ensureDemoPlateSetup(pool: Pool): Promise<FeedDevice[]> {
@@ -63,13 +47,11 @@ async function demoIngestToken(deps: AppDeps): Promise<string> {
   await deps.pool.query("UPDATE api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", [
     DEMO_TOKEN_NAME,
   ]);
-  const { rows } = await deps.pool.query<{ code: string }>(
-    "SELECT code FROM cells WHERE level = 'district' AND retired_at IS NULL",
-  );
-  const cellCodes = rows.map((r) => r.code);
+  const actor = await systemAuthFor(deps.pool, "system:demo");
+  const cellCodes = actor.cellCodes;
   const created = await createApiToken(
     deps.pool,
-    systemAuth(cellCodes),
+    actor,
     { name: DEMO_TOKEN_NAME, permissions: ["plates:ingest"], cellCodes, cameraIds: null, expiresAt: null },
     { ip: null, userAgent: null, requestId: null },
   );

@@ -4,8 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverRoot } from "../../package-root.js";
 import { createTestDatabase, type TestDatabase, testPg } from "../../test-support/test-db.js";
-import { createApiToken } from "../auth/auth.service.js";
-import type { AuthContext } from "../auth/auth-context.js";
+import { createApiToken, systemAuthFor } from "../auth/auth.service.js";
 
 /**
  * "Acknowledged means stored": a real server process takes concurrent pushes, is killed
@@ -62,7 +61,7 @@ beforeAll(async () => {
   const district = (
     await db.pool.query("SELECT array_agg(code) AS codes FROM cells WHERE level = 'district'")
   ).rows[0].codes;
-  const actor = { userId: null, actor: "test" } as unknown as AuthContext;
+  const actor = await systemAuthFor(db.pool, "test");
   token = (
     await createApiToken(
       db.pool,
