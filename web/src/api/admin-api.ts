@@ -1,19 +1,10 @@
+import { roles } from "@gridops/server/api-types";
 import { z } from "zod";
 import type { HttpClientOptions } from "./http.js";
 import { JsonRequester, type Query } from "./json-request.js";
 
 /** Roles the server knows (server/src/features/auth/permissions.ts); unknown ones still parse. */
-export const ROLES = [
-  "admin",
-  "commander",
-  "operator",
-  "grid_leader",
-  "grid_worker",
-  "technician",
-  "plate_analyst",
-  "viewer",
-  "integrator",
-] as const;
+export const ROLES = roles;
 export type Role = (typeof ROLES)[number];
 
 const isoTime = z.string().min(1);
