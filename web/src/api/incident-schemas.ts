@@ -1,38 +1,16 @@
+import { incidentActions, incidentStates } from "@gridops/server/api-types";
 import { z } from "zod";
 
 // Response shapes of the incident, report and cell-editing routes (server/src/features/
 // incidents, reports, cells). Parsed at the edge so a server change is one clear error.
 
-export const INCIDENT_STATES = [
-  "reported",
-  "registered",
-  "dispatched",
-  "in_progress",
-  "fed_back",
-  "verified",
-  "closed",
-  "returned",
-  "suspended",
-  "voided",
-] as const;
+export const INCIDENT_STATES = incidentStates;
 export type IncidentState = (typeof INCIDENT_STATES)[number];
 export const OPEN_STATES: readonly IncidentState[] = INCIDENT_STATES.filter(
   (s) => s !== "closed" && s !== "voided",
 );
 
-export const INCIDENT_ACTIONS = [
-  "register",
-  "dispatch",
-  "accept",
-  "feed_back",
-  "verify",
-  "reject",
-  "close",
-  "return",
-  "suspend",
-  "resume",
-  "void",
-] as const;
+export const INCIDENT_ACTIONS = incidentActions;
 export type IncidentAction = (typeof INCIDENT_ACTIONS)[number];
 /** Actions the server refuses without a reason (server lifecycle.ts noteRequired). */
 export const NOTE_REQUIRED: ReadonlySet<IncidentAction> = new Set(["return", "reject", "suspend", "void"]);

@@ -1,5 +1,6 @@
 import { isApiError } from "../api/errors.js";
 import {
+  INCIDENT_ACTIONS,
   type Incident,
   type IncidentAction,
   NOTE_REQUIRED,
@@ -285,19 +286,7 @@ function priorityKey(priority: string) {
   return `incident.priority.${match}` as const;
 }
 
-const ACTIONS = new Set<string>([
-  "register",
-  "dispatch",
-  "accept",
-  "feed_back",
-  "verify",
-  "reject",
-  "close",
-  "return",
-  "suspend",
-  "resume",
-  "void",
-]);
+const ACTIONS = new Set<string>(INCIDENT_ACTIONS);
 
 const EVENT_KINDS = [
   "created",
