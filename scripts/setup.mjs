@@ -17,9 +17,10 @@ if (major < 20 || (major === 20 && minor < 19)) {
 }
 
 // Debian packages: PostgreSQL 15 + PostGIS 3 for the embedded database, ffmpeg for stream
-// checks, chromium for browser tests, a CJK font so Chromium can render Chinese UI text.
+// checks, chromium for browser tests, a CJK font so Chromium can render Chinese UI text,
+// gdal-bin so a real OGC API client (GDAL's OAPIF driver) reads our collections in tests.
 const packages = ["postgresql-15", "postgresql-15-postgis-3", "ffmpeg"];
-if (forTests) packages.push("chromium", "fonts-noto-cjk");
+if (forTests) packages.push("chromium", "fonts-noto-cjk", "gdal-bin");
 const missing = packages.filter((p) => !isInstalled(p));
 if (missing.length) installSystemPackages(missing);
 
