@@ -98,6 +98,26 @@ export async function waitForCommandMap(page: Page): Promise<void> {
   });
   await page.getByTestId("incident-list").or(page.getByTestId("incident-list-empty")).first().waitFor();
   await page.locator("[data-testid=connection][data-status=live]").waitFor();
+  await waitForMapIdle(page);
+}
+
+/**
+ * Waits until MapLibre has finished drawing (its `idle` event). A software-rendered first draw
+ * of the whole district keeps the page busy for seconds; latency checks start after it.
+ */
+export async function waitForMapIdle(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const map = window.__gridops?.map;
+        if (!map || (map.loaded() && map.areTilesLoaded() && !map.isMoving())) return resolve();
+        const timer = setTimeout(resolve, 30_000);
+        map.once("idle", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  );
 }
 
 /** Collects page errors so a test can assert the app ran clean. */

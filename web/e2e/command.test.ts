@@ -107,14 +107,15 @@ describe("command map, live", () => {
     expect(await beeps()).toBe(before + 1);
 
     await commander.getByTestId("mute").click();
+    // Count before creating: read afterwards, the new incident may already be in the store.
+    const sizeBefore = await storeSize(commander);
     await createIncident("high", await firstGrid(cell));
-    await commander.waitForFunction(
-      (n) => (window.__gridops?.live?.store.size ?? 0) >= n,
-      (await storeSize(commander)) + 1,
-    );
+    await commander.waitForFunction((n) => (window.__gridops?.live?.store.size ?? 0) >= n, sizeBefore + 1, {
+      timeout: 20_000,
+    });
     expect(await beeps()).toBe(before + 1);
     await commander.getByTestId("mute").click();
-  });
+  }, 60_000);
 
   it("applies a dispatch made in one browser to the other, map and list alike", async () => {
     const cell = await firstGrid((await api.get("/api/v1/auth/me")).body.cells[0] as string);

@@ -77,7 +77,7 @@ describe("HttpClient", () => {
   it("reports a non-envelope error body as http_error with the status", async () => {
     const { fetchFn } = recordingFetch(() => new Response("<html>Bad gateway</html>", { status: 502 }));
     const client = new HttpClient({ fetch: fetchFn });
-    await expect(client.get("/x", ok)).rejects.toMatchObject({ code: "http_error", status: 502 });
+    await expect(client.get("/api/v1/config", ok)).rejects.toMatchObject({ code: "http_error", status: 502 });
   });
 
   it("reports a failed connection as network_error", async () => {
@@ -86,12 +86,12 @@ describe("HttpClient", () => {
         throw new TypeError("Failed to fetch");
       }) as typeof fetch,
     });
-    await expect(client.get("/x", ok)).rejects.toMatchObject({ code: "network_error", status: 0 });
+    await expect(client.get("/api/v1/config", ok)).rejects.toMatchObject({ code: "network_error", status: 0 });
   });
 
   it("reports a body that does not match the schema as invalid_response", async () => {
     const { fetchFn } = recordingFetch(() => json(200, { ok: "yes" }));
     const client = new HttpClient({ fetch: fetchFn });
-    await expect(client.get("/x", ok)).rejects.toMatchObject({ code: "invalid_response" });
+    await expect(client.get("/api/v1/config", ok)).rejects.toMatchObject({ code: "invalid_response" });
   });
 });

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ApiPath } from "./api-paths.js";
 import { ApiError } from "./errors.js";
 import { errorEnvelopeSchema } from "./schemas.js";
 
@@ -54,7 +55,7 @@ export class HttpClient {
   }
 
   get<S extends z.ZodType>(
-    path: string,
+    path: ApiPath,
     schema: S,
     query?: Readonly<Record<string, QueryValue>>,
   ): Promise<z.infer<S>> {
@@ -62,7 +63,7 @@ export class HttpClient {
     return this.#send(url, { method: "GET" }).then((body) => parseBody(url, body, schema));
   }
 
-  async post<S extends z.ZodType>(path: string, body: unknown, schema: S | null): Promise<z.infer<S> | null> {
+  async post<S extends z.ZodType>(path: ApiPath, body: unknown, schema: S | null): Promise<z.infer<S> | null> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     const csrf = readCookie(this.#cookies(), CSRF_COOKIE);
     if (csrf !== null) headers[CSRF_HEADER] = csrf;

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ApiPath } from "./api-paths.js";
 import { ApiError } from "./errors.js";
 import {
   buildUrl,
@@ -30,29 +31,29 @@ export class JsonRequester {
   }
 
   /** An absolute-path URL for links (CSV downloads) that the browser fetches itself. */
-  url(path: string, query: Query = {}): string {
+  url(path: ApiPath, query: Query = {}): string {
     return buildUrl(this.#baseUrl, path, query);
   }
 
-  async get<S extends z.ZodType>(path: string, schema: S, query: Query = {}): Promise<z.infer<S>> {
+  async get<S extends z.ZodType>(path: ApiPath, schema: S, query: Query = {}): Promise<z.infer<S>> {
     return parse(path, await this.#send("GET", this.url(path, query)), schema);
   }
 
-  async post<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+  async post<S extends z.ZodType>(path: ApiPath, body: unknown, schema: S): Promise<z.infer<S>> {
     return parse(path, await this.#send("POST", this.url(path), body ?? {}), schema);
   }
 
-  async patch<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+  async patch<S extends z.ZodType>(path: ApiPath, body: unknown, schema: S): Promise<z.infer<S>> {
     return parse(path, await this.#send("PATCH", this.url(path), body ?? {}), schema);
   }
 
   /** A POST answered with text rather than JSON (a CSV export kept out of URLs). */
-  async postForText(path: string, body: unknown): Promise<string> {
+  async postForText(path: ApiPath, body: unknown): Promise<string> {
     return (await this.#request("POST", this.url(path), body)).text;
   }
 
   /** A write whose response body the caller does not need (204, or a body it ignores). */
-  async send(method: Exclude<Method, "GET">, path: string, body?: unknown): Promise<void> {
+  async send(method: Exclude<Method, "GET">, path: ApiPath, body?: unknown): Promise<void> {
     await this.#send(method, this.url(path), body);
   }
 

@@ -154,7 +154,7 @@ function fleetQuery(filter: FleetFilter, limit: number, offset: number): Query {
   };
 }
 
-const cameraPath = (id: string) => `/api/v1/cameras/${encodeURIComponent(id)}`;
+const cameraPath = (id: string) => `/api/v1/cameras/${encodeURIComponent(id)}` as const;
 
 /** Camera fleet health and repair tickets (health:read, health:maintain, tickets:read, tickets:edit). */
 export class TechnicianApi {
