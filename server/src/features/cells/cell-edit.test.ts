@@ -92,6 +92,28 @@ describe("cell editing API", () => {
     expect(stale.body.error.code).toBe("cell_version_conflict");
   });
 
+  it("previews a new child and a redrawn boundary with dry_run: the report comes back, nothing is written", async () => {
+    const { code, parent } = await gridWithNeighbour();
+    const before = await counts();
+    const [shape] = await q<{ geometry: unknown }>(
+      "SELECT ST_AsGeoJSON(geom)::json AS geometry FROM cells WHERE code = $1",
+      [code],
+    );
+    // Redrawing with its own shape: valid, so the preview answers 200 with the report.
+    const preview = await admin.patch(`/api/v1/cells/${code}`, { geometry: shape!.geometry, dry_run: true });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ dry_run: true, report: { ok: true } });
+    // A child drawn over an existing sibling: the preview names the overlap, still writes nothing.
+    const overlap = await admin.post(`/api/v1/cells/${parent}/children`, {
+      name: "预览 Preview",
+      geometry: shape!.geometry,
+      dry_run: true,
+    });
+    expect(overlap.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(overlap.body)).toContain("overlap");
+    expect(await counts()).toEqual(before);
+  });
+
   it("splits a grid by a line and merges it back, conserving area", async () => {
     const { code, parent } = await gridWithNeighbour();
     const [box] = await q<{ x: number; y0: number; y1: number }>(

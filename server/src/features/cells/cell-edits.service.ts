@@ -144,6 +144,7 @@ export interface CreateChildInput {
   name: string;
   name_en?: string | null | undefined;
   geometry: AreaGeometry;
+  dry_run?: boolean | undefined;
 }
 
 export function createChild(
@@ -152,7 +153,7 @@ export function createChild(
   parentCode: string,
   input: CreateChildInput,
 ): Promise<EditResult> {
-  return inTransaction(pool, false, async (db) => {
+  return inTransaction(pool, input.dry_run ?? false, async (db) => {
     const parent = await lockOne(db, parentCode);
     const scheme = await loadCodeScheme(db);
     const level = childLevel(scheme, parent.level);
@@ -193,7 +194,7 @@ export function createChild(
         cellCode: code,
         details: { parent_code: parentCode, level: level.level, name: input.name },
       },
-      false,
+      input.dry_run ?? false,
     );
   });
 }
@@ -203,6 +204,7 @@ export interface UpdateCellInput {
   name_en?: string | null | undefined;
   geometry?: AreaGeometry | undefined;
   expected_version?: number | undefined;
+  dry_run?: boolean | undefined;
 }
 
 export function updateCell(
@@ -211,7 +213,7 @@ export function updateCell(
   code: string,
   input: UpdateCellInput,
 ): Promise<EditResult> {
-  return inTransaction(pool, false, async (db) => {
+  return inTransaction(pool, input.dry_run ?? false, async (db) => {
     const cell = await lockOne(db, code);
     if (input.expected_version !== undefined && input.expected_version !== cell.version) {
       throw conflict(
@@ -234,7 +236,7 @@ export function updateCell(
         geometry: input.geometry ? JSON.stringify(input.geometry) : undefined,
       },
     ]);
-    const fields = Object.keys(input).filter((k) => k !== "expected_version");
+    const fields = Object.keys(input).filter((k) => k !== "expected_version" && k !== "dry_run");
     // Attribute-only changes cannot break the topology; don't let old problems block a rename.
     const focus = input.geometry ? [code] : [];
     return finish(
@@ -248,7 +250,7 @@ export function updateCell(
         cellCode: code,
         details: { fields, from_version: cell.version },
       },
-      false,
+      input.dry_run ?? false,
     );
   });
 }

@@ -51,6 +51,8 @@ export const createChildBody = z.strictObject({
   name,
   name_en: name.nullable().optional(),
   geometry: areaGeometrySchema,
+  /** Validate and check everything, return the report, write nothing. */
+  dry_run: z.boolean().default(false),
 });
 
 export const updateCellBody = z
@@ -60,6 +62,8 @@ export const updateCellBody = z
     geometry: areaGeometrySchema.optional(),
     /** Optimistic concurrency: refuse when the cell changed since this version was read. */
     expected_version: z.int().positive().optional(),
+    /** Validate and check everything, return the report, write nothing. */
+    dry_run: z.boolean().default(false),
   })
   .refine((b) => b.name !== undefined || b.name_en !== undefined || b.geometry !== undefined, {
     message: "nothing to change: give name, name_en or geometry",

@@ -4328,6 +4328,8 @@ export interface operations {
                         ][][][];
                     };
                     expected_version?: number;
+                    /** @default false */
+                    dry_run?: boolean;
                 };
             };
         };
@@ -4513,6 +4515,8 @@ export interface operations {
                             number
                         ][][][];
                     };
+                    /** @default false */
+                    dry_run?: boolean;
                 };
             };
         };

@@ -64,10 +64,15 @@ export class CellEditApi {
     return this.http.get(`/api/v1/cells/${encodeURIComponent(code)}/check`, topologyReportSchema);
   }
 
-  async createChild(parent: string, body: { name: string; geometry: AreaGeometry }): Promise<EditResult> {
+  /** With `dryRun` the server checks everything and answers with the report, writing nothing. */
+  async createChild(
+    parent: string,
+    body: { name: string; geometry: AreaGeometry },
+    dryRun = false,
+  ): Promise<EditResult> {
     const result = await this.http.post(
       `/api/v1/cells/${encodeURIComponent(parent)}/children`,
-      body,
+      { ...body, dry_run: dryRun },
       editResultSchema,
     );
     if (result === null) throw new ApiError("invalid_response", "No body", 201);
@@ -75,7 +80,7 @@ export class CellEditApi {
   }
 
   /** PATCH is not in HttpClient; same cookie, CSRF and error rules. */
-  async updateGeometry(code: string, geometryValue: AreaGeometry): Promise<EditResult> {
+  async updateGeometry(code: string, geometryValue: AreaGeometry, dryRun = false): Promise<EditResult> {
     const headers: Record<string, string> = {
       accept: "application/json",
       "content-type": "application/json",
@@ -88,7 +93,7 @@ export class CellEditApi {
         method: "PATCH",
         headers,
         credentials: "same-origin",
-        body: JSON.stringify({ geometry: geometryValue }),
+        body: JSON.stringify({ geometry: geometryValue, dry_run: dryRun }),
       });
     } catch (cause) {
       throw new ApiError("network_error", "Saving the cell failed", 0, {}, { cause });

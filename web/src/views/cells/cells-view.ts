@@ -334,6 +334,9 @@ export function createCellsView(ctx: ViewContext): View {
    * written) with its report when the shape is wrong; the report goes on the map and the
    * drawing stays for fixing.
    */
+  /** The drawing whose dry-run warnings the user has seen; saving it again keeps it. */
+  let previewedDrawing: string | null = null;
+
   async function save() {
     const tr = t();
     const polygon = drawnPolygon();
@@ -348,13 +351,32 @@ export function createCellsView(ctx: ViewContext): View {
     busy = true;
     message = { text: tr("cells.saving"), kind: "info" };
     render();
+    const submit = (dryRun: boolean) =>
+      mode.kind === "draw"
+        ? editApi.createChild(mode.parent, { name: newName.trim(), geometry: polygon }, dryRun)
+        : mode.kind === "edit"
+          ? editApi.updateGeometry(mode.code, polygon, dryRun)
+          : Promise.resolve(null);
     try {
-      const result =
-        mode.kind === "draw"
-          ? await editApi.createChild(mode.parent, { name: newName.trim(), geometry: polygon })
-          : mode.kind === "edit"
-            ? await editApi.updateGeometry(mode.code, polygon)
-            : null;
+      // Check first (a dry run writes nothing); warnings are shown on the map and the shape is
+      // kept only when Save is pressed again for the same drawing.
+      const drawing = JSON.stringify(polygon);
+      if (previewedDrawing !== drawing) {
+        const preview = await submit(true);
+        if (preview && preview.report.warnings > 0) {
+          previewedDrawing = drawing;
+          problems = preview.report.problems;
+          busy = false;
+          message = {
+            text: tr("cells.previewWarnings", { warnings: preview.report.warnings }),
+            kind: "info",
+          };
+          if (map) showProblems(map, problems);
+          return render();
+        }
+      }
+      previewedDrawing = null;
+      const result = await submit(false);
       if (result) {
         problems = result.report.problems;
         busy = false;

@@ -21,6 +21,8 @@ export const cellsMessages = defineMessages("cells", {
     "cells.checking": "Checking…",
     "cells.saving": "Checking and saving…",
     "cells.saved": "Saved. {warnings} warning(s).",
+    "cells.previewWarnings":
+      "The check found {warnings} warning(s), shown on the map. Press Save again to keep this shape.",
     "cells.refused":
       "Not saved: the shape breaks the topology ({errors} error(s)). The problems are shown on the map.",
     "cells.checkOk": "No problems found.",
@@ -53,6 +55,7 @@ export const cellsMessages = defineMessages("cells", {
     "cells.checking": "正在检查…",
     "cells.saving": "正在检查并保存…",
     "cells.saved": "已保存，{warnings} 个警告。",
+    "cells.previewWarnings": "检查发现 {warnings} 个警告，已在地图上标出。再次点击“保存”以保留此边界。",
     "cells.refused": "未保存：边界不符合拓扑规则（{errors} 个错误），问题已在地图上标出。",
     "cells.checkOk": "未发现问题。",
     "cells.checkResult": "{errors} 个错误，{warnings} 个警告，已在地图上标出。",
