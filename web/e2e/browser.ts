@@ -109,7 +109,14 @@ export async function waitForMapIdle(page: Page): Promise<void> {
   await page.evaluate(
     () =>
       new Promise<void>((resolve) => {
-        const map = window.__gridops?.map;
+        // Only the few MapLibre calls needed here; the page's hooks type lives in the app.
+        type IdleMap = {
+          loaded(): boolean;
+          areTilesLoaded(): boolean;
+          isMoving(): boolean;
+          once(event: "idle", listener: () => void): unknown;
+        };
+        const map = (window as unknown as { __gridops?: { map?: IdleMap } }).__gridops?.map;
         if (!map || (map.loaded() && map.areTilesLoaded() && !map.isMoving())) return resolve();
         const timer = setTimeout(resolve, 30_000);
         map.once("idle", () => {
