@@ -1,6 +1,7 @@
+import type { Request } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../../app-deps.js";
-import { withTransaction } from "../../db/pool.js";
+import { type PoolClient, withTransaction } from "../../db/pool.js";
 import { conflict, notFound } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
@@ -88,6 +89,27 @@ export function registerPlateDeviceRoutes(routes: RouteRegistry, deps: AppDeps):
   const runtime = platesRuntimeOf(deps);
   const manage = { access: "permission", permission: "config:manage", scope: "global" } as const;
 
+  /** One device write and its audit row in a transaction, then the ingest's device map is refreshed. */
+  const auditedDeviceWrite = async <T>(
+    req: Request,
+    audit: { action: string; targetId: (result: T) => string; details?: Record<string, unknown> },
+    write: (db: PoolClient) => Promise<T>,
+  ): Promise<T> => {
+    const result = await withTransaction(deps.pool, async (db) => {
+      const written = await write(db);
+      await recordAudit(db, {
+        ...auditSource(req),
+        action: audit.action,
+        targetType: "plate_device",
+        targetId: audit.targetId(written),
+        ...(audit.details ? { details: audit.details } : {}),
+      });
+      return written;
+    });
+    runtime.registry.invalidate();
+    return result;
+  };
+
   routes.add({
     method: "get",
     path: "/api/v1/plates/devices",
@@ -106,22 +128,14 @@ export function registerPlateDeviceRoutes(routes: RouteRegistry, deps: AppDeps):
     body: newDevice,
     status: 201,
     handler: async ({ req, body }) => {
-      const row = await withTransaction(deps.pool, async (db) => {
-        const created = await sql
-          .insertDevice(db, body)
-          .catch((error: { code?: string; constraint?: string }) => {
+      const row = await auditedDeviceWrite<sql.DeviceRow>(
+        req,
+        { action: "plates.device_create", targetId: (created) => String(created.id), details: { ...body } },
+        (db) =>
+          sql.insertDevice(db, body).catch((error: { code?: string; constraint?: string }) => {
             throw deviceWriteError(error, body.deviceId, body.channel);
-          });
-        await recordAudit(db, {
-          ...auditSource(req),
-          action: "plates.device_create",
-          targetType: "plate_device",
-          targetId: String(created.id),
-          details: { ...body },
-        });
-        return created;
-      });
-      runtime.registry.invalidate();
+          }),
+      );
       return deviceView(row);
     },
   });
@@ -135,21 +149,17 @@ export function registerPlateDeviceRoutes(routes: RouteRegistry, deps: AppDeps):
     params: idParams,
     body: deviceChange,
     handler: async ({ req, params, body }) => {
-      const row = await withTransaction(deps.pool, async (db) => {
-        const updated = await sql.updateDevice(db, params.id, body).catch((error: { code?: string }) => {
-          throw deviceWriteError(error, String(params.id), body.channel ?? null);
-        });
-        if (!updated) throw notFound("Plate device", String(params.id));
-        await recordAudit(db, {
-          ...auditSource(req),
-          action: "plates.device_update",
-          targetType: "plate_device",
-          targetId: String(params.id),
-          details: { ...body },
-        });
-        return updated;
-      });
-      runtime.registry.invalidate();
+      const row = await auditedDeviceWrite<sql.DeviceRow>(
+        req,
+        { action: "plates.device_update", targetId: () => String(params.id), details: { ...body } },
+        async (db) => {
+          const updated = await sql.updateDevice(db, params.id, body).catch((error: { code?: string }) => {
+            throw deviceWriteError(error, String(params.id), body.channel ?? null);
+          });
+          if (!updated) throw notFound("Plate device", String(params.id));
+          return updated;
+        },
+      );
       return deviceView(row);
     },
   });
@@ -163,24 +173,21 @@ export function registerPlateDeviceRoutes(routes: RouteRegistry, deps: AppDeps):
     params: idParams,
     status: 204,
     handler: async ({ req, res, params }) => {
-      await withTransaction(deps.pool, async (db) => {
-        const removed = await sql.deleteDevice(db, params.id).catch((error: { code?: string }) => {
-          if (error.code === "23503")
-            throw conflict(
-              "device_in_use",
-              `Plate device ${params.id} has stored reads: disable it instead.`,
-            );
-          throw error;
-        });
-        if (!removed) throw notFound("Plate device", String(params.id));
-        await recordAudit(db, {
-          ...auditSource(req),
-          action: "plates.device_delete",
-          targetType: "plate_device",
-          targetId: String(params.id),
-        });
-      });
-      runtime.registry.invalidate();
+      await auditedDeviceWrite(
+        req,
+        { action: "plates.device_delete", targetId: () => String(params.id) },
+        async (db) => {
+          const removed = await sql.deleteDevice(db, params.id).catch((error: { code?: string }) => {
+            if (error.code === "23503")
+              throw conflict(
+                "device_in_use",
+                `Plate device ${params.id} has stored reads: disable it instead.`,
+              );
+            throw error;
+          });
+          if (!removed) throw notFound("Plate device", String(params.id));
+        },
+      );
       res.status(204).end();
       return undefined;
     },
