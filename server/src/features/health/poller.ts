@@ -100,6 +100,8 @@ export class CameraPoller {
   private readonly writer: HealthResultWriter;
   private readonly clock: Clock;
   private readonly log: Logger;
+  /** Aborted on shutdown: checks still queued are skipped and running ones are cut short. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly deps: PollerDeps,
@@ -185,8 +187,13 @@ export class CameraPoller {
     const deadlineMs = depth === "deep" ? this.options.deepDeadlineMs : this.options.checkDeadlineMs;
     const at = this.clock.now();
     const outcome = await limiter.run(this.hostKey(connection), () =>
-      this.withDeadline(deadlineMs, (signal) => this.observe(target, row, at, depth, signal)),
+      this.stopping.signal.aborted
+        ? Promise.resolve(null)
+        : this.withDeadline(deadlineMs, (signal) => this.observe(target, row, at, depth, signal)),
     );
+    // A check cut short by shutdown says nothing about the camera: record nothing, and the
+    // camera, still due, is checked again after the restart.
+    if (!outcome || this.stopping.signal.aborted) return;
     const step = applyHealthObservation(
       parseCameraHealth(row.machine),
       outcome.observation,
@@ -302,6 +309,8 @@ export class CameraPoller {
     fn: (signal: AbortSignal) => Promise<CheckOutcome>,
   ): Promise<CheckOutcome> {
     const controller = new AbortController();
+    const onStop = () => controller.abort(new Error("poller stopping"));
+    this.stopping.signal.addEventListener("abort", onStop, { once: true });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -327,6 +336,7 @@ export class CameraPoller {
         error: (err as Error).message === "deadline" ? "check_deadline" : "check_failed",
       };
     } finally {
+      this.stopping.signal.removeEventListener("abort", onStop);
       clearTimeout(timer);
     }
   }
@@ -375,7 +385,13 @@ export class CameraPoller {
     });
   }
 
+  /** Stops taking and finishing checks: queued ones are skipped, running ones aborted. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
   async close(): Promise<void> {
+    this.stop();
     await this.writer.flush();
   }
 }
@@ -463,6 +479,8 @@ export async function startCameraPoller(
   return {
     poller,
     stop: async () => {
+      // Cut checks short first, or the runner would wait for every queued deep check.
+      poller.stop();
       await runner.stop();
       await poller.close();
     },
