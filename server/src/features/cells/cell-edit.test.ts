@@ -144,6 +144,15 @@ describe("cell editing API", () => {
       Math.abs(split.body.area_after_m2 - split.body.area_before_m2) / split.body.area_before_m2,
     ).toBeLessThan(1e-5);
     expect(split.body.report.ok).toBe(true);
+    // Cameras follow the new boundary: each now names the grid that covers it.
+    const placed = await q<{ id: string; cell_code: string; owner: string }>(
+      `SELECT c.id, c.cell_code, (SELECT g.code FROM cells g WHERE g.level = 'grid' AND g.retired_at IS NULL
+                                   AND ST_Covers(g.geom, c.geom) ORDER BY g.code LIMIT 1) AS owner
+         FROM cameras c WHERE c.cell_code = ANY($1::text[])`,
+      [[code, added.id]],
+    );
+    expect(placed.length).toBeGreaterThan(0);
+    for (const camera of placed) expect(camera.cell_code, camera.id).toBe(camera.owner);
 
     const merge = await admin.post(`/api/v1/cells/${code}/merge`, { with: [added.id] });
     expect(merge.status, JSON.stringify(merge.body).slice(0, 600)).toBe(200);
@@ -156,6 +165,8 @@ describe("cell editing API", () => {
       [added.id],
     );
     expect(state).toEqual({ retired: true, successors: [code] });
+    expect(await q("SELECT id FROM cameras WHERE cell_code = $1", [added.id])).toEqual([]);
+    expect(await q("SELECT id FROM checkpoints WHERE cell_code = $1", [added.id])).toEqual([]);
     const actions = await q<{ action: string }>(
       "SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id",
       [code],

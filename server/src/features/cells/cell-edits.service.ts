@@ -94,6 +94,7 @@ async function finish(
 ): Promise<EditResult> {
   const report = await checkTopology(db, focus, await loadTopologySettings(db));
   if (!report.ok) throw topologyViolation(report);
+  await sql.reResolvePlacedCells(db, [...event.changed, ...event.retired]);
   await recordAudit(db, {
     ...ctx.audit,
     targetType: "cell",

@@ -250,3 +250,28 @@ export async function insertAcceptedGap(
   );
   return rows[0]!.id;
 }
+
+/**
+ * Cameras and checkpoints in (or assigned to) changed or retired cells get the current
+ * lowest-code finest cell that covers them, so they never point at a retired cell. Cameras
+ * with a manual cell override keep it. History stays with reads and incidents.
+ */
+export async function reResolvePlacedCells(db: Queryable, codes: readonly string[]): Promise<void> {
+  if (codes.length === 0) return;
+  const owner = (alias: string) => `(SELECT g.code FROM cells g
+      WHERE g.retired_at IS NULL AND g.level = (SELECT level FROM cell_levels ORDER BY depth DESC LIMIT 1)
+        AND ST_Covers(g.geom, ${alias}.geom) ORDER BY g.code LIMIT 1)`;
+  const area = "(SELECT ST_Union(geom) FROM cells WHERE code = ANY($1::text[]))";
+  await db.query(
+    `UPDATE cameras c SET cell_code = ${owner("c")}, updated_at = now()
+      WHERE c.cell_override IS NULL AND (c.cell_code = ANY($1::text[]) OR ST_Intersects(c.geom, ${area}))
+        AND c.cell_code IS DISTINCT FROM ${owner("c")}`,
+    [codes],
+  );
+  await db.query(
+    `UPDATE checkpoints k SET cell_code = ${owner("k")}, updated_at = now()
+      WHERE (k.cell_code = ANY($1::text[]) OR ST_Intersects(k.geom, ${area}))
+        AND k.cell_code IS DISTINCT FROM ${owner("k")}`,
+    [codes],
+  );
+}
