@@ -294,8 +294,10 @@ function startEncoder(options: TestRtspServerOptions, tracks: readonly Track[]):
   let stdoutText = "";
   let pid: number | undefined;
   const exited = runBounded({
-    command: options.ffmpegPath ?? "ffmpeg",
-    args,
+    // Through a watchdog shell: the encoder runs for as long as the server does, and must die
+    // with it even when this process is SIGKILLed (a crash test does that to the demo).
+    command: "sh",
+    args: ["-c", ENCODER_WATCHDOG, "watchdog", String(process.pid), options.ffmpegPath ?? "ffmpeg", ...args],
     // A test server lives for one test file; an hour is only a backstop against leaks.
     killAfterMs: 3_600_000,
     onSpawn: (childPid) => {
@@ -328,6 +330,15 @@ function startEncoder(options: TestRtspServerOptions, tracks: readonly Track[]):
     },
   };
 }
+
+/**
+ * Runs "$@" and kills it within a second once either this Node process ($1) or the shell
+ * itself (killed by stop()) is gone, so no encoder outlives its owner.
+ */
+const ENCODER_WATCHDOG = `owner=$1; shift
+"$@" & child=$!
+( while kill -0 "$owner" 2>/dev/null && kill -0 $$ 2>/dev/null; do sleep 1; done; kill -9 "$child" 2>/dev/null ) &
+wait "$child"`;
 
 /** ffmpeg's SDP describes its loopback RTP target; rewrite it into what a camera serves. */
 function servedSdp(encoderSdp: string, tracks: readonly Track[]): string {
