@@ -1,3 +1,4 @@
+import { healthStates } from "@gridops/camera-adapters/health/index";
 import { z } from "zod";
 import type { AppDeps } from "../../app-deps.js";
 import { pagedGeoQuery, toPage } from "../../http/geojson.js";
@@ -6,7 +7,7 @@ import { importCameras } from "./camera-import.js";
 import { discoverUnregistered, discoveryQuery, onboardBody, onboardCamera } from "./camera-onboarding.js";
 import { cameraIdParams, createCameraBody, importQuery, updateCameraBody } from "./cameras.schemas.js";
 import { cameraCellOf, createCamera, deleteCamera, getCamera, updateCamera } from "./cameras.service.js";
-import { CAMERA_STATUSES, selectCameraPage } from "./cameras.sql.js";
+import { selectCameraPage } from "./cameras.sql.js";
 
 export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void {
   const cellOfCamera = async (params: unknown) => {
@@ -20,7 +21,7 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
     summary: "Cameras visible to the caller as GeoJSON (never credentials)",
     tags: ["cameras"],
     policy: { access: "permission", permission: "cameras:read", scope: "own-cells" },
-    query: pagedGeoQuery.extend({ status: z.enum(CAMERA_STATUSES).optional() }),
+    query: pagedGeoQuery.extend({ status: z.enum(healthStates).optional() }),
     handler: async ({ query, auth }) =>
       toPage(await selectCameraPage(deps.pool, { ...query, scope: auth.cellCodes }), query.limit),
   });

@@ -2,17 +2,6 @@ import type { Queryable } from "../../db/pool.js";
 import { type Bbox, bboxClause, cellScopeClause, geoPageParams } from "../../http/geojson.js";
 import type { RtspProfile } from "./cameras.schemas.js";
 
-export const CAMERA_STATUSES = [
-  "online",
-  "degraded",
-  "offline",
-  "auth_failed",
-  "no_video",
-  "tampered",
-  "maintenance",
-  "unknown",
-] as const;
-
 export async function selectCameraPage(
   db: Queryable,
   q: {
