@@ -6,9 +6,12 @@ import { selectActiveCredential } from "./plate-devices.sql.js";
 
 /**
  * HTTP Basic and Digest (RFC 7616, qop=auth, MD5 or SHA-256) for devices that cannot send a
- * bearer token. Nonces are stateless (time + HMAC with a per-process secret) and expire
- * after `nonceTtlMs`; nonce counts are remembered so a captured Authorization header cannot
- * be replayed. A restart invalidates nonces: devices get `stale=true` and retry at once.
+ * bearer token. Nonces are stateless: issue time, salt, the id of the keyring key and an HMAC
+ * under a key derived from it (decision 0107), so any server process with the same keyring
+ * accepts a nonce another one issued, and a restart does not invalidate them. They expire
+ * after `nonceTtlMs` (answered with `stale=true`). Nonce counts are remembered per process
+ * only: a captured header replayed against the same process is refused, against another
+ * process it is not (TLS or a camera VLAN is what protects Digest; see the decision).
  */
 export const DIGEST_REALM = "GridOps plate ingest";
 
@@ -33,22 +36,72 @@ const hashOf = (algorithm: DigestAlgorithm, text: string) =>
     .update(text, "utf8")
     .digest("hex");
 
+/** How long a Digest nonce is good for; after that the device is told `stale=true`. */
+export const DIGEST_NONCE_TTL_MS = 5 * 60_000;
+
+/**
+ * Signs and checks Digest nonces with keys derived from the keyring (never the encryption
+ * keys themselves): `<issued ms, base36>.<salt>.<key id>.<mac>`. A nonce names the key that
+ * signed it, so nonces issued before a key rotation stay valid while the old key is kept.
+ */
+export class DigestNonces {
+  private readonly macKeys = new Map<string, Buffer>();
+
+  constructor(private readonly keyring: Keyring) {}
+
+  issue(at = Date.now()): string {
+    const body = `${at.toString(36)}.${randomBytes(9).toString("base64url")}.${this.keyring.currentId}`;
+    return `${body}.${this.mac(this.keyring.currentId, body)}`;
+  }
+
+  /** "invalid" for a nonce no key of this keyring signed (forged, or from another installation). */
+  check(nonce: string, ttlMs: number, now = Date.now()): "ok" | "stale" | "invalid" {
+    const parts = nonce.split(".");
+    if (parts.length !== 4) return "invalid";
+    const [stamp, salt, keyId, mac] = parts as [string, string, string, string];
+    const expected = this.mac(keyId, `${stamp}.${salt}.${keyId}`);
+    if (!stamp || !salt || expected === null || !safeEqual(mac, expected)) return "invalid";
+    const issued = Number.parseInt(stamp, 36);
+    if (!Number.isFinite(issued) || issued > now + 60_000) return "invalid";
+    return now - issued > ttlMs ? "stale" : "ok";
+  }
+
+  /** A fixed value per keyring, sent back unchanged by clients (RFC 7616 `opaque`). */
+  opaque(): string {
+    return this.mac(this.keyring.currentId, "opaque")!.slice(0, 22);
+  }
+
+  private mac(keyId: string, text: string): string | null {
+    let key = this.macKeys.get(keyId);
+    if (!key) {
+      const secret = this.keyring.keys.get(keyId);
+      if (!secret) return null;
+      // Domain separation: the nonce key is an HMAC of the secret key, not the key itself.
+      key = createHmac("sha256", secret).update(`gridops digest nonce v1|${DIGEST_REALM}`).digest();
+      this.macKeys.set(keyId, key);
+    }
+    return createHmac("sha256", key).update(text).digest("base64url").slice(0, 32);
+  }
+}
+
 export class DeviceAuthenticator {
-  private readonly secret = randomBytes(32);
-  /** nonce → highest nonce count seen; pruned when nonces expire. */
+  private readonly nonces: DigestNonces;
+  /** nonce → highest nonce count seen (this process only); pruned when nonces expire. */
   private readonly seenCounts = new Map<string, number>();
   private prunedAt = Date.now();
 
   constructor(
     private readonly db: Queryable,
     private readonly keyring: Keyring,
-    private readonly nonceTtlMs = 5 * 60_000,
-  ) {}
+    private readonly nonceTtlMs = DIGEST_NONCE_TTL_MS,
+  ) {
+    this.nonces = new DigestNonces(keyring);
+  }
 
   /** The WWW-Authenticate values to send with a 401 (SHA-256 first, then MD5, then Basic). */
   challenge(stale = false): string[] {
-    const nonce = this.newNonce();
-    const opaque = createHmac("sha256", this.secret).update("opaque").digest("base64url").slice(0, 22);
+    const nonce = this.nonces.issue();
+    const opaque = this.nonces.opaque();
     const digest = (algorithm: DigestAlgorithm) =>
       `Digest realm="${DIGEST_REALM}", qop="auth", algorithm=${algorithm}, nonce="${nonce}", opaque="${opaque}"${stale ? ", stale=true" : ""}`;
     return [digest("SHA-256"), digest("MD5"), `Basic realm="${DIGEST_REALM}", charset="UTF-8"`];
@@ -126,21 +179,8 @@ export class DeviceAuthenticator {
     return row ? { id: row.id, password: decryptSecret(this.keyring, row.password_sealed) } : null;
   }
 
-  private newNonce(): string {
-    const stamp = Date.now().toString(36);
-    const salt = randomBytes(9).toString("base64url");
-    return `${stamp}.${salt}.${this.sign(`${stamp}.${salt}`)}`;
-  }
-
-  private sign(text: string): string {
-    return createHmac("sha256", this.secret).update(text).digest("base64url").slice(0, 32);
-  }
-
   private checkNonce(nonce: string): "ok" | "stale" | "invalid" {
-    const [stamp, salt, mac] = nonce.split(".");
-    if (!stamp || !salt || !mac || !safeEqual(mac, this.sign(`${stamp}.${salt}`))) return "invalid";
-    const issued = Number.parseInt(stamp, 36);
-    return Date.now() - issued > this.nonceTtlMs ? "stale" : "ok";
+    return this.nonces.check(nonce, this.nonceTtlMs);
   }
 
   /** Without qop each nonce is good once (count 0); with qop=auth counts must increase. */
