@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { Logger } from "../logger.js";
-import { OUTBOX_CHANNEL, SEQUENCED_CHANNEL } from "./outbox.sql.js";
+import { SEQUENCED_CHANNEL } from "./outbox.sql.js";
 
 export interface OutboxListener {
   /** True while the LISTEN connection is up. */
@@ -47,7 +47,7 @@ export function startOutboxListener(options: ListenerOptions): OutboxListener {
     next.on("end", () => dropClient(next));
     try {
       await next.connect();
-      await next.query(`LISTEN ${OUTBOX_CHANNEL}; LISTEN ${SEQUENCED_CHANNEL}`);
+      await next.query(`LISTEN ${SEQUENCED_CHANNEL}`);
     } catch (err) {
       options.log.warn({ err }, "outbox listener cannot connect; retrying");
       next.removeAllListeners("end");

@@ -1,7 +1,5 @@
 import type { PoolClient, Queryable } from "../db/pool.js";
 
-/** Wakes relays when an outbox row commits (NOTIFY is delivered on commit only). */
-export const OUTBOX_CHANNEL = "gridops_outbox";
 /** Wakes relays when a sequencer has published new seqs; the payload is the last seq. */
 export const SEQUENCED_CHANNEL = "gridops_outbox_seq";
 
@@ -21,9 +19,10 @@ export interface InsertedOutboxRow {
 }
 
 /**
- * Inserts the events in the caller's transaction, copying each cell's path, and queues one
- * NOTIFY (PostgreSQL folds identical notifications of a transaction into one).
- * Rows naming a cell that does not exist are not inserted (the caller reports them).
+ * Inserts the events in the caller's transaction, copying each cell's path. Rows naming a cell
+ * that does not exist are not inserted (the caller reports them). No NOTIFY here: a notifying
+ * transaction holds a database-wide lock through its commit, which serialises every producer's
+ * commit (decision 0074); producers wake their own process's relay after commit instead.
  */
 export async function insertOutboxRows(
   db: Queryable,
@@ -42,7 +41,7 @@ export async function insertOutboxRows(
         ORDER BY g.ord
        RETURNING id, cell_code, cell_path IS NOT NULL AS has_path
      )
-     SELECT ins.*, pg_notify('${OUTBOX_CHANNEL}', '') IS NULL AS notified FROM ins ORDER BY id`,
+     SELECT * FROM ins ORDER BY id`,
     [JSON.stringify(rows)],
   );
   return inserted;

@@ -1,10 +1,9 @@
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTransaction } from "../db/pool.js";
 import { createTestDatabase, type TestDatabase } from "../test-support/test-db.js";
 import type { IncidentCreatedPayload } from "./events.js";
-import { enqueueEvent, OutboxError, purgeOutbox } from "./outbox.js";
-import { OUTBOX_CHANNEL, selectPublishedAfter, sequencePending } from "./outbox.sql.js";
+import { enqueueEvent, OutboxError, onLocalOutboxCommit, purgeOutbox } from "./outbox.js";
+import { selectPublishedAfter, sequencePending } from "./outbox.sql.js";
 
 let db: TestDatabase;
 let gridCode: string;
@@ -30,13 +29,13 @@ async function sequence(): Promise<number> {
   return withTransaction(db.pool, async (tx) => (await sequencePending(tx, 1000)).assigned);
 }
 
-async function listener(): Promise<{ client: pg.Client; received: string[] }> {
-  const client = new pg.Client({ connectionString: db.connectionString });
-  await client.connect();
-  const received: string[] = [];
-  client.on("notification", (n) => received.push(n.channel));
-  await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-  return { client, received };
+/** Counts the wake-ups this process's relays would get. */
+function localWakes(): { count: () => number; stop: () => void } {
+  let count = 0;
+  const stop = onLocalOutboxCommit(() => {
+    count += 1;
+  });
+  return { count: () => count, stop };
 }
 
 beforeAll(async () => {
@@ -53,17 +52,21 @@ afterAll(async () => {
 });
 
 describe("enqueueEvent", () => {
-  it("writes the cell's ancestor path and the audience, and notifies on commit", async () => {
-    const { client, received } = await listener();
+  it("writes the cell's ancestor path and the audience, and wakes local relays only after commit", async () => {
+    const wakes = localWakes();
     try {
-      const id = await withTransaction(db.pool, (tx) =>
-        enqueueEvent(tx, {
+      const id = await withTransaction(db.pool, async (tx) => {
+        const inserted = await enqueueEvent(tx, {
           topic: "incident.created",
           cellCode: gridCode,
           requires: "hits:read",
           payload: incident(1, gridCode),
-        }),
-      );
+        });
+        await new Promise((r) => setTimeout(r, 20));
+        expect(wakes.count()).toBe(0); // not before COMMIT: a relay would not see the row yet
+        return inserted;
+      });
+      expect(wakes.count()).toBe(1);
       const { rows } = await db.pool.query(
         "SELECT cell_path, audience, seq, payload FROM outbox WHERE id = $1",
         [id],
@@ -74,14 +77,13 @@ describe("enqueueEvent", () => {
       expect(rows[0].audience).toEqual(["incidents:read", "hits:read"]);
       expect(rows[0].seq).toBeNull();
       expect(rows[0].payload.incident.id).toBe(1);
-      await expect.poll(() => received.length).toBe(1);
     } finally {
-      await client.end();
+      wakes.stop();
     }
   });
 
-  it("leaves no row and sends no notification when the transaction rolls back", async () => {
-    const { client, received } = await listener();
+  it("leaves no row and wakes nobody when the transaction rolls back", async () => {
+    const wakes = localWakes();
     try {
       const before = await db.pool.query("SELECT count(*)::int AS n FROM outbox");
       await expect(
@@ -94,19 +96,20 @@ describe("enqueueEvent", () => {
           throw new Error("change failed");
         }),
       ).rejects.toThrow("change failed");
-      // A committed event afterwards proves the listener works and orders after the rollback.
+      expect(wakes.count()).toBe(0);
+      // A committed event afterwards proves the wake-up works and orders after the rollback.
       await enqueueEvent(db.pool, {
         topic: "cell.changed",
         cellCode: gridCode,
         payload: { cellCode: gridCode, change: "updated", version: 2 },
       });
-      await expect.poll(() => received.length).toBe(1);
+      await expect.poll(() => wakes.count()).toBe(1);
       const after = await db.pool.query("SELECT count(*)::int AS n FROM outbox");
       expect(after.rows[0].n).toBe(before.rows[0].n + 1);
       const newest = await db.pool.query("SELECT topic FROM outbox ORDER BY id DESC LIMIT 1");
       expect(newest.rows[0].topic).toBe("cell.changed");
     } finally {
-      await client.end();
+      wakes.stop();
     }
   });
 

@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/pool.js";
+import { afterCommit, type Queryable } from "../db/pool.js";
 import type { Permission, Role } from "../features/auth/permissions.js";
 import { type EventPayloads, type EventTopic, eventTopics, topicPermission } from "./events.js";
 import { deletePublishedBefore, insertOutboxRows, type OutboxInsert } from "./outbox.sql.js";
@@ -38,11 +38,25 @@ export async function enqueueEvent<T extends EventTopic>(db: Queryable, event: N
   return id!;
 }
 
+/** Relays of this process, woken when a transaction that enqueued events commits. */
+const localRelays = new Set<() => void>();
+
+/** Registers a relay's wake-up; returns the unregister function. */
+export function onLocalOutboxCommit(wake: () => void): () => void {
+  localRelays.add(wake);
+  return () => localRelays.delete(wake);
+}
+
+const wakeLocalRelays = () => {
+  for (const wake of localRelays) wake();
+};
+
 /** Several events in one statement, published in the order given. */
 export async function enqueueEvents(db: Queryable, events: readonly AnyNewEvent[]): Promise<number[]> {
   if (events.length === 0) return [];
   const rows = events.map(toOutboxInsert);
   const inserted = await insertOutboxRows(db, rows);
+  afterCommit(db, wakeLocalRelays);
   if (inserted.length !== rows.length) {
     const known = new Set(inserted.map((r) => r.cell_code));
     const missing = rows.find((r) => r.cell_code !== null && !known.has(r.cell_code));

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withTransaction } from "../db/pool.js";
 import { createLogger } from "../logger.js";
 import { createTestDatabase, type TestDatabase } from "../test-support/test-db.js";
 import { enqueueEvent } from "./outbox.js";
-import type { OutboxRow } from "./outbox.sql.js";
+import { type OutboxRow, sequencePending } from "./outbox.sql.js";
 import { type EventSink, OutboxRelay } from "./relay.js";
 
 let db: TestDatabase;
@@ -25,6 +26,17 @@ const change = (version: number) =>
     payload: { cellCode: grid, change: "updated", version },
   });
 
+/** A change committed and published by another process: written without enqueueEvent, sequenced here. */
+async function remoteChange(version: number): Promise<void> {
+  await db.pool.query(
+    `INSERT INTO outbox (topic, cell_code, cell_path, payload)
+     SELECT 'cell.changed', code, path, jsonb_build_object('cellCode', code, 'change', 'updated', 'version', $2::int)
+       FROM cells WHERE code = $1`,
+    [grid, version],
+  );
+  await withTransaction(db.pool, (tx) => sequencePending(tx, 100));
+}
+
 async function listenerBackends(): Promise<number> {
   const { rows } = await db.pool.query(
     "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'gridops-realtime-listener' AND datname = current_database()",
@@ -42,7 +54,27 @@ afterAll(async () => {
 });
 
 describe("outbox relay", () => {
-  it("wakes on NOTIFY, and after losing its LISTEN connection reconnects and delivers what it missed", async () => {
+  it("is woken at once by a commit in its own process, without polling", async () => {
+    const sink = new RecordingSink();
+    const relay = new OutboxRelay({
+      pool: db.pool,
+      log: createLogger("silent"),
+      sink,
+      pollIntervalMs: 600_000,
+    });
+    await relay.start();
+    try {
+      await relay.settle();
+      const before = relay.stats.wakeups;
+      await change(21);
+      expect(relay.stats.wakeups).toBe(before + 1);
+      await expect.poll(() => sink.versions(), { timeout: 3000 }).toEqual([21]);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it("wakes on another process's sequencer NOTIFY, and after losing its LISTEN connection reconnects and delivers what it missed", async () => {
     const sink = new RecordingSink();
     // Polling every ten minutes: anything delivered within seconds came through LISTEN.
     const relay = new OutboxRelay({
@@ -54,17 +86,17 @@ describe("outbox relay", () => {
     await relay.start();
     try {
       await expect.poll(() => relay.listening).toBe(true);
-      await change(1);
+      await remoteChange(1);
       await expect.poll(() => sink.versions(), { timeout: 3000 }).toEqual([1]);
 
       await db.pool.query(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'gridops-realtime-listener' AND datname = current_database()",
       );
       await expect.poll(() => relay.listening).toBe(false);
-      await change(2); // committed while nobody listens: its NOTIFY is lost
+      await remoteChange(2); // published while nobody listens: its NOTIFY is lost
       await expect.poll(() => relay.listening, { timeout: 5000 }).toBe(true);
       await expect.poll(() => sink.versions(), { timeout: 3000 }).toEqual([1, 2]);
-      await change(3);
+      await remoteChange(3);
       await expect.poll(() => sink.versions(), { timeout: 3000 }).toEqual([1, 2, 3]);
       expect(await listenerBackends()).toBe(1);
       expect(sink.rows.map((r) => r.seq)).toEqual([1, 2, 3].map((i) => sink.rows[0]!.seq + i - 1));
@@ -92,7 +124,7 @@ describe("outbox relay", () => {
     try {
       await relay.settle();
       expect(sink.versions()).toEqual([10]);
-      // Inserted without pg_notify, as a writer that bypassed enqueueEvent would.
+      // Inserted without enqueueEvent, as a writer in another process would: found by polling.
       await db.pool.query(
         `INSERT INTO outbox (topic, cell_code, cell_path, payload)
          SELECT 'cell.changed', code, path, jsonb_build_object('cellCode', code, 'change', 'updated', 'version', 11) FROM cells WHERE code = $1`,

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { type Pool, withTransaction } from "../db/pool.js";
 import type { Logger } from "../logger.js";
-import { purgeOutbox } from "./outbox.js";
+import { onLocalOutboxCommit, purgeOutbox } from "./outbox.js";
 import {
   hasUnsequenced,
   type OutboxRow,
@@ -10,6 +10,10 @@ import {
   sequencePending,
 } from "./outbox.sql.js";
 import { type OutboxListener, startOutboxListener } from "./outbox-listener.js";
+
+/** Rows delivered between yields to the event loop. */
+const YIELD_EVERY_ROWS = 20;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Where the relay hands published rows: the seam between the outbox and Socket.IO. */
 export interface EventSink {
@@ -24,7 +28,10 @@ export interface RelayOptions {
   listenConnection?: pg.ClientConfig;
   log: Logger;
   sink: EventSink;
-  /** Poll even without notifications, in case one was lost while the LISTEN connection was down. */
+  /**
+   * How often to look for committed rows nobody woke this relay for: those of other processes
+   * (producers wake only their own process's relay) and those written outside enqueueEvents.
+   */
   pollIntervalMs?: number;
   batchSize?: number;
   retentionHours?: number;
@@ -51,6 +58,7 @@ export class OutboxRelay {
   private closed = false;
   private listener: OutboxListener | null = null;
   private timers: NodeJS.Timeout[] = [];
+  private stopLocalWake: (() => void) | null = null;
   private idleWaiters: (() => void)[] = [];
   private readonly batchSize: number;
   private readonly log: Logger;
@@ -75,7 +83,8 @@ export class OutboxRelay {
       log: this.log,
       onWake: () => this.wake(),
     });
-    this.timers.push(setInterval(() => this.wake(), this.options.pollIntervalMs ?? 1000));
+    this.stopLocalWake = onLocalOutboxCommit(() => this.wake());
+    this.timers.push(setInterval(() => this.wake(), this.options.pollIntervalMs ?? 200));
     const retentionHours = this.options.retentionHours ?? 24;
     this.timers.push(
       setInterval(() => void this.purge(retentionHours), this.options.retentionIntervalMs ?? 3_600_000),
@@ -103,6 +112,7 @@ export class OutboxRelay {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopLocalWake?.();
     for (const timer of this.timers) clearInterval(timer);
     await this.listener?.close();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -149,7 +159,12 @@ export class OutboxRelay {
     for (;;) {
       if (this.closed) return;
       const rows = await selectPublishedAfter(this.db, this.position, this.batchSize);
-      for (const row of rows) {
+      for (const [i, row] of rows.entries()) {
+        // A batch can mean thousands of socket writes: let commits and requests in between.
+        if (i > 0 && i % YIELD_EVERY_ROWS === 0) {
+          await yieldToEventLoop();
+          if (this.closed) return;
+        }
         if (row.seq !== this.position + 1) {
           // Published seqs are a gapless prefix, so a hole means retention removed rows this
           // relay never got to (it was stopped for longer than the retention window).

@@ -1,4 +1,10 @@
-import type { Pool, PoolClient, Queryable } from "../../db/pool.js";
+import {
+  commitTransaction,
+  type Pool,
+  type PoolClient,
+  type Queryable,
+  rollbackTransaction,
+} from "../../db/pool.js";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../http/errors.js";
 import type { auditSource } from "../audit/audit.service.js";
 import { recordAudit } from "../audit/audit.service.js";
@@ -45,10 +51,10 @@ export async function inTransaction<T>(
   try {
     await client.query("BEGIN");
     const result = await fn(client);
-    await client.query(dryRun ? "ROLLBACK" : "COMMIT");
+    await (dryRun ? rollbackTransaction(client) : commitTransaction(client));
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
+    await rollbackTransaction(client);
     throw error;
   } finally {
     client.release();
