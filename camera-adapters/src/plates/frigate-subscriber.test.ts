@@ -1,4 +1,5 @@
-import { connect as connectTcp } from "node:net";
+import net from "node:net";
+import { Aedes } from "aedes";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureText } from "./fixtures/fixture-helpers.js";
@@ -8,29 +9,6 @@ import {
   startFrigateSubscriber,
 } from "./frigate-subscriber.js";
 import type { PlateRead } from "./plate-read.js";
-
-const BROKER_HOST = "127.0.0.1";
-const BROKER_PORT = Number(process.env.GRIDOPS_TEST_MQTT_PORT ?? 1883);
-
-function brokerReachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connectTcp({ host: BROKER_HOST, port: BROKER_PORT, timeout: 500 });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
-    socket.once("timeout", () => done(false));
-  });
-}
-
-const reachable = await brokerReachable();
-if (!reachable) {
-  console.warn(
-    `frigate-subscriber: no MQTT broker on ${BROKER_HOST}:${BROKER_PORT}; skipping (install mosquitto to run these)`,
-  );
-}
 
 async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
   const until = Date.now() + ms;
@@ -52,16 +30,23 @@ function liveEvent(id: string, plate: string | null, type = "update"): string {
   return JSON.stringify(doc);
 }
 
-describe.skipIf(!reachable)("startFrigateSubscriber against the local Mosquitto", () => {
-  const topic = `gridops-test/${process.pid}-${Date.now()}/frigate/events`;
+// A real MQTT broker in this process (Aedes on a loopback port): no Mosquitto needed.
+describe("startFrigateSubscriber against a real MQTT broker", () => {
+  const topic = "frigate/events";
   const reads: PlateRead[] = [];
   const deadLetters: FrigateDeadLetter[] = [];
+  let broker: Aedes;
+  let brokerServer: net.Server;
   let subscriber: FrigateSubscriber;
   let publisher: mqtt.MqttClient;
 
   beforeAll(async () => {
+    broker = await Aedes.createBroker();
+    brokerServer = net.createServer(broker.handle);
+    await new Promise<void>((resolve) => brokerServer.listen(0, "127.0.0.1", resolve));
+    const url = `mqtt://127.0.0.1:${(brokerServer.address() as net.AddressInfo).port}`;
     subscriber = startFrigateSubscriber({
-      url: `mqtt://${BROKER_HOST}:${BROKER_PORT}`,
+      url,
       topic,
       onRead: (read) => {
         reads.push(read);
@@ -71,12 +56,14 @@ describe.skipIf(!reachable)("startFrigateSubscriber against the local Mosquitto"
       },
     });
     await subscriber.ready;
-    publisher = await mqtt.connectAsync(`mqtt://${BROKER_HOST}:${BROKER_PORT}`);
+    publisher = await mqtt.connectAsync(url);
   });
 
   afterAll(async () => {
     await publisher?.endAsync();
     await subscriber?.stop();
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    await new Promise<void>((resolve) => brokerServer.close(() => resolve()));
   });
 
   it("emits a read once per event and plate, and again when the plate changes", async () => {

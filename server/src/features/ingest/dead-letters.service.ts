@@ -16,6 +16,10 @@ export const serverDeadLetterReasons = {
     en: "The parser failed unexpectedly; the payload is kept for replay after a fix.",
     "zh-CN": "解析程序意外出错；原始数据已保存，修复后可重放。",
   },
+  store_failed: {
+    en: "The read could not be stored (server error); it is kept here for replay.",
+    "zh-CN": "识别记录未能保存（服务器错误）；已保存在此，可重放。",
+  },
 } as const;
 export type ServerDeadLetterReason = keyof typeof serverDeadLetterReasons;
 

@@ -108,6 +108,16 @@ export class PlateIngest {
     return this.deps.queue.submit(mapped.map((m) => prepareRead(m.read, m.device, receivedAt)));
   }
 
+  /**
+   * Why reads already parsed (Frigate) could not be stored, as a dead-letter reason: the
+   * mapping's own reason (unknown or disabled device), else `store_failed` with the error.
+   */
+  reasonForParsed(error: unknown): DeadLetterReason {
+    if (error instanceof DeadLetterError) return error.reason;
+    const detail = error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200);
+    return serverReason("store_failed", detail);
+  }
+
   private deadLetterReason(error: unknown, request: IngestRequest): DeadLetterReason | null {
     if (error instanceof DeadLetterError) return error.reason;
     if (isPlateParseError(error))
