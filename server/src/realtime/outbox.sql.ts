@@ -1,4 +1,4 @@
-import type { PoolClient, Queryable } from "../db/pool.js";
+import type { Queryable } from "../db/pool.js";
 
 /** Wakes relays when a sequencer has published new seqs; the payload is the last seq. */
 export const SEQUENCED_CHANNEL = "gridops_outbox_seq";
@@ -55,44 +55,17 @@ export interface SequenceResult {
 }
 
 /**
- * Gives committed, unsequenced rows the next seqs in id order. Run inside a transaction: the
- * row lock on outbox_position makes sequencers of all processes take turns, so seqs become
- * visible as a gapless prefix. SKIP LOCKED: if another process is sequencing, leave it to it.
+ * Gives committed, unsequenced rows the next seqs in id order and NOTIFYs the sequenced
+ * channel: one call of `outbox_sequence` (migration 009), so one round trip. On the pool it is
+ * its own transaction; inside a caller's transaction the lock is held until that commits.
  */
-export async function sequencePending(tx: PoolClient, limit: number): Promise<SequenceResult> {
-  const locked = await tx.query<{ last_seq: number }>(
-    "SELECT last_seq FROM outbox_position FOR UPDATE SKIP LOCKED",
-  );
-  const before = locked.rows[0]?.last_seq;
-  if (before === undefined) return { locked: false, assigned: 0, lastSeq: 0 };
-  // A new statement, so a new snapshot taken after the lock: it sees the previous sequencer's work.
-  const { rows } = await tx.query<{ last_seq: number; assigned: number }>(
-    `WITH pending AS (
-       SELECT id, row_number() OVER (ORDER BY id) AS rn
-         FROM outbox WHERE seq IS NULL ORDER BY id LIMIT $2
-     ), assigned AS (
-       UPDATE outbox o SET seq = $1::bigint + p.rn, sequenced_at = clock_timestamp()
-         FROM pending p WHERE o.id = p.id
-       RETURNING o.seq
-     ), moved AS (
-       UPDATE outbox_position SET last_seq = COALESCE((SELECT max(seq) FROM assigned), last_seq)
-       RETURNING last_seq
-     )
-     SELECT last_seq, n AS assigned,
-            CASE WHEN n > 0 THEN pg_notify('${SEQUENCED_CHANNEL}', last_seq::text) END IS NULL AS notified
-       FROM moved, (SELECT count(*)::int AS n FROM assigned) counted`,
-    [before, limit],
+export async function sequencePending(db: Queryable, limit: number): Promise<SequenceResult> {
+  const { rows } = await db.query<{ locked: boolean; assigned: number; last_seq: number }>(
+    "SELECT locked, assigned, last_seq FROM outbox_sequence($1)",
+    [limit],
   );
   const result = rows[0]!;
-  return { locked: true, assigned: result.assigned, lastSeq: result.last_seq };
-}
-
-/** Cheap look before taking the sequencer lock: locking a row writes it, so an idle pass would cost a WAL flush. */
-export async function hasUnsequenced(db: Queryable): Promise<boolean> {
-  const { rows } = await db.query<{ any: boolean }>(
-    "SELECT EXISTS (SELECT 1 FROM outbox WHERE seq IS NULL) AS any",
-  );
-  return rows[0]?.any ?? false;
+  return { locked: result.locked, assigned: result.assigned, lastSeq: result.last_seq };
 }
 
 export interface OutboxRow {

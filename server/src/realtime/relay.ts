@@ -1,9 +1,8 @@
 import pg from "pg";
-import { type Pool, withTransaction } from "../db/pool.js";
+import type { Pool } from "../db/pool.js";
 import type { Logger } from "../logger.js";
 import { onLocalOutboxCommit, purgeOutbox } from "./outbox.js";
 import {
-  hasUnsequenced,
   type OutboxRow,
   selectLastSeq,
   selectPublishedAfter,
@@ -148,8 +147,8 @@ export class OutboxRelay {
 
   private async sequenceAll(): Promise<void> {
     for (;;) {
-      if (this.closed || !(await hasUnsequenced(this.db))) return;
-      const result = await withTransaction(this.db, (tx) => sequencePending(tx, this.batchSize));
+      if (this.closed) return;
+      const result = await sequencePending(this.db, this.batchSize);
       this.stats.sequenced += result.assigned;
       if (!result.locked || result.assigned < this.batchSize) return;
     }
