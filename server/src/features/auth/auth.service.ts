@@ -7,6 +7,7 @@ import * as sql from "./auth.sql.js";
 import type { AuthContext } from "./auth-context.js";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.js";
 import { type Permission, permissions, permissionsOf, type Role } from "./permissions.js";
+import { tokenCacheOf } from "./token-cache.js";
 
 export interface AuthSettings {
   sessionTtlHours: number;
@@ -190,8 +191,10 @@ export async function authFromSessionCookie(db: Queryable, sessionId: string): P
 export async function authFromBearerToken(db: Queryable, token: string): Promise<AuthContext | null> {
   const match = /^gto_(\d{1,12})_([A-Za-z0-9_-]{20,100})$/.exec(token);
   if (!match) return null;
-  const row = await sql.selectUsableToken(db, Number(match[1]));
+  const row = await tokenCacheOf(db).get(Number(match[1]), (id) => sql.selectUsableToken(db, id));
   if (!row) return null;
+  // A cached row may have expired since the database returned it.
+  if (row.expires_at && row.expires_at.getTime() <= Date.now()) return null;
   const given = Buffer.from(sha256(match[2]!));
   const stored = Buffer.from(row.secret_hash);
   if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
@@ -289,6 +292,8 @@ export async function revokeApiToken(pool: Pool, actor: AuthContext, id: number,
       requestId: origin.requestId,
     });
   });
+  // After COMMIT: from here on this process asks the database, which says revoked.
+  tokenCacheOf(pool).forget(id);
 }
 
 export interface NewUser {
