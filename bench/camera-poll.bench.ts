@@ -14,7 +14,8 @@ import { fileURLToPath } from "node:url";
 import { loadConfig } from "../server/src/config.js";
 import { createPool, withTransaction } from "../server/src/db/pool.js";
 import { sealCredentials } from "../server/src/features/cameras/cameras.service.js";
-import { CameraPoller, startCameraPoller } from "../server/src/features/health/poller.js";
+import { CameraPoller } from "../server/src/features/health/poller.js";
+import { startCameraPoller } from "../server/src/features/health/poller-queue.js";
 import { keyringOf } from "../server/src/features/secrets/keyring.js";
 import { migrateJobQueue } from "../server/src/jobs/job-queue.js";
 import { createLogger } from "../server/src/logger.js";
@@ -26,6 +27,7 @@ const CAMERAS = 10_000;
 const RTT_MS = 20;
 const SEQUENTIAL_SAMPLE = 200;
 const CYCLE_LIMIT_MS = 60_000;
+const BATCH_SIZE = 100;
 
 interface SimCamera {
   id: string;
@@ -111,8 +113,9 @@ export async function run(): Promise<BenchResult[]> {
       dispatchEveryMs: 2_000,
       requestTimeoutMs: 3_000,
       globalConcurrency: 256,
-      perHostConcurrency: 256, // all simulated cameras share one loopback host
-      workerConcurrency: 256,
+      perHostConcurrency: 4, // the default: 20 simulated cameras per host:port
+      batchSize: BATCH_SIZE,
+      workerConcurrency: 8,
       deepChecksPerMinute: 0,
       writeBatchSize: 500,
       writeBatchDelayMs: 50,

@@ -2,9 +2,10 @@
  * Shallow health poll of 10,000 simulated ONVIF cameras: GetSystemDateAndTime (no auth) plus
  * one authenticated GetDeviceInformation per camera, with bounded concurrency, against a
  * sequential loop over a sample (extrapolated to the fleet). The simulator runs in the same
- * process, so CPU and RSS include both sides of every exchange.
+ * process, so CPU and RSS include both sides of every exchange. A last pass repeats concurrency
+ * 200 with the global fetch as the client's HTTP layer, the baseline for its node:http one.
  */
-import { createOnvifDevice, type OnvifDevice } from "../camera-adapters/src/onvif/index.js";
+import { createOnvifDevice, type FetchLike, type OnvifDevice } from "../camera-adapters/src/onvif/index.js";
 import { startOnvifSimulator } from "../camera-adapters/src/sim/index.js";
 import type { BenchResult } from "./support/bench-types.js";
 
@@ -66,13 +67,21 @@ export async function run(): Promise<BenchResult[]> {
     const seqPollsPerSecond = sample.length / seqSeconds;
 
     const results: BenchResult[] = [];
-    for (const concurrency of concurrencies) {
+    const cpuPerPoll = new Map<string, number>();
+    const passes = [
+      ...concurrencies.map((concurrency) => ({ concurrency, transport: "node:http" })),
+      { concurrency: 200, transport: "fetch" },
+    ];
+    for (const { concurrency, transport } of passes) {
+      const fetchImpl: FetchLike | undefined =
+        transport === "fetch" ? (input, init) => fetch(input, init) : undefined;
       const fleet = sim.cameras.map((cam) =>
         createOnvifDevice({
           address: cam.deviceServiceUrl,
           username: cam.username,
           password: cam.password,
           timeoutMs: 5000,
+          ...(fetchImpl ? { fetchImpl } : {}),
         }),
       );
       const cpuBefore = process.cpuUsage();
@@ -88,9 +97,12 @@ export async function run(): Promise<BenchResult[]> {
       const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       const pollsPerSecond = cameraCount / seconds;
       const extrapolatedSequential = cameraCount / seqPollsPerSecond;
+      const microsPerPoll = (cpuSeconds * 1e6) / cameraCount;
+      cpuPerPoll.set(`${transport}@${concurrency}`, microsPerPoll);
+      const label = transport === "fetch" ? ", global fetch transport" : "";
       results.push(
         {
-          name: `onvif shallow poll, ${cameraCount} cameras, ${simulatedRttMs} ms simulated RTT, concurrency ${concurrency}`,
+          name: `onvif shallow poll, ${cameraCount} cameras, ${simulatedRttMs} ms simulated RTT, concurrency ${concurrency}${label}`,
           value: Math.round(pollsPerSecond),
           unit: "polls/s",
           baseline: {
@@ -101,13 +113,23 @@ export async function run(): Promise<BenchResult[]> {
           note: `${ok}/${cameraCount} ok (sequential sample ${seqOk}/${sample.length}); fleet in ${seconds.toFixed(1)} s vs ${extrapolatedSequential.toFixed(1)} s sequential (extrapolated, not measured end to end)`,
         },
         {
-          name: `CPU at concurrency ${concurrency} (client + simulator, one process)`,
+          name: `CPU at concurrency ${concurrency}${label} (client + simulator, one process)`,
           value: Number((cpuSeconds / seconds).toFixed(2)),
           unit: "cores",
-          note: `${((cpuSeconds * 1e6) / cameraCount).toFixed(0)} µs CPU per poll; peak RSS ${Math.round(peakRss / 1024 / 1024)} MiB`,
+          note: `${microsPerPoll.toFixed(0)} µs CPU per poll; peak RSS ${Math.round(peakRss / 1024 / 1024)} MiB`,
         },
       );
     }
+    const ours = cpuPerPoll.get("node:http@200")!;
+    const viaFetch = cpuPerPoll.get("fetch@200")!;
+    results.push({
+      name: "CPU per poll, node:http transport (concurrency 200)",
+      value: Math.round(ours),
+      unit: "µs",
+      baseline: { name: "same polls through the global fetch", value: Math.round(viaFetch) },
+      ratio: Number((ours / viaFetch).toFixed(2)),
+      note: "client and simulator in one process: the simulator's share is the same in both passes",
+    });
     return results;
   } finally {
     await sim.close();

@@ -7,7 +7,9 @@ import { startOnvifSimulator } from "../../camera-adapters/src/sim/index.js";
 
 const count = Number(process.argv[2] ?? 10_000);
 const rttMs = Number(process.argv[3] ?? 20);
-const sim = await startOnvifSimulator({ count, seed: 99, digestShare: 0.2 });
+// 500 listeners: the poller sees 500 hosts of 20 cameras each (NVR-sized), so its default
+// per-host limit applies as it would in a real fleet instead of serialising one loopback host.
+const sim = await startOnvifSimulator({ count, seed: 99, digestShare: 0.2, listeners: 500 });
 if (rttMs > 0) for (const cam of sim.cameras) sim.setFault(cam.id, { kind: "slow", delayMs: rttMs });
 process.send?.({
   type: "ready",

@@ -1,7 +1,7 @@
 import type { AppDeps } from "./app-deps.js";
 import { startDemoPlateFeed } from "./features/demo/demo-plates.js";
 import { startDemoCameraFleet } from "./features/health/demo-fleet.js";
-import { startCameraPoller } from "./features/health/poller.js";
+import { startCameraPoller } from "./features/health/poller-queue.js";
 import { startWebhookDispatcher } from "./features/webhooks/webhook-dispatcher.js";
 import { jobDepsOf, startJobRunner } from "./jobs/job-runner.js";
 

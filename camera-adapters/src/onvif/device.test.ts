@@ -184,4 +184,13 @@ describe("unhealthy devices", () => {
     sim.clearFaults(cam.id);
     expect(error.code).toBe("aborted");
   });
+
+  it("refuses a call whose signal is already aborted without sending it (and without crashing)", async () => {
+    const cam = camera((c) => c.vendor === "dahua");
+    const before = sim.stats(cam.id).requests;
+    const error = await failure(deviceFor(cam).getSystemDateAndTime({ signal: AbortSignal.abort() }));
+    expect(error.code).toBe("aborted");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sim.stats(cam.id).requests).toBe(before);
+  });
 });

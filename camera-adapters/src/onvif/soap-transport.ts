@@ -1,10 +1,18 @@
 import iconv from "iconv-lite";
 import { OnvifError, type SoapFaultDetails } from "./errors.js";
 import { buildDigestAuthorization, type DigestChallenge, parseDigestChallenges } from "./http-digest.js";
+import {
+  type FetchLike,
+  fetchHttpPost,
+  type HttpAnswer,
+  type HttpPost,
+  HttpPostError,
+  nodeHttpPost,
+} from "./http-post.js";
 import { buildSecurityHeader } from "./ws-security.js";
 import { child, children, isNode, parseXml, textAt, textOf, type XmlNode, type XmlValue } from "./xml.js";
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+export type { FetchLike } from "./http-post.js";
 
 export type SoapVersion = "1.1" | "1.2";
 
@@ -84,12 +92,12 @@ export function isAuthFault(fault: SoapFaultDetails): boolean {
 export class SoapTransport {
   private soapVersion: SoapVersion;
   private digest: { challenge: DigestChallenge; nc: number } | undefined;
-  private readonly fetchImpl: FetchLike;
+  private readonly httpPost: HttpPost;
   private readonly now: () => number;
 
   constructor(private readonly options: SoapTransportOptions) {
     this.soapVersion = options.soapVersion ?? "1.2";
-    this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
+    this.httpPost = options.fetchImpl ? fetchHttpPost(options.fetchImpl) : nodeHttpPost;
     this.now = options.now ?? Date.now;
   }
 
@@ -112,19 +120,16 @@ export class SoapTransport {
     const envelope = this.buildEnvelope(request);
     let response = await this.post(request, envelope, this.digestAuthorization(request));
     if (response.status === 401 && request.authenticate && this.options.credentials) {
-      const challenge = parseDigestChallenges(response.headers.get("www-authenticate"))[0];
-      await response.body?.cancel();
+      const challenge = parseDigestChallenges(response.header("www-authenticate"))[0];
       if (!challenge) throw authFailed(request, 401, "Device answered 401 without a usable Digest challenge");
       // One Digest attempt per fresh challenge; a second 401 means the credentials are wrong.
       this.digest = { challenge, nc: 0 };
       response = await this.post(request, envelope, this.digestAuthorization(request));
       if (response.status === 401) {
-        await response.body?.cancel();
         this.digest = undefined;
         throw authFailed(request, 401, "Device rejected HTTP Digest credentials");
       }
     } else if (response.status === 401) {
-      await response.body?.cancel();
       throw authFailed(request, 401, "Device requires authentication");
     }
     return this.interpret(request, response);
@@ -158,99 +163,55 @@ export class SoapTransport {
     });
   }
 
-  private async post(request: SoapCall, envelope: string, authorization?: string): Promise<Response> {
+  private async post(request: SoapCall, envelope: string, authorization?: string): Promise<HttpAnswer> {
     const headers: Record<string, string> =
       this.soapVersion === "1.2"
         ? { "content-type": `application/soap+xml; charset=utf-8; action="${request.action}"` }
         : { "content-type": "text/xml; charset=utf-8", soapaction: `"${request.action}"` };
     if (authorization) headers.authorization = authorization;
-    const signal = this.requestSignal(request);
     try {
-      const response = await this.fetchImpl(request.url, { method: "POST", headers, body: envelope, signal });
-      return await bufferResponse(
-        response,
-        this.options.maxResponseBytes ?? defaultMaxResponseBytes,
-        request,
-      );
+      return await this.httpPost(request.url, {
+        headers,
+        body: envelope,
+        maxBytes: this.options.maxResponseBytes ?? defaultMaxResponseBytes,
+        timeoutMs: this.options.timeoutMs + (request.extraTimeoutMs ?? 0),
+        signal: request.signal,
+      });
     } catch (error) {
-      throw classifyTransportError(error, request, signal);
+      throw classifyTransportError(error, request);
     }
   }
 
-  private requestSignal(request: SoapCall): AbortSignal {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs + (request.extraTimeoutMs ?? 0));
-    return request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-  }
-
-  private interpret(
-    request: SoapCall,
-    response: Response & { text(): Promise<string> },
-  ): Promise<SoapResult> {
-    return response.text().then((text) => {
-      const details = { httpStatus: response.status, url: request.url, operation: request.operation };
-      if (text.trim() === "") {
-        throw new OnvifError("unexpected_response", `${request.operation}: empty response body`, details);
-      }
-      const root = parseXml(text);
-      const envelope = child(root, "Envelope");
-      const body = child(envelope, "Body");
-      if (!isNode(envelope) || !isNode(body)) {
-        throw new OnvifError(
-          "unexpected_response",
-          `${request.operation}: response is not a SOAP envelope`,
-          details,
-        );
-      }
-      const faultNode = child(body, "Fault");
-      if (faultNode !== undefined) {
-        const fault = parseFault(faultNode);
-        const code = isAuthFault(fault) ? "auth_failed" : "soap_fault";
-        throw new OnvifError(code, `${request.operation}: SOAP fault ${describeFault(fault)}`, {
-          ...details,
-          fault,
-        });
-      }
-      if (response.status < 200 || response.status >= 300) {
-        throw new OnvifError("unexpected_response", `${request.operation}: HTTP ${response.status}`, details);
-      }
-      return { envelope, body, raw: text };
-    });
-  }
-}
-
-/** Reads the whole body under the size cap, so a huge or endless answer cannot exhaust memory. */
-async function bufferResponse(response: Response, maxBytes: number, request: SoapCall): Promise<Response> {
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  const details = { httpStatus: response.status, url: request.url, operation: request.operation };
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw new OnvifError(
-      "too_large",
-      `${request.operation}: response of ${declared} bytes exceeds ${maxBytes}`,
-      details,
-    );
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  if (response.body) {
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel();
-        throw new OnvifError(
-          "too_large",
-          `${request.operation}: response exceeds ${maxBytes} bytes`,
-          details,
-        );
-      }
-      chunks.push(value);
+  private interpret(request: SoapCall, response: HttpAnswer): SoapResult {
+    const text = decodeBody(response.body, response.header("content-type"));
+    const details = { httpStatus: response.status, url: request.url, operation: request.operation };
+    if (text.trim() === "") {
+      throw new OnvifError("unexpected_response", `${request.operation}: empty response body`, details);
     }
+    const root = parseXml(text);
+    const envelope = child(root, "Envelope");
+    const body = child(envelope, "Body");
+    if (!isNode(envelope) || !isNode(body)) {
+      throw new OnvifError(
+        "unexpected_response",
+        `${request.operation}: response is not a SOAP envelope`,
+        details,
+      );
+    }
+    const faultNode = child(body, "Fault");
+    if (faultNode !== undefined) {
+      const fault = parseFault(faultNode);
+      const code = isAuthFault(fault) ? "auth_failed" : "soap_fault";
+      throw new OnvifError(code, `${request.operation}: SOAP fault ${describeFault(fault)}`, {
+        ...details,
+        fault,
+      });
+    }
+    if (response.status < 200 || response.status >= 300) {
+      throw new OnvifError("unexpected_response", `${request.operation}: HTTP ${response.status}`, details);
+    }
+    return { envelope, body, raw: text };
   }
-  const text = decodeBody(Buffer.concat(chunks), response.headers.get("content-type"));
-  return new Response(text, { status: response.status, headers: response.headers });
 }
 
 function decodeBody(bytes: Buffer, contentType: string | null): string {
@@ -319,14 +280,21 @@ function errorCodeOf(error: unknown): string | undefined {
   return undefined;
 }
 
-function classifyTransportError(error: unknown, request: SoapCall, signal: AbortSignal): OnvifError {
+function classifyTransportError(error: unknown, request: SoapCall): OnvifError {
   if (error instanceof OnvifError) return error;
   const details = { url: request.url, operation: request.operation };
-  if (signal.aborted) {
-    const callerAborted = request.signal?.aborted === true;
-    return callerAborted
-      ? new OnvifError("aborted", `${request.operation}: cancelled`, details, { cause: error })
-      : new OnvifError("timeout", `${request.operation}: no answer in time`, details, { cause: error });
+  if (error instanceof HttpPostError) {
+    if (error.kind === "aborted")
+      return new OnvifError("aborted", `${request.operation}: cancelled`, details, { cause: error });
+    if (error.kind === "timeout")
+      return new OnvifError("timeout", `${request.operation}: no answer in time`, details, { cause: error });
+    return new OnvifError(
+      "too_large",
+      error.declaredBytes !== null
+        ? `${request.operation}: response of ${error.declaredBytes} bytes exceeds the cap`
+        : `${request.operation}: response exceeds the size cap`,
+      details,
+    );
   }
   const code = errorCodeOf(error);
   if (

@@ -31,6 +31,12 @@ export interface OnvifSimulatorOptions {
   responseDelayMs?: number;
   /** When set, GetStreamUri returns `${rtspBaseUrl}/<camera id>/<profile token>` (e.g. a test RTSP server). */
   rtspBaseUrl?: string;
+  /**
+   * HTTP listeners on `host`, each on its own port (default 1). Camera i is addressed through
+   * listener i mod n, so a poller's per-host limits see n hosts, as in a real fleet, instead of
+   * one box serving every camera.
+   */
+  listeners?: number;
 }
 
 export interface SimulatedCamera {
@@ -438,25 +444,33 @@ export async function startOnvifSimulator(options: OnvifSimulatorOptions): Promi
     dispatch(req, res, camera, route[2]!, route[3], Buffer.concat(chunks).toString("utf8"));
   }
 
-  const server = createServer({ keepAlive: true }, (req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { "content-length": 0 });
-      res.end();
+  const servers = Array.from({ length: Math.max(1, options.listeners ?? 1) }, () => {
+    const server = createServer({ keepAlive: true }, (req, res) => {
+      handle(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { "content-length": 0 });
+        res.end();
+      });
     });
+    server.keepAliveTimeout = 30_000;
+    server.maxHeadersCount = 100;
+    server.on("connection", (socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    return server;
   });
-  server.keepAliveTimeout = 30_000;
-  server.maxHeadersCount = 100;
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  const deviceUrl = (spec: SimCameraSpec) => `${baseUrl}/cam/${spec.id}/onvif/device_service`;
+  const baseUrls: string[] = [];
+  for (const [i, server] of servers.entries()) {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(i === 0 ? (options.port ?? 0) : 0, host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    baseUrls.push(`http://${host.includes(":") ? `[${host}]` : host}:${port}`);
+  }
+  const baseUrl = baseUrls[0]!;
+  const deviceUrl = (spec: SimCameraSpec) =>
+    `${baseUrls[spec.index % baseUrls.length]}/cam/${spec.id}/onvif/device_service`;
 
   let discovery: DiscoveryResponder | null = null;
   if (options.discoveryPort !== undefined && options.discoveryPort !== false) {
@@ -516,10 +530,9 @@ export async function startOnvifSimulator(options: OnvifSimulatorOptions): Promi
       for (const res of heldResponses) res.destroy();
       for (const camera of states.values()) for (const s of camera.subscriptions.values()) s.wake?.();
       await discovery?.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+      const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(closed);
     },
   };
 }

@@ -10,8 +10,12 @@ import {
   sampleDecode,
   takeSnapshot,
 } from "@gridops/camera-adapters/stream/index";
+import { z } from "zod";
+import type { Logger } from "../../logger.js";
 import type { RtspProfile } from "../cameras/cameras.schemas.js";
-import type { DeepFindings } from "./health.sql.js";
+import type { CameraConnection } from "../cameras/cameras.sql.js";
+import { decryptSecret, type Keyring } from "../secrets/keyring.js";
+import type { DeepFindings, HealthRow } from "./health.sql.js";
 
 /** What a check needs to reach one camera (credentials already decrypted, never logged). */
 export interface CheckTarget {
@@ -21,6 +25,48 @@ export interface CheckTarget {
   /** False while auth_failed with unchanged credentials: no authenticated call may be made. */
   mayAuthenticate: boolean;
   mainProfile: RtspProfile | null;
+}
+
+const credentialsSchema = z.object({ username: z.string(), password: z.string() });
+
+/** What a check of this camera may use: credentials decrypted, none allowed while the current ones were refused. */
+export function checkTargetOf(
+  row: HealthRow,
+  connection: CameraConnection,
+  keyring: Keyring,
+  log: Logger,
+): CheckTarget {
+  let credentials: CheckTarget["credentials"] = null;
+  if (connection.credentials_enc) {
+    try {
+      credentials = credentialsSchema.parse(JSON.parse(decryptSecret(keyring, connection.credentials_enc)));
+    } catch (err) {
+      // The message names the key id only, never the secret.
+      log.error(
+        { cameraId: row.camera_id, err: (err as Error).message },
+        "stored camera credentials cannot be decrypted",
+      );
+    }
+  }
+  const refused =
+    row.state === "auth_failed" && row.auth_failed_credentials_version === connection.credentials_version;
+  return {
+    cameraId: row.camera_id,
+    onvifAddress: connection.onvif_address,
+    credentials,
+    mayAuthenticate: !refused,
+    mainProfile: connection.rtsp_profiles[0] ?? null,
+  };
+}
+
+/** The limiter key: the host:port the camera is reached on (an NVR serves many channels). */
+export function hostKeyOf(connection: CameraConnection): string {
+  const address = connection.onvif_address ?? connection.rtsp_profiles[0]?.url ?? connection.id;
+  try {
+    return new URL(address).host;
+  } catch {
+    return connection.id;
+  }
 }
 
 export interface CheckTimeouts {

@@ -2,7 +2,8 @@ import { type OnvifSimulator, type SimFault, startOnvifSimulator } from "@gridop
 import { startTestRtspServer, type TestRtspServer } from "@gridops/camera-adapters/stream/index";
 import type { AppDeps } from "../../app-deps.js";
 import { sealCredentials } from "../cameras/cameras.service.js";
-import { type PollerOptions, type RunningPoller, startCameraPoller } from "./poller.js";
+import type { PollerOptions } from "./poller.js";
+import { type RunningPoller, startCameraPoller } from "./poller-queue.js";
 
 export interface DemoFleetOptions {
   /** Demo cameras (from the demo district, by id) to put behind the simulator. */
@@ -93,11 +94,10 @@ export async function startDemoCameraFleet(deps: AppDeps, opts: DemoFleetOptions
   await deps.pool.query("UPDATE camera_health SET next_check_at = now() WHERE camera_id = ANY($1::text[])", [
     cameras.map((c) => c.id),
   ]);
-  // Every simulated camera shares one host, so the per-host limit must not serialise them.
+  // Every simulated camera shares one host: allow it the most the per-host limit does.
   const poller = await startCameraPoller(deps, {
-    perHostConcurrency: 256,
+    perHostConcurrency: 16,
     globalConcurrency: 128,
-    workerConcurrency: 128,
     ...opts.poller,
   });
   const faulty = new Map<string, SimFault>();

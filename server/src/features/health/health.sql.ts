@@ -22,6 +22,7 @@ export interface HealthRow {
   auth_failed_credentials_version: number | null;
   credentials_version: number;
   cell_code: string | null;
+  next_check_at: Date;
 }
 
 /** What the latest deep check found; merged into shallow observations until the next one. */
@@ -39,7 +40,7 @@ export async function selectHealthRows(
 ): Promise<HealthRow[]> {
   const { rows } = await db.query<HealthRow>(
     `SELECT h.camera_id, h.machine, h.state, h.since, h.version, h.deep_findings, h.auth_failed_credentials_version,
-            c.credentials_version, c.cell_code
+            c.credentials_version, c.cell_code, h.next_check_at
        FROM camera_health h JOIN cameras c ON c.id = h.camera_id
       WHERE h.camera_id = ANY($1::text[])
       ORDER BY h.camera_id ${lock ? "FOR UPDATE OF h" : ""}`,
@@ -160,40 +161,61 @@ export async function insertCameraEventRows(db: Queryable, events: readonly Came
 }
 
 /**
- * Cameras due for a shallow check within the horizon that have no check job queued or
- * running (graphile-worker keeps a job's key until it completes), oldest due first.
+ * SQL condition on graphile_worker._private_jobs `j`: the job may still run (waiting, not
+ * failed for good), or it runs under a lock younger than the lease (ms, in parameter `lease`).
+ */
+const liveJob = (lease: string) => `((j.locked_at IS NULL AND j.attempts < j.max_attempts)
+  OR j.locked_at > now() - make_interval(secs => ${lease}::double precision / 1000))`;
+
+/** Serialises dispatchers (one per worker process may run at once) for the rest of the transaction. */
+export async function lockDispatch(db: Queryable): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtext('gridops.cameras.dispatch'))");
+}
+
+/**
+ * Cameras due for a shallow check within the horizon that no live batch job lists, oldest
+ * due first. A batch job is live while it waits to run (and may still run), or while it runs
+ * and its lock is younger than the lease; a batch of a crashed worker stops counting after it.
  */
 export async function selectDueCameras(
   db: Queryable,
   horizon: Date,
   limit: number,
-  jobKeyPrefix: string,
+  batchKeyPrefix: string,
+  leaseMs: number,
 ): Promise<{ camera_id: string; next_check_at: Date }[]> {
   const { rows } = await db.query<{ camera_id: string; next_check_at: Date }>(
     `SELECT h.camera_id, h.next_check_at
        FROM camera_health h
       WHERE h.next_check_at <= $1
-        AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key = $3 || h.camera_id)
+        AND h.camera_id NOT IN (
+          SELECT json_array_elements_text(j.payload -> 'cameraIds')
+            FROM graphile_worker._private_jobs j
+           WHERE j.key LIKE $3 || '%' AND ${liveJob("$4")})
       ORDER BY h.next_check_at
       LIMIT $2`,
-    [horizon, limit, jobKeyPrefix],
+    [horizon, limit, batchKeyPrefix, leaseMs],
   );
   return rows;
 }
 
-/** Cameras that answer (deep checks on dead ones are wasted), least recently deep-checked first. */
+/**
+ * Cameras that answer (deep checks on dead ones are wasted), least recently deep-checked first;
+ * none while a deep batch is live, so slow deep checks cannot pile batches up in the queue.
+ */
 export async function selectDeepCandidates(
   db: Queryable,
   limit: number,
-  jobKeyPrefix: string,
+  batchKeyPrefix: string,
+  leaseMs: number,
 ): Promise<string[]> {
   const { rows } = await db.query<{ camera_id: string }>(
     `SELECT h.camera_id FROM camera_health h JOIN cameras c ON c.id = h.camera_id
       WHERE h.state NOT IN ('offline', 'auth_failed') AND jsonb_array_length(c.rtsp_profiles) > 0
-        AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key = $2 || h.camera_id)
+        AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key LIKE $2 || '%' AND ${liveJob("$3")})
       ORDER BY h.last_deep_check_at NULLS FIRST, h.camera_id
       LIMIT $1`,
-    [limit, jobKeyPrefix],
+    [limit, batchKeyPrefix, leaseMs],
   );
   return rows.map((r) => r.camera_id);
 }

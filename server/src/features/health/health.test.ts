@@ -7,7 +7,8 @@ import { TestClient } from "../../test-support/http-client.js";
 import { startTestServer, type TestServer } from "../../test-support/test-server.js";
 import { sealCredentials } from "../cameras/cameras.service.js";
 import { escalateOfflineCameras } from "./offline-escalation.js";
-import { CameraPoller, CHECK_KEY, cameraPollerJobs, startCameraPoller } from "./poller.js";
+import { BATCH_KEY, CameraPoller } from "./poller.js";
+import { startCameraPoller } from "./poller-queue.js";
 
 let ts: TestServer;
 let deps: AppDeps;
@@ -264,34 +265,76 @@ describe("technician board", () => {
   });
 });
 
+/** Camera ids per live batch job (queued or running), as the dispatcher sees them. */
+async function batchedCameraIds(): Promise<string[][]> {
+  const pending = await selectPendingJobs(deps.pool, BATCH_KEY);
+  return pending.map((job) => (job.payload as { cameraIds: string[] }).cameraIds);
+}
+
+const clearBatchJobs = () =>
+  // Test-only: stands in for the queue draining (or a crashed worker's jobs being cleaned up).
+  deps.pool.query("DELETE FROM graphile_worker._private_jobs WHERE key LIKE $1 || '%'", [BATCH_KEY]);
+
 describe("poller on the queue", () => {
-  it("checks every camera through queued jobs, one job per camera at most, and stops cleanly", async () => {
+  it("queues due cameras in batches, never one camera in two live batches; a crashed worker's batch stops counting after the lease", async () => {
+    await clearBatchJobs();
+    // Only the twelve simulator cameras are due (the demo district's cameras are not part of this).
+    await deps.pool.query(
+      `UPDATE camera_health SET next_check_at = CASE WHEN camera_id LIKE 'SIM-%' THEN now() - interval '1 minute'
+              ELSE now() + interval '1 day' END`,
+    );
+    const batcher = new CameraPoller(deps, { ...fast, batchSize: 5, deepChecksPerMinute: 0 });
+    try {
+      const first = await batcher.dispatch();
+      expect(first).toMatchObject({ shallow: 12, batches: 3 });
+      const batches = await batchedCameraIds();
+      expect(batches.map((ids) => ids.length)).toEqual([5, 5, 2]);
+      expect(new Set(batches.flat()).size).toBe(12);
+      expect(await batcher.dispatch()).toMatchObject({ shallow: 0, batches: 0 });
+      // The worker that took the batch with SIM-8 died an hour ago (graphile-worker keeps the lock for 4 h).
+      await deps.pool.query(
+        `UPDATE graphile_worker._private_jobs SET locked_at = now() - interval '1 hour', locked_by = 'crashed', attempts = 1
+          WHERE key LIKE $1 || '%' AND payload::jsonb -> 'cameraIds' ? 'SIM-8'`,
+        [BATCH_KEY],
+      );
+      const again = await batcher.dispatch();
+      const orphaned = batches.find((ids) => ids.includes("SIM-8"))!;
+      expect(again).toMatchObject({ shallow: orphaned.length, batches: 1 });
+      const live = (await batchedCameraIds()).at(-1)!;
+      expect(new Set(live)).toEqual(new Set(orphaned));
+    } finally {
+      await batcher.close();
+      await clearBatchJobs();
+    }
+  });
+
+  it("checks every camera through batch jobs, one live batch per camera at most, and stops cleanly", async () => {
     for (const i of [8, 9, 10, 11]) sim.clearFaults(sim.cameras[i]!.id);
     sim.setFault(sim.cameras[11]!.id, { kind: "slow", delayMs: 1_500 });
     await deps.pool.query("UPDATE camera_health SET next_check_at = now() - interval '1 minute'");
     const running = await startCameraPoller(
       { ...deps },
-      { ...fast, dispatchEveryMs: 300, workerConcurrency: 8, deepChecksPerMinute: 0 },
+      { ...fast, dispatchEveryMs: 300, batchSize: 4, workerConcurrency: 2, deepChecksPerMinute: 0 },
     );
     try {
-      // Dispatch again and again while checks are in flight: job keys prevent a second job per camera.
+      // Dispatch again and again while checks are in flight: no camera is queued twice.
       for (let i = 0; i < 5; i += 1) {
         await running.poller.dispatch();
-        const pending = await selectPendingJobs(deps.pool, CHECK_KEY);
-        const perCamera = new Map<string, number>();
-        for (const job of pending) perCamera.set(job.jobKey!, (perCamera.get(job.jobKey!) ?? 0) + 1);
-        expect(Math.max(0, ...perCamera.values())).toBeLessThanOrEqual(1);
+        const listed = (await batchedCameraIds()).flat();
+        expect(listed.length).toBe(new Set(listed).size);
       }
       await expect.poll(async () => (await stateOf("SIM-8")).state, { timeout: 10_000 }).toBe("online");
       await expect
         .poll(async () => running.poller.stats.shallow, { timeout: 10_000 })
         .toBeGreaterThanOrEqual(12);
+      // Twelve due cameras in batches of four: three queue round trips, not twelve.
+      expect(running.poller.stats.batches).toBeGreaterThanOrEqual(3);
+      expect(running.poller.stats.batches).toBeLessThan(running.poller.stats.shallow);
     } finally {
       const stopStarted = Date.now();
       await running.stop();
       expect(Date.now() - stopStarted).toBeLessThan(fast.checkDeadlineMs + 3_000);
     }
-    void cameraPollerJobs;
   });
 });
 

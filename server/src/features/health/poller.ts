@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import {
   applyHealthObservation,
-  type CameraHealth,
   checkScheduleSchema,
   type HealthObservationInput,
   healthMachineConfigSchema,
@@ -12,26 +13,45 @@ import { z } from "zod";
 import type { AppDeps } from "../../app-deps.js";
 import { type Clock, systemClock } from "../../jobs/clock.js";
 import { scheduleJob, scheduleJobs } from "../../jobs/job-queue.js";
-import type { FeatureJobs, JobRegistrar } from "../../jobs/job-registry.js";
-import { startJobRunner } from "../../jobs/job-runner.js";
 import type { Logger } from "../../logger.js";
 import { type CameraConnection, selectCameraConnections } from "../cameras/cameras.sql.js";
-import { decryptSecret, type Keyring } from "../secrets/keyring.js";
-import { type CheckTarget, runDeepCheck, runShallowCheck } from "./camera-checks.js";
-import { machineOf, statusEvent, transitionEventRow } from "./health.service.js";
+import type { Keyring } from "../secrets/keyring.js";
+import {
+  type CheckTarget,
+  checkTargetOf,
+  hostKeyOf,
+  runDeepCheck,
+  runShallowCheck,
+} from "./camera-checks.js";
+import { initialCameraHealth, machineOf, statusEvent, transitionEventRow } from "./health.service.js";
 import * as sql from "./health.sql.js";
 import { HealthResultWriter, type PollOutcome } from "./health-result-writer.js";
 
 export const DISPATCH_TASK = "cameras.poll_dispatch";
-export const CHECK_TASK = "cameras.check";
-export const DEEP_TASK = "cameras.deep_check";
-export const CHECK_KEY = "cameras.check:";
-export const DEEP_KEY = "cameras.deep:";
+/** A batch of shallow checks: payload `{ cameraIds }`, key BATCH_KEY + a random id. */
+export const BATCH_TASK = "cameras.check_batch";
+/** A batch of deep checks (at most one live at a time fleet-wide), same payload. */
+export const DEEP_TASK = "cameras.deep_batch";
+export const BATCH_KEY = "cameras.batch:";
+export const DEEP_KEY = "cameras.deep_batch:";
+/** The per-camera job of earlier versions; still registered so queued ones drain after an upgrade. */
+export const LEGACY_CHECK_TASK = "cameras.check";
 const DISPATCH_KEY = "cameras.poll_dispatch";
 
 export const pollerOptionsSchema = z.object({
   /** How often the dispatcher looks for due cameras (and how far ahead it queues them). */
   dispatchEveryMs: z.number().int().min(100).max(60_000).default(10_000),
+  /** Cameras per queued batch job: one queue round trip per batch instead of per camera. */
+  batchSize: z.number().int().min(1).max(5_000).default(100),
+  /**
+   * A running batch whose worker holds it longer than this no longer keeps its cameras from
+   * being dispatched again (its worker is presumed dead; a late result loses on `version`).
+   */
+  batchLeaseMs: z
+    .number()
+    .int()
+    .min(10_000)
+    .default(10 * 60_000),
   /** Per SOAP call / RTSP exchange. */
   requestTimeoutMs: z.number().int().min(200).max(60_000).default(3_000),
   /** Hard ceiling for one camera's shallow check, whatever its requests do. */
@@ -39,9 +59,12 @@ export const pollerOptionsSchema = z.object({
   deepDeadlineMs: z.number().int().min(1_000).max(300_000).default(45_000),
   /** Checks in flight in this process, and per camera host (an NVR serves many channels). */
   globalConcurrency: z.number().int().min(1).max(512).default(64),
-  perHostConcurrency: z.number().int().min(1).max(512).default(4),
-  /** graphile-worker jobs in flight for this runner (≥ globalConcurrency to use it fully). */
-  workerConcurrency: z.number().int().min(1).max(1024).default(64),
+  perHostConcurrency: z.number().int().min(1).max(16).default(4),
+  /**
+   * Batch jobs this process takes at once. Their cameras all queue on the limiter above, so a
+   * few batches keep it full; keeping this small leaves the rest of the queue to other processes.
+   */
+  workerConcurrency: z.number().int().min(1).max(1024).default(8),
   /** Deep checks (ffmpeg) per minute across the fleet, and at once. */
   deepChecksPerMinute: z.number().int().min(0).max(10_000).default(20),
   deepConcurrency: z.number().int().min(1).max(64).default(2),
@@ -77,13 +100,17 @@ export interface PollerStats {
   transitions: number;
   discarded: number;
   dispatched: number;
+  /** Batch jobs run by this process. */
+  batches: number;
+  /** Cameras of a batch no longer due when it ran (checked meanwhile or rescheduled). */
+  skipped: number;
   errors: number;
 }
 
 /**
  * The health poller's work, independent of the queue: load cameras, check them under the
- * limits, apply the state machine, write results. The queue (cameraPollerJobs) calls it
- * one camera per job; tests and the demo may call checkNow directly.
+ * limits, apply the state machine, write results. The queue (cameraPollerJobs) hands it a
+ * batch of cameras per job; tests and the demo may call checkNow directly.
  */
 export class CameraPoller {
   readonly options: Resolved;
@@ -93,6 +120,8 @@ export class CameraPoller {
     transitions: 0,
     discarded: 0,
     dispatched: 0,
+    batches: 0,
+    skipped: 0,
     errors: 0,
   };
   private readonly limiter: StreamCheckLimiter;
@@ -110,9 +139,11 @@ export class CameraPoller {
     this.options = pollerOptionsSchema.parse(options);
     this.clock = deps.clock ?? systemClock;
     this.log = deps.log.child({ feature: "health", component: "poller" });
+    // Every waiting or running check listens for shutdown: thousands at once are expected.
+    setMaxListeners(0, this.stopping.signal);
     this.limiter = new StreamCheckLimiter({
       globalConcurrency: this.options.globalConcurrency,
-      perKeyConcurrency: Math.min(this.options.perHostConcurrency, 16),
+      perKeyConcurrency: this.options.perHostConcurrency,
       maxQueued: 1_000_000,
     });
     this.deepLimiter = new StreamCheckLimiter({
@@ -131,6 +162,57 @@ export class CameraPoller {
     await Promise.all(loaded.map((c) => this.checkOne(c, depth)));
   }
 
+  /**
+   * One queued batch: every camera is checked at its own due time (the batch runs at the
+   * earliest), all under the shared limiter, so the batch's cameras run concurrently with each
+   * other and with other batches. A camera no longer due (checked meanwhile, rescheduled by a
+   * technician) is skipped. Never throws: one camera's failure is logged and counted.
+   */
+  async checkBatch(cameraIds: readonly string[], depth: "shallow" | "deep"): Promise<void> {
+    this.stats.batches += 1;
+    let loaded: Awaited<ReturnType<CameraPoller["load"]>>;
+    try {
+      loaded = await this.load(cameraIds);
+    } catch (err) {
+      // The job ends either way; the next dispatch takes these cameras again.
+      this.stats.errors += 1;
+      this.log.error({ err, cameras: cameraIds.length }, "camera batch could not be loaded");
+      return;
+    }
+    const latestDue = this.clock.now().getTime() + this.options.dispatchEveryMs;
+    await Promise.all(
+      loaded.map(async (camera) => {
+        if (depth === "shallow") {
+          const due = camera.row.next_check_at.getTime();
+          if (due > latestDue) {
+            this.stats.skipped += 1;
+            return;
+          }
+          await this.waitUntil(due);
+        }
+        await this.checkOne(camera, depth).catch((err: unknown) => {
+          this.stats.errors += 1;
+          this.log.error({ err, cameraId: camera.row.camera_id }, "camera check failed");
+        });
+      }),
+    );
+  }
+
+  /** Resolves at `epochMs` (or at once when shutdown starts). */
+  private waitUntil(epochMs: number): Promise<void> {
+    const ms = epochMs - this.clock.now().getTime();
+    if (ms <= 0 || this.stopping.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.stopping.signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.stopping.signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
   private async load(ids: readonly string[]) {
     const [rows, connections] = await Promise.all([
       sql.selectHealthRows(this.deps.pool, ids),
@@ -143,57 +225,25 @@ export class CameraPoller {
     });
   }
 
-  private target(row: sql.HealthRow, connection: CameraConnection): CheckTarget {
-    let credentials: CheckTarget["credentials"] = null;
-    if (connection.credentials_enc) {
-      try {
-        credentials = z
-          .object({ username: z.string(), password: z.string() })
-          .parse(JSON.parse(decryptSecret(this.deps.keyring, connection.credentials_enc)));
-      } catch (err) {
-        // The message names the key id only, never the secret.
-        this.log.error(
-          { cameraId: row.camera_id, err: (err as Error).message },
-          "stored camera credentials cannot be decrypted",
-        );
-      }
-    }
-    const refused =
-      row.state === "auth_failed" && row.auth_failed_credentials_version === connection.credentials_version;
-    return {
-      cameraId: row.camera_id,
-      onvifAddress: connection.onvif_address,
-      credentials,
-      mayAuthenticate: !refused,
-      mainProfile: connection.rtsp_profiles[0] ?? null,
-    };
-  }
-
-  private hostKey(connection: CameraConnection): string {
-    const address = connection.onvif_address ?? connection.rtsp_profiles[0]?.url ?? connection.id;
-    try {
-      return new URL(address).host;
-    } catch {
-      return connection.id;
-    }
-  }
-
   private async checkOne(
     { row, connection }: { row: sql.HealthRow; connection: CameraConnection },
     depth: "shallow" | "deep",
   ): Promise<void> {
-    const target = this.target(row, connection);
+    const target = checkTargetOf(row, connection, this.deps.keyring, this.log);
     const limiter = depth === "deep" ? this.deepLimiter : this.limiter;
     const deadlineMs = depth === "deep" ? this.options.deepDeadlineMs : this.options.checkDeadlineMs;
-    const at = this.clock.now();
-    const outcome = await limiter.run(this.hostKey(connection), () =>
+    const outcome = await limiter.run(hostKeyOf(connection), () =>
       this.stopping.signal.aborted
         ? Promise.resolve(null)
-        : this.withDeadline(deadlineMs, (signal) => this.observe(target, row, at, depth, signal)),
+        : // The observation is timed when it starts, not when it was queued behind the limiter.
+          this.withDeadline(deadlineMs, this.clock.now(), (signal, at) =>
+            this.observe(target, row, at, depth, signal),
+          ),
     );
     // A check cut short by shutdown says nothing about the camera: record nothing, and the
     // camera, still due, is checked again after the restart.
     if (!outcome || this.stopping.signal.aborted) return;
+    const { at } = outcome;
     const step = applyHealthObservation(
       parseCameraHealth(row.machine),
       outcome.observation,
@@ -280,6 +330,7 @@ export class CameraPoller {
     const shallow = await runShallowCheck(target, at, timeouts, signal);
     const reachable = shallow.observation.reachable;
     return {
+      at,
       observation: {
         ...shallow.observation,
         // What only a deep check can see holds until the next deep check (or goes stale).
@@ -306,7 +357,8 @@ export class CameraPoller {
   /** Races the check against a deadline so a stuck camera never holds a worker. */
   private async withDeadline(
     ms: number,
-    fn: (signal: AbortSignal) => Promise<CheckOutcome>,
+    at: Date,
+    fn: (signal: AbortSignal, at: Date) => Promise<CheckOutcome>,
   ): Promise<CheckOutcome> {
     const controller = new AbortController();
     const onStop = () => controller.abort(new Error("poller stopping"));
@@ -319,13 +371,14 @@ export class CameraPoller {
       }, ms);
     });
     try {
-      return await Promise.race([fn(controller.signal), deadline]);
+      return await Promise.race([fn(controller.signal, at), deadline]);
     } catch (err) {
       this.stats.errors += 1;
       this.log.debug({ err: (err as Error).message }, "camera check gave up");
       return {
+        at,
         observation: {
-          at: this.clock.now(),
+          at,
           reachable: false,
           auth: "not_checked" as const,
           clockSkewSeconds: null,
@@ -342,37 +395,52 @@ export class CameraPoller {
   }
 
   /**
-   * Queues a check job for every camera due within the next dispatch period that has none
-   * queued or running (job key per camera), plus this period's share of deep checks.
+   * Queues the cameras due within the next dispatch period that no live batch lists, in
+   * batches of `batchSize` ordered by due time (each batch runs at its earliest camera's due
+   * time), plus this period's share of deep checks as one batch when none is live. Runs under
+   * an advisory lock, so dispatchers of several processes never queue a camera twice.
    */
-  async dispatch(): Promise<{ shallow: number; deep: number }> {
+  async dispatch(): Promise<{ shallow: number; deep: number; batches: number }> {
     const now = this.clock.now();
-    await sql.insertMissingHealthRows(this.deps.pool, machineOf(initialMachine(now)));
-    const due = await sql.selectDueCameras(
-      this.deps.pool,
-      new Date(now.getTime() + this.options.dispatchEveryMs),
-      this.options.maxDispatch,
-      CHECK_KEY,
-    );
-    const deepBudget = Math.ceil((this.options.deepChecksPerMinute * this.options.dispatchEveryMs) / 60_000);
-    const deep = deepBudget > 0 ? await sql.selectDeepCandidates(this.deps.pool, deepBudget, DEEP_KEY) : [];
-    await scheduleJobs(this.deps.pool, [
-      ...due.map((c) => ({
-        task: CHECK_TASK,
-        payload: { cameraId: c.camera_id },
-        runAt: c.next_check_at > now ? c.next_check_at : now,
-        jobKey: CHECK_KEY + c.camera_id,
-        maxAttempts: 1,
-      })),
-      ...deep.map((id) => ({
-        task: DEEP_TASK,
-        payload: { cameraId: id },
-        jobKey: DEEP_KEY + id,
-        maxAttempts: 1,
-      })),
-    ]);
-    this.stats.dispatched += due.length;
-    return { shallow: due.length, deep: deep.length };
+    await sql.insertMissingHealthRows(this.deps.pool, machineOf(initialCameraHealth(now)));
+    const { batchSize, batchLeaseMs, dispatchEveryMs, deepChecksPerMinute, maxDispatch } = this.options;
+    const result = await this.deps.withTransaction(async (db) => {
+      await sql.lockDispatch(db);
+      const due = await sql.selectDueCameras(
+        db,
+        new Date(now.getTime() + dispatchEveryMs),
+        maxDispatch,
+        BATCH_KEY,
+        batchLeaseMs,
+      );
+      const deepBudget = Math.ceil((deepChecksPerMinute * dispatchEveryMs) / 60_000);
+      const deep =
+        deepBudget > 0 ? await sql.selectDeepCandidates(db, deepBudget, DEEP_KEY, batchLeaseMs) : [];
+      const batches = chunks(due, batchSize);
+      await scheduleJobs(db, [
+        ...batches.map((batch) => ({
+          task: BATCH_TASK,
+          payload: { cameraIds: batch.map((c) => c.camera_id) },
+          runAt: new Date(Math.max(batch[0]!.next_check_at.getTime(), now.getTime())),
+          jobKey: BATCH_KEY + randomUUID(),
+          // A failed batch would only be retried late; the next dispatch takes its cameras again.
+          maxAttempts: 1,
+        })),
+        ...(deep.length > 0
+          ? [
+              {
+                task: DEEP_TASK,
+                payload: { cameraIds: deep },
+                jobKey: DEEP_KEY + randomUUID(),
+                maxAttempts: 1,
+              },
+            ]
+          : []),
+      ]);
+      return { shallow: due.length, deep: deep.length, batches: batches.length };
+    });
+    this.stats.dispatched += result.shallow;
+    return result;
   }
 
   async scheduleNextDispatch(delayMs = this.options.dispatchEveryMs): Promise<void> {
@@ -396,18 +464,9 @@ export class CameraPoller {
   }
 }
 
-const initialMachine = (now: Date): CameraHealth => ({
-  state: "unknown",
-  since: now.toISOString(),
-  reasons: [],
-  counters: { checks: 0, consecutiveFailures: 0, consecutiveSuccesses: 0 },
-  pending: null,
-  observed: null,
-  lastObservationAt: null,
-  silenced: false,
-});
-
 interface CheckOutcome {
+  /** When the observation started. */
+  at: Date;
   observation: HealthObservationInput;
   findings: sql.DeepFindings | null;
   snapshot: { image: Buffer; width: number | null; height: number | null } | null;
@@ -415,74 +474,5 @@ interface CheckOutcome {
   error: string | null;
 }
 
-const cameraPayload = z.object({ cameraId: z.string().min(1).max(64) });
-
-/** The poller's queue tasks: dispatcher (self-rescheduling), shallow check, deep check. */
-export function cameraPollerJobs(poller: CameraPoller): JobRegistrar {
-  return (): FeatureJobs => ({
-    tasks: {
-      [DISPATCH_TASK]: async (_payload, ctx) => {
-        try {
-          const queued = await poller.dispatch();
-          ctx.log.debug(queued, "camera checks queued");
-        } finally {
-          await poller.scheduleNextDispatch();
-        }
-      },
-      // Check handlers never throw: a failed job would keep its key and block the camera.
-      [CHECK_TASK]: async (payload, ctx) => {
-        const { cameraId } = cameraPayload.parse(payload);
-        await poller
-          .checkNow([cameraId], "shallow")
-          .catch((err: unknown) => ctx.log.error({ err, cameraId }, "camera check failed"));
-      },
-      [DEEP_TASK]: async (payload, ctx) => {
-        const { cameraId } = cameraPayload.parse(payload);
-        await poller
-          .checkNow([cameraId], "deep")
-          .catch((err: unknown) => ctx.log.error({ err, cameraId }, "deep camera check failed"));
-      },
-    },
-  });
-}
-
-export interface RunningPoller {
-  poller: CameraPoller;
-  stop(): Promise<void>;
-}
-
-/**
- * Starts a job runner dedicated to camera checks (its own concurrency, so slow cameras never
- * delay other features' jobs) and kicks off the dispatcher chain. Any number of processes
- * may run one; the queue gives each check to one of them.
- */
-export async function startCameraPoller(
-  deps: PollerDeps,
-  options: PollerOptions = {},
-): Promise<RunningPoller> {
-  const poller = new CameraPoller(deps, options);
-  const runner = await startJobRunner(
-    {
-      pool: deps.pool,
-      log: deps.log,
-      clock: deps.clock ?? systemClock,
-      withTransaction: deps.withTransaction,
-      config: deps.config,
-    },
-    {
-      registrars: [cameraPollerJobs(poller)],
-      concurrency: poller.options.workerConcurrency,
-      pollIntervalMs: 1000,
-    },
-  );
-  await poller.scheduleNextDispatch(0);
-  return {
-    poller,
-    stop: async () => {
-      // Cut checks short first, or the runner would wait for every queued deep check.
-      poller.stop();
-      await runner.stop();
-      await poller.close();
-    },
-  };
-}
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
