@@ -58,6 +58,10 @@ function payloadFor(mode: ProduceMode, n: number, cellCode: string): BenchIncide
       location: { lon: 116.4, lat: 39.9 },
       dueAt: null,
       overdue: false,
+      overdueAt: null,
+      reportedAt: new Date().toISOString(),
+      closedAt: null,
+      version: 1,
       updatedAt: new Date().toISOString(),
     },
   };

@@ -36,6 +36,12 @@ export interface IncidentSummary {
   /** When the current stage's time limit runs out (ISO 8601), if it has one. */
   dueAt: string | null;
   overdue: boolean;
+  /** When the current stage went overdue (ISO 8601), if it did. */
+  overdueAt: string | null;
+  reportedAt: string;
+  closedAt: string | null;
+  /** The optimistic-concurrency version a transition must name. */
+  version: number;
   updatedAt: string;
 }
 
@@ -86,25 +92,31 @@ export interface ReportFiledPayload {
   filedBy: string;
 }
 
-/** Sent to a grid's room before the daily report deadline while the grid has not reported. */
-export interface ReportReminderPayload {
+/** A grid that has not filed its daily report, named so a notice can be shown without a lookup. */
+export interface ReportMissingPayload {
   cellCode: string;
+  cellName: string;
+  cellNameEn: string | null;
   reportDate: string;
-  /** The deadline (ISO 8601). */
-  deadline: string;
   leader: string | null;
 }
 
-export interface ReportMissingPayload {
-  cellCode: string;
-  reportDate: string;
-  leader: string | null;
+/** Sent to a grid's room before the daily report deadline while the grid has not reported. */
+export interface ReportReminderPayload extends ReportMissingPayload {
+  /** The deadline (ISO 8601). */
+  deadline: string;
 }
 
 export interface CellChangedPayload {
   cellCode: string;
   change: "created" | "updated" | "retired";
   version: number;
+  /**
+   * Where this cell's area went, when a move, merge or split replaced or divided it: the codes
+   * that now cover it (for a split, the cell itself and its new siblings). Empty otherwise, so a
+   * client holding the old code knows what to follow.
+   */
+  successors: string[];
 }
 
 export interface CheckpointFlowPayload {

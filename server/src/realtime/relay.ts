@@ -2,12 +2,7 @@ import pg from "pg";
 import type { Pool } from "../db/pool.js";
 import type { Logger } from "../logger.js";
 import { onLocalOutboxCommit, purgeOutbox } from "./outbox.js";
-import {
-  type OutboxRow,
-  selectLastSeq,
-  selectPublishedAfter,
-  sequencePending,
-} from "./outbox.sql.js";
+import { type OutboxRow, selectLastSeq, selectPublishedAfter, sequencePending } from "./outbox.sql.js";
 import { type OutboxListener, startOutboxListener } from "./outbox-listener.js";
 
 /** Rows delivered between yields to the event loop. */

@@ -19,7 +19,6 @@ export interface IncidentItem {
   dueAt: string | null;
   overdue: boolean;
   updatedAt: string;
-  /** Known from the REST list only; realtime summaries keep the last known value. */
   reportedAt: string | null;
   closedAt: string | null;
   overdueAt: string | null;
@@ -53,13 +52,12 @@ export function itemFromIncident(incident: Incident): IncidentItem {
 }
 
 /**
- * Folds a realtime summary into what we knew. The summary has no version or allowed actions,
- * so those are dropped when the state moved (they would be stale) and kept otherwise.
+ * Folds a realtime summary into what we knew. Allowed actions depend on the viewer's role and
+ * are not in the summary: they are dropped when the state moved (they would be stale).
  */
-export function itemFromSummary(summary: IncidentSummary, at: string, previous?: IncidentItem): IncidentItem {
+export function itemFromSummary(summary: IncidentSummary, previous?: IncidentItem): IncidentItem {
   const state: IncidentState = isState(summary.state) ? summary.state : "reported";
   const stateMoved = previous !== undefined && previous.state !== state;
-  const closing = state === "closed" || state === "voided";
   return {
     id: summary.id,
     reference: summary.reference ?? previous?.reference ?? `#${summary.id}`,
@@ -73,10 +71,10 @@ export function itemFromSummary(summary: IncidentSummary, at: string, previous?:
     dueAt: summary.dueAt,
     overdue: summary.overdue,
     updatedAt: summary.updatedAt,
-    reportedAt: previous?.reportedAt ?? at,
-    closedAt: closing ? (previous?.closedAt ?? summary.updatedAt) : null,
-    overdueAt: summary.overdue ? (previous?.overdueAt ?? summary.updatedAt) : null,
-    version: stateMoved ? null : (previous?.version ?? null),
+    reportedAt: summary.reportedAt,
+    closedAt: summary.closedAt,
+    overdueAt: summary.overdueAt,
+    version: summary.version,
     allowedActions: stateMoved ? null : (previous?.allowedActions ?? null),
   };
 }

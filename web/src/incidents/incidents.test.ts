@@ -45,25 +45,44 @@ describe("IncidentStore", () => {
 });
 
 describe("itemFromSummary", () => {
-  it("keeps version and actions while the state stays, drops them when it moves", () => {
-    const before = item();
-    const summary = {
-      id: 1,
-      reference: "INC-000001",
-      cellCode: "G1",
-      category: "traffic.congestion",
-      priority: "normal",
-      title: "Congestion",
-      location: { lon: 120, lat: 30 },
-      dueAt: null,
-      overdue: false,
-      updatedAt: "2026-03-01T10:01:00Z",
-    };
-    expect(itemFromSummary({ ...summary, state: "reported" }, "x", before).version).toBe(1);
-    const moved = itemFromSummary({ ...summary, state: "registered" }, "x", before);
-    expect(moved.version).toBeNull();
+  const summary = {
+    id: 1,
+    reference: "INC-000001",
+    cellCode: "G1",
+    category: "traffic.congestion",
+    priority: "normal",
+    title: "Congestion",
+    location: { lon: 120, lat: 30 },
+    dueAt: null,
+    overdue: false,
+    overdueAt: null,
+    reportedAt: "2026-03-01T09:00:00Z",
+    closedAt: null,
+    version: 2,
+    updatedAt: "2026-03-01T10:01:00Z",
+  };
+
+  it("takes times and version from the summary, keeps allowed actions while the state stays", () => {
+    const before = item({ allowedActions: ["register"] });
+    const same = itemFromSummary({ ...summary, state: "reported" }, before);
+    expect(same).toMatchObject({ version: 2, reportedAt: "2026-03-01T09:00:00Z", closedAt: null });
+    expect(same.allowedActions).toEqual(["register"]);
+    const moved = itemFromSummary({ ...summary, state: "registered", version: 3 }, before);
+    expect(moved.version).toBe(3);
     expect(moved.allowedActions).toBeNull();
-    expect(moved.reportedAt).toBe(before.reportedAt);
+  });
+
+  it("carries closing and overdue times, so a replay of a live-only incident is right", () => {
+    const closed = itemFromSummary({
+      ...summary,
+      state: "closed",
+      closedAt: "2026-03-01T11:00:00Z",
+      overdue: true,
+      overdueAt: "2026-03-01T10:30:00Z",
+    });
+    expect(itemAt(closed, Date.parse("2026-03-01T10:45:00Z"))).toMatchObject({ overdue: true });
+    expect(itemAt(closed, Date.parse("2026-03-01T11:00:00Z"))).toBeNull();
+    expect(itemAt(closed, Date.parse("2026-03-01T08:59:00Z"))).toBeNull();
   });
 });
 

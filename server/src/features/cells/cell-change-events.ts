@@ -12,7 +12,7 @@ export interface CellChangeEvent {
   changed: string[];
   /** Cells retired by the change. */
   retired: string[];
-  /** For moves and merges: old code → the codes that replaced it. */
+  /** For moves, merges and splits: old code → the codes that now cover its area. */
   successors?: Record<string, string[]>;
   actor: string;
 }
@@ -47,7 +47,12 @@ export async function emitCellChange(db: Queryable, event: CellChangeEvent): Pro
       return {
         topic: "cell.changed" as const,
         cellCode: code,
-        payload: { cellCode: code, change, version: versions.get(code) ?? 1 },
+        payload: {
+          cellCode: code,
+          change,
+          version: versions.get(code) ?? 1,
+          successors: event.successors?.[code] ?? [],
+        },
       };
     }),
   );

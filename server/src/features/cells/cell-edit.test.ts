@@ -172,6 +172,19 @@ describe("cell editing API", () => {
       [code],
     );
     expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(["cell.split", "cell.merge"]));
+    // The live events tell a client holding an old code where its area went.
+    const events = await q<{ cell: string; change: string; successors: string[] }>(
+      `SELECT payload->>'cellCode' AS cell, payload->>'change' AS change,
+              ARRAY(SELECT jsonb_array_elements_text(payload->'successors')) AS successors
+         FROM outbox WHERE topic = 'cell.changed' AND payload->>'cellCode' = ANY($1::text[]) ORDER BY id`,
+      [[code, added.id]],
+    );
+    expect(events).toEqual(
+      expect.arrayContaining([
+        { cell: code, change: "updated", successors: [code, added.id] },
+        { cell: added.id, change: "retired", successors: [code] },
+      ]),
+    );
   });
 
   it("refuses a split line that misses the cell and merging cells that don't touch", async () => {

@@ -396,7 +396,7 @@ export function splitCell(
       db,
       ctx,
       changed,
-      { kind: "split", created: newCodes, changed, retired: [] },
+      { kind: "split", created: newCodes, changed, retired: [], successors: { [code]: changed } },
       {
         action: "cell.split",
         targetId: code,

@@ -62,10 +62,15 @@ describe("incident and report events reach the right people over Socket.IO", () 
       category: "traffic",
       state: "reported",
       overdue: false,
+      overdueAt: null,
+      closedAt: null,
+      version: created.body.incident.version,
       title: "堵车 Jam",
     });
+    expect(Date.parse(summary.reportedAt)).toBe(Date.parse(created.body.incident.reportedAt));
     expect(new Date(summary.dueAt!).getTime()).toBeGreaterThan(Date.now() - 60_000);
     const update = updatesFor("commander")[0]!.payload as IncidentUpdatedPayload;
+    expect(update.incident.version).toBe(created.body.incident.version + 1);
     expect(update).toMatchObject({
       action: "register",
       fromState: "reported",
@@ -99,5 +104,15 @@ describe("incident and report events reach the right people over Socket.IO", () 
       .toBe(grids.rows[0].n);
     expect(ofTopic("commander", "report.reminder")).toEqual([]);
     expect(ofTopic("leader3", "report.missing").map((e) => e.cellCode)).toEqual([grid3]);
+    const { rows: named } = await server.db.pool.query("SELECT name, name_en FROM cells WHERE code = $1", [
+      grid3,
+    ]);
+    expect(ofTopic("leader3", "report.missing")[0]!.payload).toMatchObject({
+      cellCode: grid3,
+      cellName: named[0].name,
+      cellNameEn: named[0].name_en,
+      reportDate: day,
+    });
+    expect(ofTopic("leader3", "report.reminder")[0]!.payload).toMatchObject({ cellName: named[0].name });
   });
 });

@@ -160,7 +160,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     method: "get",
     path: "/api/v1/incidents",
     summary:
-      "Incidents in the caller's cells, newest first (filters: state, cell, category, priority, assignee, overdue, open); page with before_id",
+      "Incidents in the caller's cells, newest first (filters: state, cell, category, priority, assignee, overdue, open, reported_from/reported_to, active_since); page with before_id",
     tags: ["incidents"],
     policy: read,
     query: listIncidentsQuery,
@@ -175,6 +175,9 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
         assigneeUserId: assignee,
         overdue: query.overdue,
         open: query.open,
+        reportedFrom: query.reported_from,
+        reportedTo: query.reported_to,
+        activeSince: query.active_since,
         beforeId: query.before_id,
         limit: query.limit,
       });

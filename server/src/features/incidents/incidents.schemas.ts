@@ -66,25 +66,40 @@ export const callbackBody = z.strictObject({
 });
 
 const boolParam = z.enum(["true", "false"]).transform((v) => v === "true");
+const isoInstant = (name: string) =>
+  z.iso
+    .datetime({ offset: true, message: `${name} must be an ISO 8601 date-time with a time zone` })
+    .transform((v) => new Date(v));
 
-export const listIncidentsQuery = z.strictObject({
-  state: z
-    .string()
-    .transform((s) => s.split(","))
-    .pipe(z.array(z.enum(incidentStates)))
-    .optional(),
-  cell: z
-    .string()
-    .regex(/^[0-9A-Za-z]{1,32}$/)
-    .optional(),
-  category: categoryCode.optional(),
-  priority: z.enum(incidentPriorities).optional(),
-  assignee: z.union([z.literal("me"), z.coerce.number().int().positive()]).optional(),
-  overdue: boolParam.optional(),
-  open: boolParam.optional(),
-  before_id: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+export const listIncidentsQuery = z
+  .strictObject({
+    state: z
+      .string()
+      .transform((s) => s.split(","))
+      .pipe(z.array(z.enum(incidentStates)))
+      .optional(),
+    cell: z
+      .string()
+      .regex(/^[0-9A-Za-z]{1,32}$/)
+      .optional(),
+    category: categoryCode.optional(),
+    priority: z.enum(incidentPriorities).optional(),
+    assignee: z.union([z.literal("me"), z.coerce.number().int().positive()]).optional(),
+    overdue: boolParam.optional(),
+    open: boolParam.optional(),
+    /** Reported at or after this instant. */
+    reported_from: isoInstant("reported_from").optional(),
+    /** Reported before this instant. */
+    reported_to: isoInstant("reported_to").optional(),
+    /** Not closed or voided before this instant: what was live at any time since (replay windows). */
+    active_since: isoInstant("active_since").optional(),
+    before_id: z.coerce.number().int().positive().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .refine((q) => !q.reported_from || !q.reported_to || q.reported_from < q.reported_to, {
+    message: "reported_from must be before reported_to",
+    path: ["reported_to"],
+  });
 
 export const categoryBody = z.strictObject({
   code: categoryCode,

@@ -374,6 +374,9 @@ export interface IncidentFilter {
   assigneeUserId?: number | undefined;
   overdue?: boolean | undefined;
   open?: boolean | undefined;
+  reportedFrom?: Date | undefined;
+  reportedTo?: Date | undefined;
+  activeSince?: Date | undefined;
   beforeId?: number | undefined;
   limit: number;
 }
@@ -392,6 +395,9 @@ export async function selectIncidentPage(db: Queryable, f: IncidentFilter): Prom
               WHERE d.incident_id = i.id AND d.finished_at IS NULL AND d.overdue_at IS NOT NULL))
         AND ($8::boolean IS NULL OR $8 = (i.state NOT IN ('closed', 'voided')))
         AND ($9::bigint IS NULL OR i.id < $9)
+        AND ($11::timestamptz IS NULL OR i.reported_at >= $11)
+        AND ($12::timestamptz IS NULL OR i.reported_at < $12)
+        AND ($13::timestamptz IS NULL OR i.closed_at IS NULL OR i.closed_at >= $13)
       ORDER BY i.id DESC LIMIT $10`,
     [
       f.scope,
@@ -404,10 +410,23 @@ export async function selectIncidentPage(db: Queryable, f: IncidentFilter): Prom
       f.open ?? null,
       f.beforeId ?? null,
       f.limit,
+      f.reportedFrom ?? null,
+      f.reportedTo ?? null,
+      f.activeSince ?? null,
     ],
   );
   return rows;
 }
+
+/**
+ * events.ts IncidentSummary as SQL, for `incidents i` joined with its open deadline `d`: the
+ * realtime events and the map's GeoJSON carry the same shape.
+ */
+const summaryJson = `json_build_object('id', i.id, 'reference', 'INC-' || lpad(i.id::text, 6, '0'),
+    'cellCode', i.cell_code, 'category', i.category_code, 'priority', i.priority, 'state', i.state,
+    'title', left(i.description, 80), 'location', json_build_object('lon', ST_X(i.geom), 'lat', ST_Y(i.geom)),
+    'dueAt', d.due_at, 'overdue', COALESCE(d.overdue_at IS NOT NULL, false), 'overdueAt', d.overdue_at,
+    'reportedAt', i.reported_at, 'closedAt', i.closed_at, 'version', i.version, 'updatedAt', i.updated_at)`;
 
 /** The realtime summary of incidents (events.ts IncidentSummary), built in one query. */
 export async function selectIncidentSummaries(
@@ -415,10 +434,7 @@ export async function selectIncidentSummaries(
   ids: readonly number[],
 ): Promise<IncidentSummary[]> {
   const { rows } = await db.query<{ summary: IncidentSummary }>(
-    `SELECT json_build_object('id', i.id, 'reference', 'INC-' || lpad(i.id::text, 6, '0'), 'cellCode', i.cell_code,
-              'category', i.category_code, 'priority', i.priority, 'state', i.state, 'title', left(i.description, 80),
-              'location', json_build_object('lon', ST_X(i.geom), 'lat', ST_Y(i.geom)),
-              'dueAt', d.due_at, 'overdue', COALESCE(d.overdue_at IS NOT NULL, false), 'updatedAt', i.updated_at) AS summary
+    `SELECT ${summaryJson} AS summary
        FROM incidents i LEFT JOIN incident_deadlines d ON d.incident_id = i.id AND d.finished_at IS NULL
       WHERE i.id = ANY ($1::bigint[]) ORDER BY i.id`,
     [ids],
@@ -441,10 +457,7 @@ export async function selectIncidentFeatures(
 ): Promise<{ type: "FeatureCollection"; features: unknown[]; truncated: boolean }> {
   const { rows } = await db.query<{ feature: unknown }>(
     `SELECT json_build_object('type', 'Feature', 'id', i.id, 'geometry', ST_AsGeoJSON(i.geom, 7)::json,
-              'properties', json_build_object('id', i.id, 'reference', 'INC-' || lpad(i.id::text, 6, '0'),
-                'cellCode', i.cell_code, 'category', i.category_code, 'priority', i.priority, 'state', i.state,
-                'title', left(i.description, 80), 'location', json_build_object('lon', ST_X(i.geom), 'lat', ST_Y(i.geom)),
-                'dueAt', d.due_at, 'overdue', COALESCE(d.overdue_at IS NOT NULL, false), 'updatedAt', i.updated_at)) AS feature
+              'properties', ${summaryJson}) AS feature
        FROM incidents i
        JOIN cells c ON c.code = i.cell_code
        LEFT JOIN incident_deadlines d ON d.incident_id = i.id AND d.finished_at IS NULL

@@ -315,3 +315,44 @@ describe("cell scope", () => {
     expect(elsewhere.status).toBe(403);
   });
 });
+
+describe("list filters by time", () => {
+  it("filters by reporting window and by what was still open since an instant; refuses bad instants", async () => {
+    const old = await report(as.operator, { description: "reported two days ago" });
+    const oldClosed = await report(as.operator, { description: "reported and closed two days ago" });
+    const fresh = await report(as.operator, { description: "reported now" });
+    await server.db.pool.query(
+      "UPDATE incidents SET reported_at = now() - interval '2 days' WHERE id = ANY ($1::bigint[])",
+      [[old.id, oldClosed.id]],
+    );
+    await server.db.pool.query(
+      "UPDATE incidents SET state = 'closed', closed_at = now() - interval '47 hours' WHERE id = $1",
+      [oldClosed.id],
+    );
+    const ids = async (query: string) => {
+      const res = await as.operator.get(`/api/v1/incidents?limit=500&${query}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.incidents.map((i: { id: number }) => i.id) as number[];
+    };
+    const dayAgo = encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString());
+    const recent = await ids(`reported_from=${dayAgo}`);
+    expect(recent).toContain(fresh.id);
+    expect(recent).not.toContain(old.id);
+    const before = await ids(`reported_to=${dayAgo}`);
+    expect(before).toEqual(expect.arrayContaining([old.id, oldClosed.id]));
+    expect(before).not.toContain(fresh.id);
+    const live = await ids(`active_since=${dayAgo}`);
+    expect(live).toEqual(expect.arrayContaining([old.id, fresh.id]));
+    expect(live).not.toContain(oldClosed.id);
+
+    const bad = await as.operator.get("/api/v1/incidents?reported_from=yesterday");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("invalid_query");
+    expect(JSON.stringify(bad.body.error)).toContain("reported_from");
+    const backwards = await as.operator.get(
+      `/api/v1/incidents?reported_from=${dayAgo}&reported_to=${encodeURIComponent("2020-01-01T00:00:00Z")}`,
+    );
+    expect(backwards.status).toBe(400);
+    expect(JSON.stringify(backwards.body.error)).toContain("reported_from must be before reported_to");
+  });
+});

@@ -153,7 +153,17 @@ export async function sendReportNotices(
   const remindFrom = new Date(deadline.getTime() - settings.remind_minutes_before * 60_000);
   if (now < remindFrom) return { reminded: [], missing: [] };
   const grids = await sql.selectMissingGrids(db, null, date);
-  const leaderOf = new Map(grids.map((g) => [g.cellCode, g.leader?.username ?? null]));
+  const gridOf = new Map(grids.map((g) => [g.cellCode, g]));
+  const about = (cellCode: string) => {
+    const grid = gridOf.get(cellCode);
+    return {
+      cellCode,
+      cellName: grid?.name ?? cellCode,
+      cellNameEn: grid?.nameEn ?? null,
+      reportDate: date,
+      leader: grid?.leader?.username ?? null,
+    };
+  };
   if (now < deadline) {
     const reminded = await sql.insertNotices(
       db,
@@ -167,12 +177,7 @@ export async function sendReportNotices(
       reminded.map((cellCode) => ({
         topic: "report.reminder" as const,
         cellCode,
-        payload: {
-          cellCode,
-          reportDate: date,
-          deadline: deadline.toISOString(),
-          leader: leaderOf.get(cellCode) ?? null,
-        },
+        payload: { ...about(cellCode), deadline: deadline.toISOString() },
       })),
     );
     return { reminded, missing: [] };
@@ -189,7 +194,7 @@ export async function sendReportNotices(
     missing.map((cellCode) => ({
       topic: "report.missing" as const,
       cellCode,
-      payload: { cellCode, reportDate: date, leader: leaderOf.get(cellCode) ?? null },
+      payload: about(cellCode),
     })),
   );
   return { reminded: [], missing };

@@ -1123,7 +1123,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Incidents in the caller's cells, newest first (filters: state, cell, category, priority, assignee, overdue, open); page with before_id */
+        /** Incidents in the caller's cells, newest first (filters: state, cell, category, priority, assignee, overdue, open, reported_from/reported_to, active_since); page with before_id */
         get: operations["getApiV1Incidents"];
         put?: never;
         /** Report an incident; the response names suggested duplicates (same category nearby, recent) */
@@ -6397,6 +6397,9 @@ export interface operations {
                 assignee?: "me" | number;
                 overdue?: "true" | "false";
                 open?: "true" | "false";
+                reported_from?: string;
+                reported_to?: string;
+                active_since?: string;
                 before_id?: number;
                 limit?: number;
             };

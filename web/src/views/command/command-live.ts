@@ -176,13 +176,13 @@ export function startLiveCommand(map: MapLibreMap, ctx: ViewContext): LiveComman
 
   offs.push(
     ctx.realtime.subscribe("incident.created", (event) => {
-      const item = itemFromSummary(event.payload.incident, event.at, store.get(event.payload.incident.id));
+      const item = itemFromSummary(event.payload.incident, store.get(event.payload.incident.id));
       store.upsert([item]);
       if (isHighPriority(item.priority)) showAlert(item);
     }),
     ctx.realtime.subscribe("incident.updated", (event) => {
       const id = event.payload.incident.id;
-      store.upsert([itemFromSummary(event.payload.incident, event.at, store.get(id))]);
+      store.upsert([itemFromSummary(event.payload.incident, store.get(id))]);
       panel.refreshDetail(id);
     }),
   );

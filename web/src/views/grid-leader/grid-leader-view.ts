@@ -219,11 +219,11 @@ export function createGridLeaderView(ctx: ViewContext): View {
       else renderTabs();
     }),
     ctx.realtime.subscribe("incident.created", (event) => {
-      store.upsert([itemFromSummary(event.payload.incident, event.at, store.get(event.payload.incident.id))]);
+      store.upsert([itemFromSummary(event.payload.incident, store.get(event.payload.incident.id))]);
     }),
     ctx.realtime.subscribe("incident.updated", (event) => {
       const id = event.payload.incident.id;
-      store.upsert([itemFromSummary(event.payload.incident, event.at, store.get(id))]);
+      store.upsert([itemFromSummary(event.payload.incident, store.get(id))]);
       if (detail?.id === id) void detail.load();
     }),
     ctx.realtime.subscribe("report.reminder", (event) => {
