@@ -7,7 +7,13 @@ import {
   ticketIdParams,
   transitionTicketBody,
 } from "./tickets.schemas.js";
-import { createTicket, getTicket, listTickets, transitionTicket } from "./tickets.service.js";
+import {
+  createTicket,
+  getTicket,
+  listTicketAssignees,
+  listTickets,
+  transitionTicket,
+} from "./tickets.service.js";
 import { selectTicketCell } from "./tickets.sql.js";
 
 export function registerTicketRoutes(routes: RouteRegistry, deps: AppDeps): void {
@@ -60,6 +66,20 @@ export function registerTicketRoutes(routes: RouteRegistry, deps: AppDeps): void
     },
     params: ticketIdParams,
     handler: ({ params }) => getTicket(deps.pool, params.id),
+  });
+
+  routes.add({
+    method: "get",
+    path: "/api/v1/tickets/:id/assignees",
+    summary: "Technicians the ticket can be assigned to: active, with the camera's cell in their cells",
+    tags: ["tickets"],
+    policy: {
+      access: "permission",
+      permission: "tickets:edit",
+      scope: { cellOf: (req) => ticketCell(req.params) },
+    },
+    params: ticketIdParams,
+    handler: ({ params }) => listTicketAssignees(deps.pool, params.id),
   });
 
   routes.add({

@@ -27,13 +27,23 @@ const view = (row: sql.TicketRow): TicketView => ({
 });
 
 async function checkAssignee(db: Queryable, userId: number, cellCode: string | null): Promise<void> {
-  if (!(await sql.userCanTakeTicket(db, userId, cellCode))) {
+  if ((await sql.selectTicketAssignees(db, cellCode, userId)).length === 0) {
     throw badRequest(
       "invalid_assignee",
       `User ${userId} is not an active technician for cell ${cellCode ?? "(none)"}.`,
       { field: "assignee_user_id" },
     );
   }
+}
+
+/** Who the ticket can be assigned to (for the assign chooser). */
+export async function listTicketAssignees(
+  db: Queryable,
+  id: number,
+): Promise<{ assignees: sql.TicketAssignee[] }> {
+  const row = await sql.selectTicket(db, id);
+  if (!row) throw notFound("Repair ticket", String(id));
+  return { assignees: await sql.selectTicketAssignees(db, row.cell_code) };
 }
 
 export async function createTicket(

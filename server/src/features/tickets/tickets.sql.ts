@@ -133,18 +133,32 @@ export async function selectTickets(
 }
 
 /** A user who may work tickets in the cell (technician-like permission and the cell in their scope). */
-export async function userCanTakeTicket(
-  db: Queryable,
-  userId: number,
-  cellCode: string | null,
-): Promise<boolean> {
-  const { rows } = await db.query(
-    `SELECT 1 FROM users u
-      WHERE u.id = $1 AND NOT u.disabled
-        AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('technician', 'admin'))
-        AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM user_cells uc JOIN cells c ON c.code = $2
-                                          WHERE uc.user_id = u.id AND uc.cell_code = ANY(c.path)))`,
-    [userId, cellCode],
-  );
-  return rows.length > 0;
+export interface TicketAssignee {
+  userId: number;
+  username: string;
+  displayName: string;
 }
+
+/**
+ * Who can take a ticket of a camera in `cellCode`: active technicians (and admins) whose cells
+ * include it or an ancestor. `onlyUserId` narrows to one user (the check before assigning).
+ */
+export async function selectTicketAssignees(
+  db: Queryable,
+  cellCode: string | null,
+  onlyUserId: number | null = null,
+): Promise<TicketAssignee[]> {
+  const { rows } = await db.query<TicketAssignee>(
+    `SELECT u.id AS "userId", u.username, u.display_name AS "displayName" FROM users u
+      WHERE NOT u.disabled AND ($3::bigint IS NULL OR u.id = $3)
+        AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('technician', 'admin'))
+        AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM user_cells uc JOIN cells c ON c.code = $1
+                                          WHERE uc.user_id = u.id AND uc.cell_code = ANY(c.path)))
+      ORDER BY u.username LIMIT $2`,
+    [cellCode, ASSIGNEE_LIST_LIMIT, onlyUserId],
+  );
+  return rows;
+}
+
+/** A cell's technician list is short; this bounds it for a misconfigured district. */
+const ASSIGNEE_LIST_LIMIT = 500;

@@ -145,3 +145,52 @@ describe("repair tickets", () => {
     expect((await commander.post("/api/v1/tickets", { camera_id: "ONB-1", title: "x" })).status).toBe(403);
   });
 });
+
+describe("ticket assignees", () => {
+  it("lists the technicians who may take a ticket, and lets one technician assign another", async () => {
+    const admin = await TestClient.loggedIn(ts.url, "admin", ts.demoPassword);
+    const { rows } = await ts.db.pool.query<{ cell_code: string; other: string }>(
+      `SELECT c.cell_code, (SELECT code FROM cells WHERE level = 'grid' AND code <> c.cell_code ORDER BY code LIMIT 1) AS other
+         FROM cameras c WHERE c.id = 'ONB-1'`,
+    );
+    const { cell_code: cell, other } = rows[0]!;
+    const make = async (username: string, cellCodes: string[], roles = ["technician"]) => {
+      const res = await admin.post("/api/v1/users", {
+        username,
+        displayName: username,
+        password: "a long enough password 1",
+        roles,
+        cellCodes,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id as number;
+    };
+    const local = await make("tech_local", [cell]);
+    await make("tech_elsewhere", [other]);
+    const gone = await make("tech_gone", [cell]);
+    expect((await admin.patch(`/api/v1/users/${gone}`, { disabled: true })).status).toBe(200);
+    await make("leader_here", [cell], ["grid_leader"]);
+
+    const ticket = await tech.post("/api/v1/tickets", { camera_id: "ONB-1", title: "Dome cracked" });
+    expect(ticket.status).toBe(201);
+    const list = await tech.get(`/api/v1/tickets/${ticket.body.id}/assignees`);
+    expect(list.status).toBe(200);
+    const names = list.body.assignees.map((a: { username: string }) => a.username);
+    expect(names).toEqual(expect.arrayContaining(["tech1", "tech_local", "admin"]));
+    expect(names).not.toContain("tech_elsewhere");
+    expect(names).not.toContain("tech_gone");
+    expect(names).not.toContain("leader_here");
+
+    const assigned = await tech.post(`/api/v1/tickets/${ticket.body.id}/transition`, {
+      to: "assigned",
+      assignee_user_id: local,
+    });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body.assignee).toBe("tech_local");
+
+    expect((await tech.get("/api/v1/tickets/999999/assignees")).status).toBe(404);
+    expect((await commander.get(`/api/v1/tickets/${ticket.body.id}/assignees`)).status).toBe(403);
+    const outsider = await TestClient.loggedIn(ts.url, "tech_elsewhere", "a long enough password 1");
+    expect((await outsider.get(`/api/v1/tickets/${ticket.body.id}/assignees`)).status).toBe(403);
+  });
+});
