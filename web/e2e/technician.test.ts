@@ -177,6 +177,23 @@ describe("technician board in a real browser", () => {
     expect(lines.length).toBe(ticket.body.history.length);
     expect(lines.at(-1)).toContain("On site → Fixed");
 
+    // A second ticket goes to someone else, chosen from who covers the camera's cell.
+    await page.getByTestId("input-ticketSubject").fill("Cable cut");
+    await page.getByTestId("ticket-create").click();
+    const second = page.locator("[data-testid=tickets-table] tbody tr", { hasText: "Cable cut" });
+    await second.waitFor();
+    const secondId = await second.getAttribute("data-row-id");
+    await page.getByTestId(`ticket-${secondId}-assign-other`).click();
+    await page.getByTestId("ticket-assign-confirm").waitFor();
+    const offered = await page.locator("[data-testid=input-ticketAssignee] option").allTextContents();
+    expect(offered.some((o) => o.includes("(tech1)"))).toBe(true);
+    expect(offered.some((o) => o.includes("(operator)"))).toBe(false);
+    await page.getByTestId("input-ticketAssignee").selectOption({ label: "系统管理员 Admin (admin)" });
+    await page.getByTestId("ticket-assign-confirm").click();
+    await page.getByTestId(`ticket-${secondId}-on_site`).waitFor();
+    const assigned = await apiGet<{ assignee: string }>(page, `/api/v1/tickets/${secondId}`);
+    expect(assigned.body.assignee).toBe("admin");
+
     await page.getByTestId("camera-back").click();
     await page.getByTestId("fleet-table").waitFor();
     expect(problems).toEqual([]);

@@ -127,6 +127,10 @@ export const ticketHistorySchema = z.object({
 const ticketWithHistorySchema = ticketSchema.extend({ history: z.array(ticketHistorySchema) });
 export type TicketWithHistory = z.infer<typeof ticketWithHistorySchema>;
 
+const assigneeSchema = z.object({ userId: z.number(), username: z.string(), displayName: z.string() });
+/** Someone a ticket can be assigned to (GET /tickets/:id/assignees). */
+export type TicketAssignee = z.infer<typeof assigneeSchema>;
+
 export interface TicketFilter {
   states?: readonly TicketState[];
   cameraId?: string;
@@ -209,6 +213,15 @@ export class TechnicianApi {
 
   createTicket(input: { camera_id: string; title: string; description?: string }): Promise<Ticket> {
     return this.#http.post("/api/v1/tickets", input, ticketSchema);
+  }
+
+  async ticketAssignees(id: number): Promise<TicketAssignee[]> {
+    return (
+      await this.#http.get(
+        `/api/v1/tickets/${id}/assignees`,
+        z.object({ assignees: z.array(assigneeSchema) }),
+      )
+    ).assignees;
   }
 
   transitionTicket(id: number, change: TicketTransition): Promise<Ticket> {

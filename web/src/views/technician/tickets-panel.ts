@@ -1,12 +1,13 @@
 import {
   TICKET_STATES,
   type Ticket,
+  type TicketAssignee,
   type TicketState,
   type TicketTransition,
   type TicketWithHistory,
 } from "../../api/technician-api.js";
 import { h } from "../../ui/dom.js";
-import { field, formError, select, textInput } from "../../ui/form.js";
+import { field, formError, relabelSelect, select, textInput } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
@@ -59,6 +60,9 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
   let data: Loadable<Ticket[]> = { state: "loading" };
   let history: Loadable<TicketWithHistory> | null = null;
   let historyOf: number | null = null;
+  /** The ticket being assigned to someone else, with who can take it. */
+  let assigning: { ticket: Ticket; who: Loadable<TicketAssignee[]> } | null = null;
+  const assigneeSelect = select("ticketAssignee", [], "");
   let error: string | null = null;
   let busy = false;
   const canEdit = ctx.can("tickets:edit");
@@ -137,6 +141,87 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
     void act(() => ctx.api.transitionTicket(ticket.id, change));
   };
 
+  const chooseAssignee = loader(
+    async () => {
+      if (!assigning) throw new Error("no ticket chosen");
+      return ctx.api.ticketAssignees(assigning.ticket.id);
+    },
+    (value) => {
+      if (!assigning) return;
+      assigning = { ...assigning, who: value };
+      if (value.state === "ready") {
+        relabelSelect(
+          assigneeSelect,
+          value.data.map((a) => ({ value: String(a.userId), label: `${a.displayName} (${a.username})` })),
+        );
+        if (value.data.some((a) => a.userId === me)) assigneeSelect.value = String(me);
+      }
+      render();
+    },
+  );
+
+  const startAssigning = (ticket: Ticket) => {
+    assigning = { ticket, who: { state: "loading" } };
+    render();
+    void chooseAssignee();
+  };
+
+  const assignChosen = () => {
+    const ticket = assigning?.ticket;
+    const userId = Number(assigneeSelect.value);
+    if (!ticket || !Number.isInteger(userId) || assigneeSelect.value === "") return;
+    assigning = null;
+    void act(() =>
+      ctx.api.transitionTicket(ticket.id, {
+        to: "assigned",
+        version: ticket.version,
+        assignee_user_id: userId,
+      }),
+    );
+  };
+
+  function renderAssigning(t: TechTranslate) {
+    if (!assigning) return "";
+    const { ticket, who } = assigning;
+    return h(
+      "div",
+      { className: "card", attrs: { "data-testid": "ticket-assign" } },
+      h("h3", { text: t("tech.tickets.assignTitle", { id: ticket.id }) }),
+      renderLoadable(
+        who,
+        ctx.loadableLabels(),
+        () => void chooseAssignee(),
+        (people) =>
+          people.length === 0
+            ? h("p", { text: t("tech.tickets.noAssignees") })
+            : h(
+                "div",
+                { className: "form-actions" },
+                field(t("tech.tickets.assignee"), assigneeSelect),
+                h("button", {
+                  text: t("tech.tickets.assignConfirm"),
+                  attrs: {
+                    type: "button",
+                    "data-testid": "ticket-assign-confirm",
+                    ...(busy ? { disabled: "" } : {}),
+                  },
+                  on: { click: assignChosen },
+                }),
+              ),
+      ),
+      h("button", {
+        text: t("tech.tickets.assignCancel"),
+        attrs: { type: "button", "data-testid": "ticket-assign-cancel" },
+        on: {
+          click: () => {
+            assigning = null;
+            render();
+          },
+        },
+      }),
+    );
+  }
+
   const create = (event: SubmitEvent) => {
     event.preventDefault();
     if (!cameraId) return;
@@ -171,6 +256,17 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
           on: { click: () => move(ticket, to) },
         }),
       ),
+      ticket.allowed_transitions.includes("assigned")
+        ? h("button", {
+            text: t("tech.tickets.assignOther"),
+            attrs: {
+              type: "button",
+              "data-testid": `ticket-${ticket.id}-assign-other`,
+              ...(busy ? { disabled: "" } : {}),
+            },
+            on: { click: () => startAssigning(ticket) },
+          })
+        : "",
     );
   }
 
@@ -248,6 +344,7 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
       h("div", { className: "toolbar" }, field(t("tech.tickets.filterState"), stateFilter)),
       renderForm(t),
       formError(error),
+      renderAssigning(t),
       renderLoadable(
         data,
         ctx.loadableLabels(),
