@@ -1,12 +1,18 @@
-import type { HealthObservationInput } from "@gridops/camera-adapters/health/index";
+import {
+  type CheckOutcome,
+  type HealthObservationInput,
+  observationFromChecks,
+} from "@gridops/camera-adapters/health/index";
 import { createOnvifDevice, isOnvifError, type OnvifDevice } from "@gridops/camera-adapters/onvif/index";
 import {
-  compareWithProfile,
   isStreamCheckError,
   probeStream,
   readJpegSize,
   rtspDescribe,
   rtspOptions,
+  type SampleDecodeResult,
+  type StreamCheckError,
+  type StreamProbeResult,
   sampleDecode,
   takeSnapshot,
 } from "@gridops/camera-adapters/stream/index";
@@ -226,30 +232,34 @@ export async function runDeepCheck(
   const profile = target.mainProfile;
   if (profile && !signal.aborted) {
     const url = withCredentials(profile.url, creds);
-    try {
-      const probed = await probeStream(url, { timeoutMs: opts.requestTimeoutMs, measureSeconds: 1 });
-      findings.deviations = compareWithProfile(probed, {
+    const probe = await outcomeOf(
+      () => probeStream(url, { timeoutMs: opts.requestTimeoutMs, measureSeconds: 1 }),
+      errors,
+    );
+    const sample = signal.aborted
+      ? undefined
+      : await outcomeOf(
+          () => sampleDecode(url, { timeoutMs: opts.requestTimeoutMs, seconds: opts.sampleSeconds }),
+          errors,
+        );
+    // The same judgement as every other stream check (observation-from-checks): black/frozen from
+    // the sample, no_video when the stream is missing or its port is silent, deviations from the
+    // promised profile. "Reachable" is assumed: findings count only when the shallow check says so.
+    const judged = observationFromChecks({
+      at,
+      onvif: { reachable: true, auth: "not_checked" },
+      probe,
+      sample,
+      promised: {
         ...(profile.codec ? { codec: profile.codec } : {}),
         ...(profile.width ? { width: profile.width } : {}),
         ...(profile.height ? { height: profile.height } : {}),
         ...(profile.fps ? { fps: profile.fps } : {}),
         ...(profile.bitrate_kbps ? { bitrateKbps: profile.bitrate_kbps } : {}),
-      }).map((d) => ({ kind: d.kind }));
-    } catch (e) {
-      errors.push(errorCode(e));
-    }
-    if (!signal.aborted) {
-      try {
-        const sample = await sampleDecode(url, {
-          timeoutMs: opts.requestTimeoutMs,
-          seconds: opts.sampleSeconds,
-        });
-        findings.image = sample.verdict;
-      } catch (e) {
-        errors.push(errorCode(e));
-        if (isStreamCheckError(e) && e.code === "no_video") findings.image = "no_video";
-      }
-    }
+      },
+    });
+    findings.image = judged?.image ?? null;
+    findings.deviations = (judged?.streamDeviations ?? []).map((d) => ({ kind: d.kind }));
     if (!signal.aborted && findings.image !== "no_video") {
       try {
         const image = await takeSnapshot(url, { timeoutMs: opts.requestTimeoutMs, width: 480 });
@@ -273,6 +283,19 @@ export async function runDeepCheck(
     durationMs: Math.round(performance.now() - started),
     error: errors.length ? [...new Set(errors)].join(",") : null,
   };
+}
+
+/** A stream check's result, or its StreamCheckError (noted in `errors`); undefined for any other failure. */
+async function outcomeOf<T extends StreamProbeResult | SampleDecodeResult>(
+  check: () => Promise<T>,
+  errors: string[],
+): Promise<CheckOutcome<T>> {
+  try {
+    return await check();
+  } catch (e) {
+    errors.push(errorCode(e));
+    return isStreamCheckError(e) ? (e as StreamCheckError) : undefined;
+  }
 }
 
 /** Subscribes, reads the Initialized property messages (current alarm states), unsubscribes. */

@@ -338,6 +338,44 @@ describe("poller on the queue", () => {
   });
 });
 
+describe("several poller processes", () => {
+  it("share the fleet: each due camera is checked exactly once, by whichever runner took its batch", async () => {
+    await clearBatchJobs();
+    const simIds = Array.from({ length: 12 }, (_, i) => `SIM-${i}`);
+    // Slow answers keep each batch busy long enough for both runners to take some.
+    for (const cam of sim.cameras) sim.setFault(cam.id, { kind: "slow", delayMs: 150 });
+    const started = new Date();
+    await deps.pool.query(
+      `UPDATE camera_health SET next_check_at = CASE WHEN camera_id = ANY($1::text[]) THEN now() - interval '1 minute'
+              ELSE now() + interval '1 day' END`,
+      [simIds],
+    );
+    const options = { ...fast, dispatchEveryMs: 300, batchSize: 2, workerConcurrency: 1, deepChecksPerMinute: 0 };
+    const a = await startCameraPoller({ ...deps }, options);
+    const b = await startCameraPoller({ ...deps }, options);
+    try {
+      const checked = async () =>
+        (
+          await deps.pool.query<{ camera_id: string; n: number }>(
+            `SELECT camera_id, count(*)::int AS n FROM camera_health_checks
+              WHERE camera_id = ANY($1::text[]) AND checked_at >= $2 GROUP BY camera_id ORDER BY camera_id`,
+            [simIds, started],
+          )
+        ).rows;
+      await expect.poll(async () => (await checked()).length, { timeout: 15_000 }).toBe(12);
+      // A second look after more dispatch rounds: still once each (next checks are 15 s or more away).
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect((await checked()).every((row) => row.n === 1)).toBe(true);
+      expect(a.poller.stats.batches).toBeGreaterThan(0);
+      expect(b.poller.stats.batches).toBeGreaterThan(0);
+      expect(a.poller.stats.shallow + b.poller.stats.shallow).toBe(12);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      for (const cam of sim.cameras) sim.clearFaults(cam.id);
+    }
+  });
+});
+
 describe("demo fleet", () => {
   it("points demo cameras at the simulator and brings them online through the poller", async () => {
     const { startDemoCameraFleet } = await import("./demo-fleet.js");
