@@ -350,7 +350,13 @@ describe("several poller processes", () => {
               ELSE now() + interval '1 day' END`,
       [simIds],
     );
-    const options = { ...fast, dispatchEveryMs: 300, batchSize: 2, workerConcurrency: 1, deepChecksPerMinute: 0 };
+    const options = {
+      ...fast,
+      dispatchEveryMs: 300,
+      batchSize: 2,
+      workerConcurrency: 1,
+      deepChecksPerMinute: 0,
+    };
     const a = await startCameraPoller({ ...deps }, options);
     const b = await startCameraPoller({ ...deps }, options);
     try {
