@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { epochToMs, resolveCapturedAt, wallClockToUtc } from "./plate-time.js";
+import { epochToMs, resolveCapturedAt, wallClockToUtc, zoneOffsetMs } from "./plate-time.js";
 
 const receivedAt = new Date("2024-01-30T06:35:00Z");
 const iso = (d: Date) => d.toISOString();
@@ -112,5 +112,24 @@ describe("wallClockToUtc across DST", () => {
     );
     expect(new Date(winter).toISOString()).toBe("2024-01-15T11:00:00.000Z");
     expect(new Date(summer).toISOString()).toBe("2024-07-15T10:00:00.000Z");
+  });
+});
+
+describe("zoneOffsetMs (remembered per quarter hour)", () => {
+  it("is exact on both sides of a DST change, whichever side is asked first", () => {
+    const change = Date.parse("2024-03-10T07:00:00Z"); // New York: 02:00 EST → 03:00 EDT
+    const hour = 3_600_000;
+    for (const order of [
+      [change - 1, change, change + 1],
+      [change + 1, change, change - 1],
+    ]) {
+      const answers = order.map((t) => [t, zoneOffsetMs("America/New_York", t)]);
+      for (const [t, offset] of answers) expect(offset).toBe(t! < change ? -5 * hour : -4 * hour);
+    }
+    // Lord Howe moves by half an hour.
+    const lordHowe = Date.parse("2024-04-06T15:00:00Z");
+    expect(zoneOffsetMs("Australia/Lord_Howe", lordHowe - 1)).toBe(11 * hour);
+    expect(zoneOffsetMs("Australia/Lord_Howe", lordHowe)).toBe(10.5 * hour);
+    expect(zoneOffsetMs("Australia/Lord_Howe", lordHowe - 1)).toBe(11 * hour);
   });
 });

@@ -76,8 +76,35 @@ function fixedOffsetMs(zone: string): number | null {
   return sign * (hours * 60 + minutes) * 60_000;
 }
 
-/** Offset of `zone` from UTC at instant `t`, in ms. */
+const QUARTER_HOUR = 15 * 60_000;
+const MAX_REMEMBERED_OFFSETS = 4096;
+/** zone|quarter-hour → offset, for quarter hours with no offset change inside. */
+const rememberedOffsets = new Map<string, number>();
+
+/**
+ * Offset of `zone` from UTC at instant `t`, in ms. Asking Intl costs microseconds and every
+ * read asks, so the offset of a quarter hour (UTC) is remembered when it is the same at both
+ * ends of it (offset changes happen on quarter hours, but a quarter hour with one inside is
+ * simply not remembered).
+ */
 export function zoneOffsetMs(zone: string, t: number): number {
+  const bucket = Math.floor(t / QUARTER_HOUR);
+  const key = `${zone}|${bucket}`;
+  const known = rememberedOffsets.get(key);
+  if (known !== undefined) return known;
+  const offset = computeZoneOffsetMs(zone, t);
+  const start = bucket * QUARTER_HOUR;
+  if (
+    computeZoneOffsetMs(zone, start) === offset &&
+    computeZoneOffsetMs(zone, start + QUARTER_HOUR - 1) === offset
+  ) {
+    if (rememberedOffsets.size >= MAX_REMEMBERED_OFFSETS) rememberedOffsets.clear();
+    rememberedOffsets.set(key, offset);
+  }
+  return offset;
+}
+
+function computeZoneOffsetMs(zone: string, t: number): number {
   const fixed = fixedOffsetMs(zone);
   if (fixed !== null) return fixed;
   const parts: Record<string, number> = {};

@@ -93,7 +93,7 @@ async function principalOf(
 function sendIngestResult(res: Response, result: IngestResult, strict: boolean): void {
   if (result.kind === "stored") {
     const duplicates = result.outcomes.filter((o) => o.duplicate).length;
-    res.status(200).json({
+    sendJson(res, 200, {
       accepted: result.outcomes.length,
       stored: result.outcomes.length - duplicates,
       duplicates,
@@ -104,10 +104,25 @@ function sendIngestResult(res: Response, result: IngestResult, strict: boolean):
   res.setHeader("X-GridOps-Dead-Letter", String(result.deadLetterId));
   const { code, message, ...rest } = result.reason;
   if (strict) throw new AppError(422, code, message, { deadLetterId: result.deadLetterId, ...rest });
-  res.status(202).json({
+  sendJson(res, 202, {
     accepted: 0,
     stored: 0,
     duplicates: 0,
     deadLetter: { id: result.deadLetterId, ...result.reason },
   });
+}
+
+/**
+ * The answer written straight to the socket: Express's res.json also hashes every body for
+ * an ETag, which a push answer (never cached, never conditional) does not need; at thousands
+ * of pushes a second that is measurable.
+ */
+function sendJson(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
+  res.end(text);
 }

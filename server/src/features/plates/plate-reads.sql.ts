@@ -56,11 +56,12 @@ export async function ensureReadPartitions(db: Queryable, days: readonly string[
  * order so two batches never deadlock. Whoever holds a key sees every read committed
  * under it before deciding whether its own read is a duplicate.
  */
-export async function lockDedupeKeys(db: Queryable, keys: readonly string[]): Promise<void> {
+export async function lockDedupeKeys(db: Queryable, keys: readonly [number, number][]): Promise<void> {
   if (keys.length === 0) return;
   await db.query(
-    "SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) WITH ORDINALITY AS u(k, ord)",
-    [keys],
+    // unnest yields the arrays in order, so the locks are taken in the caller's (sorted) order.
+    "SELECT count(pg_advisory_xact_lock(a, b)) FROM unnest($1::int[], $2::int[]) AS u(a, b)",
+    [keys.map((k) => k[0]), keys.map((k) => k[1])],
   );
 }
 

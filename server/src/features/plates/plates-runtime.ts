@@ -47,7 +47,11 @@ export function platesRuntimeOf(
     dedupeWindowMs: deps.config.plateDedupeWindowMs,
     // Without group commit every push is its own transaction, as many at once as the pool allows.
     ...(deps.config.plateGroupCommit === false
-      ? { maxBatchReads: 1, maxConcurrentFlushes: Math.max(1, Math.floor((deps.config.poolMax ?? 10) / 2)) }
+      ? {
+          maxBatchReads: 1,
+          maxConcurrentFlushes: Math.max(1, Math.floor((deps.config.poolMax ?? 10) / 2)),
+          minReadsForParallelFlush: 1,
+        }
       : {}),
     ...queueOptions,
   });
