@@ -378,6 +378,8 @@ export async function startOnvifSimulator(options: OnvifSimulatorOptions): Promi
       case "GetProfiles":
         if (media2 && !spec.media2) return fail(400, "ter:ActionNotSupported", "Media2 not supported");
         return ok(media2 ? t.media2Profiles(spec) : t.media1Profiles(spec));
+      case "GetVideoSources":
+        return ok(t.videoSources(spec));
       case "GetStreamUri":
       case "GetSnapshotUri": {
         const profile = profileFor(camera, body);

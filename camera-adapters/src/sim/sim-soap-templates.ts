@@ -244,6 +244,16 @@ export function media1Profiles(spec: SimCameraSpec): string {
   return `<trt:GetProfilesResponse>${profiles}</trt:GetProfilesResponse>`;
 }
 
+/** Media1 GetVideoSources: the one sensor behind every profile (clients such as agsh/onvif ask while connecting). */
+export function videoSources(spec: SimCameraSpec): string {
+  const main = spec.profiles[0];
+  return (
+    `<trt:GetVideoSourcesResponse><trt:VideoSources token="VideoSource_1"><tt:Framerate>${main?.fps ?? 25}</tt:Framerate>` +
+    `<tt:Resolution><tt:Width>${main?.width ?? 1920}</tt:Width><tt:Height>${main?.height ?? 1080}</tt:Height></tt:Resolution>` +
+    "</trt:VideoSources></trt:GetVideoSourcesResponse>"
+  );
+}
+
 export function media2Profiles(spec: SimCameraSpec): string {
   const profiles = spec.profiles
     .map(
