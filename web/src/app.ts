@@ -45,6 +45,9 @@ function messageView(text: () => string): View {
 /** Boots the single-page app into `root`: config, language, session, then login or the routed view. */
 export async function startApp(root: HTMLElement): Promise<void> {
   const api = new GridOpsApi();
+  // The session is asked for at once, beside the config, instead of one round trip after it.
+  let pendingSession: Promise<Session> | null = api.me();
+  pendingSession.catch(() => {});
   // The config only tunes defaults; the app still works on an offline map if it cannot be read.
   const config = await api.getConfig().catch((error: unknown) => {
     console.warn("Using default config:", error);
@@ -187,7 +190,9 @@ export async function startApp(root: HTMLElement): Promise<void> {
     show({ element: h("main", { className: "boot-view" }, overlay.element), render });
     render();
     try {
-      onSignedIn(await api.me());
+      const session = pendingSession ?? api.me();
+      pendingSession = null;
+      onSignedIn(await session);
     } catch (error) {
       if (isApiError(error) && error.status === 401) return showLogin();
       failure = error;

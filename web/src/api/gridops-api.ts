@@ -5,19 +5,27 @@ import {
   type AppConfig,
   appConfigSchema,
   type CameraProperties,
+  type CameraRecord,
   type CellProperties,
   type CheckpointProperties,
   cameraPageSchema,
+  cameraRecordSchema,
   cellPageSchema,
   checkpointPageSchema,
+  featureCountSchema,
   type Session,
   sessionSchema,
+  type TileJson,
+  tileJsonSchema,
 } from "./schemas.js";
 
 export type BBox = readonly [minLon: number, minLat: number, maxLon: number, maxLat: number];
 export type CellCollection = FeatureCollection<Polygon | MultiPolygon, CellProperties>;
 export type CheckpointCollection = FeatureCollection<Point, CheckpointProperties>;
 export type CameraCollection = FeatureCollection<Point, CameraProperties>;
+
+/** The district's static layers, which the server also serves as counts (OGC API) and vector tiles. */
+export type StaticLayerKind = "cells" | "checkpoints" | "cameras";
 
 export interface LoginRequest {
   username: string;
@@ -73,5 +81,20 @@ export class GridOpsApi {
       this.http.get("/api/v1/cameras", cameraPageSchema, { limit: MAX_PAGE_SIZE, cursor }),
     );
     return { type: "FeatureCollection", features };
+  }
+
+  /** How many features of a layer the caller may see (the OGC items count, scoped like the layer itself). */
+  async featureCount(kind: StaticLayerKind): Promise<number> {
+    const page = await this.http.get(`/ogc/collections/${kind}/items`, featureCountSchema, { limit: 1 });
+    return page.numberMatched;
+  }
+
+  /** The layer's TileJSON: bounds of what the caller may see. */
+  tileJson(kind: StaticLayerKind): Promise<TileJson> {
+    return this.http.get(`/tiles/${kind}.json`, tileJsonSchema);
+  }
+
+  camera(id: string): Promise<CameraRecord> {
+    return this.http.get(`/api/v1/cameras/${encodeURIComponent(id)}`, cameraRecordSchema);
   }
 }

@@ -97,3 +97,25 @@ export type CameraPage = z.infer<typeof cameraPageSchema>;
 export type CellFeature = CellPage["features"][number];
 export type CheckpointFeature = CheckpointPage["features"][number];
 export type CameraFeature = CameraPage["features"][number];
+
+/** OGC API – Features items page, read only for its count (the web map asks with limit=1). */
+export const featureCountSchema = z.object({ numberMatched: z.number().int().min(0) });
+
+/** The parts of the server's TileJSON 3.0 the map uses: the data's bounds (for fitting the view). */
+export const tileJsonSchema = z.object({
+  tiles: z.array(z.string()).min(1),
+  bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+});
+export type TileJson = z.infer<typeof tileJsonSchema>;
+
+/** A camera's inventory record, as far as the map popup shows it (vector tiles carry fewer fields). */
+export const cameraRecordSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  name_en: optionalText,
+  vendor: optionalText,
+  model: optionalText,
+  bearing: z.number().nullish(),
+  status: z.string(),
+});
+export type CameraRecord = z.infer<typeof cameraRecordSchema>;

@@ -62,6 +62,7 @@ export const en = {
   "map.retry": "Retry",
   "map.baseMapFailed": "The configured base map could not be loaded; showing the offline map.",
   "map.summary": "{cells} cells · {checkpoints} checkpoints · {cameras} cameras",
+  "map.tiled": "Large district: drawn from vector tiles; camera clusters show counts (click to zoom in).",
 
   "layers.title": "Layers",
   "layers.cells": "Grid cells",

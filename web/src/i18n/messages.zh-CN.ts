@@ -64,6 +64,7 @@ export const zhCN: Record<MessageKey, string> = {
   "map.retry": "重试",
   "map.baseMapFailed": "无法加载配置的底图，已改用离线地图。",
   "map.summary": "{cells} 个网格 · {checkpoints} 个卡口 · {cameras} 台摄像机",
+  "map.tiled": "大辖区：按矢量瓦片绘制，摄像机聚合点显示数量（点击放大）。",
 
   "layers.title": "图层",
   "layers.cells": "网格",

@@ -1,9 +1,10 @@
-import type { LayerSpecification } from "maplibre-gl";
+import type { ExpressionSpecification, LayerSpecification } from "maplibre-gl";
 import type { Language } from "../i18n/i18n.js";
 import { LABEL_FONT } from "../style/font-faces.js";
 import { LAYER, SOURCE } from "./ids.js";
 import { localizedNameExpression } from "./labels.js";
 import { CELL_LEVELS, cellLevelStyle, matchExpression } from "./palette.js";
+import { NO_TILES, SELECTED, sourceRef, type TiledSources } from "./source-ref.js";
 
 const byLevel = <K extends "outline" | "width" | "fill" | "opacity">(key: K) =>
   Object.fromEntries(CELL_LEVELS.map((level) => [level, cellLevelStyle[level][key]]));
@@ -26,27 +27,64 @@ export const CELL_LABEL_MAX_ZOOM: Record<string, number> = {
 
 const LEVEL_ORDER = matchExpression("level", { district: 0, street: 1, community: 2, grid: 3 }, 4);
 
-export function cellLayers(language: Language): LayerSpecification[] {
+/** Levels whose area is tinted; the others (district, street) show only their boundary. */
+const FILLED_LEVELS = CELL_LEVELS.filter((level) => cellLevelStyle[level].opacity > 0);
+
+// Open and overdue incidents per cell, set as feature-state by the live incident layer.
+const OPEN: ExpressionSpecification = ["coalesce", ["feature-state", "open"], 0];
+const OVERDUE: ExpressionSpecification = ["coalesce", ["feature-state", "overdue"], 0];
+
+/**
+ * Cell areas (tinted by level, or by open incidents: orange, deeper with more, red when any is
+ * overdue), boundaries (the clicked cell's drawn heavier), names, and an undrawn layer of every
+ * cell for clicks. Untinted levels are left out of the drawn fill: each would cost a pass over
+ * the whole district in pixels for nothing, which without a GPU is a visible part of a frame.
+ */
+export function cellLayers(language: Language, tiled: TiledSources = NO_TILES): LayerSpecification[] {
+  const cells = sourceRef(SOURCE.cells, tiled);
   return [
     {
-      id: LAYER.cellFill,
+      id: LAYER.cellTint,
       type: "fill",
-      source: SOURCE.cells,
+      ...cells,
+      filter: ["in", ["get", "level"], ["literal", FILLED_LEVELS]],
       // Finer levels draw last so their fill sits on top of the coarser cells they subdivide.
       layout: { "fill-sort-key": LEVEL_ORDER },
       paint: {
-        "fill-color": matchExpression("level", byLevel("fill"), "#e2e8f0"),
-        "fill-opacity": matchExpression("level", byLevel("opacity"), 0.1),
+        "fill-color": [
+          "case",
+          [">", OVERDUE, 0],
+          "#c53030",
+          [">", OPEN, 0],
+          "#dd6b20",
+          matchExpression("level", byLevel("fill"), "#e2e8f0"),
+        ],
+        "fill-opacity": [
+          "case",
+          [">", OVERDUE, 0],
+          0.45,
+          [">", OPEN, 0],
+          ["min", 0.4, ["+", 0.2, ["*", 0.06, OPEN]]],
+          matchExpression("level", byLevel("opacity"), 0.1),
+        ],
       },
+    },
+    {
+      // Never drawn (a constant zero opacity is skipped), but queried: a click anywhere in the
+      // district finds its cells, finest level first, whether or not their level is tinted.
+      id: LAYER.cellFill,
+      type: "fill",
+      ...cells,
+      paint: { "fill-opacity": 0 },
     },
     {
       id: LAYER.cellOutline,
       type: "line",
-      source: SOURCE.cells,
+      ...cells,
       layout: { "line-join": "round" },
       paint: {
-        "line-color": matchExpression("level", byLevel("outline"), "#a0aec0"),
-        "line-width": matchExpression("level", byLevel("width"), 0.5),
+        "line-color": ["case", SELECTED, "#d53f8c", matchExpression("level", byLevel("outline"), "#a0aec0")],
+        "line-width": ["case", SELECTED, 4, matchExpression("level", byLevel("width"), 0.5)],
       },
     },
     {

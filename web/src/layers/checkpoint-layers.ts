@@ -4,17 +4,19 @@ import { LABEL_FONT } from "../style/font-faces.js";
 import { checkpointIconName } from "./checkpoint-icons.js";
 import { LAYER, SOURCE } from "./ids.js";
 import { localizedNameExpression } from "./labels.js";
+import { NO_TILES, sourceRef, type TiledSources } from "./source-ref.js";
 
 /** Zoom from which checkpoint names show under their icons. */
 export const CHECKPOINT_LABEL_MIN_ZOOM = 14;
 
 /** Checkpoints as code-drawn grade icons with the grade letter on them, and their names from street zoom. */
-export function checkpointLayers(language: Language): LayerSpecification[] {
+export function checkpointLayers(language: Language, tiled: TiledSources = NO_TILES): LayerSpecification[] {
+  const checkpoints = sourceRef(SOURCE.checkpoints, tiled);
   return [
     {
       id: LAYER.checkpointSymbol,
       type: "symbol",
-      source: SOURCE.checkpoints,
+      ...checkpoints,
       layout: {
         "icon-image": ["concat", checkpointIconName(""), ["get", "grade"]],
         "icon-allow-overlap": true,
@@ -31,7 +33,7 @@ export function checkpointLayers(language: Language): LayerSpecification[] {
     {
       id: LAYER.checkpointLabel,
       type: "symbol",
-      source: SOURCE.checkpoints,
+      ...checkpoints,
       minzoom: CHECKPOINT_LABEL_MIN_ZOOM,
       layout: {
         "text-field": localizedNameExpression(language),

@@ -8,7 +8,10 @@ export const SOURCE = {
 } as const;
 
 export const LAYER = {
+  /** Every cell as an undrawn fill: what clicks and queries on cells use. */
   cellFill: "cells-fill",
+  /** The drawn fill: tinted levels (community, grid), coloured by open incidents. */
+  cellTint: "cells-tint",
   cellOutline: "cells-outline",
   cellLabel: "cells-label",
   coneFill: "camera-cones-fill",
@@ -16,17 +19,32 @@ export const LAYER = {
   checkpointSymbol: "checkpoints-symbol",
   checkpointLabel: "checkpoints-label",
   cameraCircle: "cameras-circle",
+  /** Vector tiles only: below zoom 14 the server sends cameras as clusters with a count. */
+  cameraCluster: "cameras-cluster",
+  cameraClusterCount: "cameras-cluster-count",
 } as const;
+
+/** Layer names inside the server's vector tiles (/tiles/{layer}/…), by static source. */
+export const SOURCE_LAYER: Readonly<Partial<Record<string, string>>> = {
+  [SOURCE.cells]: "cells",
+  [SOURCE.checkpoints]: "checkpoints",
+  [SOURCE.cameras]: "cameras",
+};
 
 export type LayerGroup = "cells" | "checkpoints" | "cameras" | "viewCones";
 
 /** Which style layers a layer-panel toggle switches together. */
 export const LAYER_GROUPS: Record<LayerGroup, readonly string[]> = {
-  cells: [LAYER.cellFill, LAYER.cellOutline, LAYER.cellLabel],
+  cells: [LAYER.cellTint, LAYER.cellFill, LAYER.cellOutline, LAYER.cellLabel],
   checkpoints: [LAYER.checkpointSymbol, LAYER.checkpointLabel],
-  cameras: [LAYER.cameraCircle],
+  cameras: [LAYER.cameraCircle, LAYER.cameraCluster, LAYER.cameraClusterCount],
   viewCones: [LAYER.coneFill, LAYER.coneOutline],
 };
 
 /** Layers that open a popup on click, topmost first. */
-export const CLICKABLE_LAYERS = [LAYER.cameraCircle, LAYER.checkpointSymbol, LAYER.cellFill] as const;
+export const CLICKABLE_LAYERS = [
+  LAYER.cameraCluster,
+  LAYER.cameraCircle,
+  LAYER.checkpointSymbol,
+  LAYER.cellFill,
+] as const;

@@ -4,6 +4,7 @@ import type { StyleSpecification } from "maplibre-gl";
 import { describe, expect, it } from "vitest";
 import type { DistrictData } from "../sources/district-sources.js";
 import { districtSources } from "../sources/district-sources.js";
+import { geojsonDistrict, type LoadedDistrict, tiledKinds } from "../sources/load-district.js";
 import {
   asStyleDocument,
   backgroundOnlyStyle,
@@ -12,7 +13,7 @@ import {
 } from "../style/base-style.js";
 import { LABEL_FONT } from "../style/font-faces.js";
 import { checkpointIconName, drawCheckpointIcon } from "./checkpoint-icons.js";
-import { CLICKABLE_LAYERS, LAYER_GROUPS } from "./ids.js";
+import { CLICKABLE_LAYERS, LAYER, LAYER_GROUPS, SOURCE_LAYER } from "./ids.js";
 import { languageDependentLayout, overlayLayers } from "./overlay.js";
 import { matchExpression } from "./palette.js";
 
@@ -87,17 +88,44 @@ const district: DistrictData = {
   },
 };
 
+const loaded = geojsonDistrict(district);
+
+// The same district with cells and cameras as vector tiles (what a large district loads).
+const tiledDistrict: LoadedDistrict = {
+  ...loaded,
+  layers: {
+    ...loaded.layers,
+    cells: {
+      mode: "tiles",
+      tiles: "http://app.test/tiles/cells/{z}/{x}/{y}.mvt",
+      bounds: [121, 31, 121.1, 31.1],
+      count: 1,
+    },
+    cameras: {
+      mode: "tiles",
+      tiles: "http://app.test/tiles/cameras/{z}/{x}/{y}.mvt",
+      bounds: null,
+      count: 1,
+    },
+  },
+};
+const tiled = tiledKinds(tiledDistrict.layers);
+
 // The offline base map another workspace ships; the app bundles it (web/build/offline-style.ts).
 const gisDataStyle = asStyleDocument(
   JSON.parse(readFileSync(new URL("../../../gis-data/style/offline-style.json", import.meta.url), "utf8")),
 );
 
-function fullStyle(language: "zh-CN" | "en", baseStyle = backgroundOnlyStyle()): StyleSpecification {
+function fullStyle(
+  language: "zh-CN" | "en",
+  baseStyle = backgroundOnlyStyle(),
+  data: LoadedDistrict = loaded,
+): StyleSpecification {
   const base = withFontFaces(baseStyle, { [LABEL_FONT]: "http://app.test/fonts/noto.woff2" });
   return {
     ...base,
-    sources: { ...base.sources, ...districtSources(district) },
-    layers: [...base.layers, ...overlayLayers(language)],
+    sources: { ...base.sources, ...districtSources(data) },
+    layers: [...base.layers, ...overlayLayers(language, tiledKinds(data.layers))],
   };
 }
 
@@ -115,16 +143,41 @@ describe("overlay style", () => {
   });
 
   it("only reads sources the district provides", () => {
-    const sources = Object.keys(districtSources(district));
+    const sources = Object.keys(districtSources(loaded));
     for (const layer of overlayLayers("zh-CN")) {
       if ("source" in layer) expect(sources).toContain(layer.source);
     }
   });
 
-  it("names only existing layers in the toggle groups and click targets", () => {
-    const ids = overlayLayers("en").map((layer) => layer.id);
+  it("names only existing layers in the toggle groups and click targets (all of them with tiles)", () => {
+    const ids = overlayLayers("en", tiled).map((layer) => layer.id);
     for (const group of Object.values(LAYER_GROUPS)) for (const id of group) expect(ids).toContain(id);
     for (const id of CLICKABLE_LAYERS) expect(ids).toContain(id);
+    const geojsonIds = overlayLayers("en").map((layer) => layer.id);
+    expect(geojsonIds).not.toContain(LAYER.cameraCluster);
+    expect(geojsonIds.every((id) => ids.includes(id))).toBe(true);
+  });
+
+  it("is a valid style with cells and cameras as vector tiles, each tile layer read by its name", () => {
+    const style = fullStyle("zh-CN", backgroundOnlyStyle(), tiledDistrict);
+    expect(validateStyleMin(style)).toEqual([]);
+    expect(style.sources.cells).toMatchObject({ type: "vector", promoteId: "code" });
+    expect(style.sources.cameras).toMatchObject({ type: "vector", promoteId: "id" });
+    expect(style.sources.checkpoints).toMatchObject({ type: "geojson" });
+    for (const layer of style.layers) {
+      if (!("source" in layer)) continue;
+      const vector = style.sources[layer.source]?.type === "vector";
+      expect(layer["source-layer"], layer.id).toBe(vector ? SOURCE_LAYER[layer.source] : undefined);
+    }
+  });
+
+  it("leaves out tile cluster layers and reads cameras unfiltered when cameras are GeoJSON", () => {
+    const camera = overlayLayers("zh-CN").find((layer) => layer.id === LAYER.cameraCircle);
+    expect(camera && "filter" in camera ? camera.filter : undefined).toBeUndefined();
+    const tiledCamera = overlayLayers("zh-CN", tiled).find((layer) => layer.id === LAYER.cameraCircle);
+    expect(JSON.stringify(tiledCamera && "filter" in tiledCamera ? tiledCamera.filter : null)).toContain(
+      "cluster",
+    );
   });
 
   it("asks every text layer for the bundled font, so no glyph server is needed", () => {

@@ -8,6 +8,8 @@ export interface LayerPanelProps {
   groups: readonly LayerGroup[];
   visible: ReadonlySet<LayerGroup>;
   summary: string;
+  /** A line under the summary, e.g. that a large district is drawn from vector tiles. */
+  note?: string | null;
   onToggle: (group: LayerGroup, visible: boolean) => void;
 }
 
@@ -51,6 +53,9 @@ export function renderLayerPanel(props: LayerPanelProps): HTMLElement {
     h("div", { className: "panel-title", text: t("layers.title") }),
     ...toggles,
     h("div", { className: "summary", text: props.summary, attrs: { "data-testid": "summary" } }),
+    props.note
+      ? h("div", { className: "summary", text: props.note, attrs: { "data-testid": "tiled-note" } })
+      : null,
     legend,
   );
 }

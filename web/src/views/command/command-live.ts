@@ -1,6 +1,6 @@
 import type { GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from "maplibre-gl";
 import { isApiError } from "../../api/errors.js";
-import type { IncidentCategory } from "../../api/incident-schemas.js";
+import type { Incident, IncidentCategory } from "../../api/incident-schemas.js";
 import { IncidentsApi } from "../../api/incidents-api.js";
 import { DEFAULT_FILTER } from "../../incidents/incident-filter.js";
 import {
@@ -10,6 +10,7 @@ import {
   itemFromSummary,
 } from "../../incidents/incident-item.js";
 import { IncidentStore } from "../../incidents/incident-store.js";
+import { setStaticState } from "../../layers/feature-state.js";
 import { SOURCE } from "../../layers/ids.js";
 import { READY_TIMEOUT_MS } from "../../realtime/realtime-store.js";
 import { h } from "../../ui/dom.js";
@@ -43,8 +44,43 @@ export interface LiveCommand {
   /** Elements the view lays over the map: side panel, alert banner, replay bar. */
   elements: HTMLElement[];
   hooks: LiveHooks | null;
+  /** Settles once the first incident snapshot is on the map's source (or failed to load, or is not permitted). */
+  loaded: Promise<void>;
   relabel(): void;
   destroy(): void;
+}
+
+/** What the incident list and map start from: open incidents, the newest of any state, categories. */
+export interface IncidentSnapshot {
+  open: Incident[];
+  recent: Incident[];
+  categories: IncidentCategory[];
+}
+
+export interface LiveOptions {
+  /** A snapshot already being fetched (started with the view, before the map was ready). */
+  first?: Promise<IncidentSnapshot> | null;
+  /** Called on every live camera health change (after its feature-state is set). */
+  onCameraStatus?: () => void;
+}
+
+/**
+ * Live first, then the snapshot: events after `ready` are newer than or equal to what the list
+ * returns, and the store keeps whichever is newer per incident. Every open incident, plus the
+ * newest of any state (closed ones for the time filters and the replay); the two overlap, the
+ * store keys them by id.
+ */
+export async function fetchIncidentSnapshot(
+  ctx: ViewContext,
+  api = new IncidentsApi(ctx.api.http),
+): Promise<IncidentSnapshot> {
+  await ctx.realtime.ready(READY_TIMEOUT_MS);
+  const [open, recent, categories] = await Promise.all([
+    api.list({ open: true }),
+    api.list({}, RECENT_ANY_STATE),
+    api.categories(),
+  ]);
+  return { open, recent, categories };
 }
 
 function safeStorage(): Storage | null {
@@ -59,17 +95,18 @@ function safeStorage(): Storage | null {
  * The command map's live half: incidents (list, map layer, detail, alerts, replay), live
  * camera health, and today's daily reports, all fed by the app's realtime store.
  */
-export function startLiveCommand(map: MapLibreMap, ctx: ViewContext): LiveCommand {
+export function startLiveCommand(map: MapLibreMap, ctx: ViewContext, options: LiveOptions = {}): LiveCommand {
   const t = (): CommandTranslate => commandT(ctx.languages);
   const language = () => ctx.languages.language;
   const permissions = new Set(ctx.session.permissions);
   const offs: (() => void)[] = [];
 
-  if (permissions.has("cameras:read")) offs.push(followCameraStatus(map, ctx));
+  if (permissions.has("cameras:read")) offs.push(followCameraStatus(map, ctx, options.onCameraStatus));
   if (!permissions.has("incidents:read")) {
     return {
       elements: [],
       hooks: null,
+      loaded: Promise.resolve(),
       relabel() {},
       destroy: () => {
         for (const off of offs) off();
@@ -193,31 +230,26 @@ export function startLiveCommand(map: MapLibreMap, ctx: ViewContext): LiveComman
     );
   }
 
+  let first = options.first ?? null;
   const load = async () => {
     panel.setLoading(t()("command.loading"));
     try {
-      // Live first, then the snapshot: events after `ready` are newer than or equal to what
-      // the list returns, and the store keeps whichever is newer per incident.
-      await ctx.realtime.ready(READY_TIMEOUT_MS);
-      // Every open incident, plus the newest of any state (closed ones for the time filters and
-      // the replay); the two overlap, the store keys them by id.
-      const [open, recent, loadedCategories] = await Promise.all([
-        api.list({ open: true }),
-        api.list({}, RECENT_ANY_STATE),
-        api.categories(),
-      ]);
-      categories = loadedCategories;
-      store.replaceAll([...recent, ...open].map(itemFromIncident));
+      const snapshot = await (first ?? fetchIncidentSnapshot(ctx, api));
+      first = null;
+      categories = snapshot.categories;
+      store.replaceAll([...snapshot.recent, ...snapshot.open].map(itemFromIncident));
       panel.renderFilters();
       panel.setLoading(null);
       refreshList();
+      await layer.flush();
     } catch (error) {
+      first = null;
       if (isApiError(error) && error.status === 401) return ctx.onUnauthenticated();
       panel.setFailed(`${t()("command.loadFailed")} ${errorMessage(error, t())}`, () => void load());
     }
   };
   offs.push(ctx.realtime.onResync(() => void load()));
-  void load();
+  const loaded = load();
   void reports?.load();
 
   const onClick = (event: MapMouseEvent) => void clickIncident(map, event, panel);
@@ -232,6 +264,7 @@ export function startLiveCommand(map: MapLibreMap, ctx: ViewContext): LiveComman
 
   return {
     elements: [panel.element, banner, replay.element],
+    loaded,
     hooks: {
       mapIncidentIds: () => layer.featureIds.map(Number),
       listIncidentIds: () =>
@@ -279,13 +312,15 @@ async function clickIncident(map: MapLibreMap, event: MapMouseEvent, panel: Inci
   map.easeTo({ center: cluster.geometry.coordinates as [number, number], zoom });
 }
 
-/** Live camera health as feature-state on the static camera source (and its view cones). */
-function followCameraStatus(map: MapLibreMap, ctx: ViewContext): () => void {
+/**
+ * Live camera health as feature-state on the static camera source (GeoJSON or tiles, by camera
+ * id) and on its view cones.
+ */
+function followCameraStatus(map: MapLibreMap, ctx: ViewContext, changed?: () => void): () => void {
   return ctx.realtime.subscribe("camera.status", (event) => {
     const { cameraId, status } = event.payload;
-    if (map.getSource(SOURCE.cameras))
-      map.setFeatureState({ source: SOURCE.cameras, id: cameraId }, { status });
-    if (map.getSource(SOURCE.cameraCones))
-      map.setFeatureState({ source: SOURCE.cameraCones, id: cameraId }, { status });
+    setStaticState(map, SOURCE.cameras, cameraId, { status });
+    setStaticState(map, SOURCE.cameraCones, cameraId, { status });
+    changed?.();
   });
 }

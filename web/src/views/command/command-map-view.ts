@@ -2,39 +2,53 @@ import offlineStyleDocument from "virtual:gridops/offline-style";
 import "../../incidents/incidents.css";
 import "./command.css";
 import {
-  type GeoJSONSource,
+  type ErrorEvent,
   Map as MapLibreMap,
   NavigationControl,
+  type RequestParameters,
+  type ResourceType,
   ScaleControl,
   type StyleSpecification,
 } from "maplibre-gl";
 import { isApiError } from "../../api/errors.js";
 import type { AppConfig } from "../../api/schemas.js";
-import { boundsOf } from "../../geo/bounds.js";
 import type { Translate } from "../../i18n/i18n.js";
 import type { LayerGroup } from "../../layers/ids.js";
 import { uiCapabilities } from "../../session/permissions.js";
 import { type DistrictCounts, districtCounts } from "../../sources/district-sources.js";
-import { type LoadedDistrict, loadDistrict } from "../../sources/load-district.js";
+import {
+  DATA_KINDS,
+  type DataKind,
+  districtBounds,
+  type LoadedDistrict,
+  loadDistrict,
+} from "../../sources/load-district.js";
+import { type StaticMode, staticModeOverride } from "../../sources/static-mode.js";
 import {
   asStyleDocument,
-  BASE_CELLS_SOURCE,
   backgroundOnlyStyle,
   prepareOfflineStyle,
   withFontFaces,
 } from "../../style/base-style.js";
 import { loadBaseStyle } from "../../style/load-base-style.js";
 import { bundledFontFaces } from "../../style/noto-sans-sc.js";
+import { withDistrictOverlay } from "../../style/overlay-style.js";
 import { h } from "../../ui/dom.js";
 import { errorMessage } from "../../ui/error-message.js";
 import { renderLayerPanel } from "../../ui/layer-panel.js";
 import { StatusOverlay } from "../../ui/status-overlay.js";
 import type { ViewContext } from "../routes.js";
-import { type LiveCommand, startLiveCommand } from "./command-live.js";
+import {
+  fetchIncidentSnapshot,
+  type IncidentSnapshot,
+  type LiveCommand,
+  startLiveCommand,
+} from "./command-live.js";
+import { DerivedSources } from "./derived-sources.js";
 import { INCIDENT_LAYER } from "./incident-layers.js";
-import { setGroupVisible, setOverlayLanguage, showDistrict } from "./map-overlay.js";
-import { attachPopups } from "./map-popups.js";
-import { exposeTestHooks, type GridOpsTestHooks } from "./test-hooks.js";
+import { addCheckpointIcons, setGroupVisible, setOverlayLanguage } from "./map-overlay.js";
+import { attachPopups, type PopupDetails } from "./map-popups.js";
+import { exposeTestHooks, type GridOpsTestHooks, markFirstRender } from "./test-hooks.js";
 
 export type CommandMapDeps = ViewContext;
 
@@ -73,14 +87,69 @@ export async function baseStyleFor(
   }
 }
 
-/** The command centre's district map: cells, checkpoints, cameras and view cones with popups. */
+/**
+ * Tile requests go to the page's own origin with its session cookie (MapLibre's worker fetches
+ * them, and same-origin credentials are what the API's session needs; the tiles are filtered to
+ * the user's cells on the server).
+ */
+function withSessionCookie(url: string, type?: ResourceType): RequestParameters {
+  const sameOrigin = new URL(url, window.location.href).origin === window.location.origin;
+  return type === "Tile" && sameOrigin ? { url, credentials: "same-origin" } : { url };
+}
+
+/** The next `idle` (a frame drawn with every tile in view loaded), forcing a frame if the map is already still. */
+function nextIdle(map: MapLibreMap): Promise<void> {
+  return new Promise((resolve) => {
+    map.once("idle", () => resolve());
+    map.triggerRepaint();
+  });
+}
+
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+
+/** Longest the map stays hidden waiting for its first complete frame (a slow tile must not hide it for good). */
+const REVEAL_AFTER_MS = 8000;
+
+/** Drawing-buffer scale while the map loads hidden: the frames still load every tile, but fill almost no pixels. */
+const LOADING_PIXEL_RATIO = 1 / 16;
+
+/** The camera popup's vendor and model, which camera tiles do not carry, from the camera's record. */
+function cameraDetails(deps: CommandMapDeps): PopupDetails {
+  return async (kind, properties) => {
+    if (kind !== "camera" || properties.vendor !== undefined || typeof properties.id !== "string")
+      return null;
+    try {
+      return { ...(await deps.api.camera(properties.id)) };
+    } catch (error) {
+      console.warn(error);
+      return null;
+    }
+  };
+}
+
+/**
+ * The command centre's district map: cells, checkpoints, cameras and view cones with popups, and
+ * the live incidents. What the first draw needs starts at once and in parallel: the static layers
+ * (counts, then GeoJSON or tile bounds), the incident snapshot and the base style. The map is made
+ * when the static layers are known, from one style holding all of them and already fitted to the
+ * district: every frame drawn before that would be a base map drawn for nothing, and without a
+ * GPU each frame costs a few hundred milliseconds of the main thread the data is waiting for.
+ */
 export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
   const { languages } = deps;
   const status = new StatusOverlay();
-  const mapElement = h("div", { className: "map", attrs: { "data-testid": "map" } });
+  const mapElement = h("div", { className: "map map-pending", attrs: { "data-testid": "map" } });
   const panelSlot = h("div", { className: "panel-slot" });
   const notice = h("div", { className: "notice", attrs: { hidden: "", role: "status" } });
-  const element = h("main", { className: "command-map-view" }, mapElement, panelSlot, notice, status.element);
+  const incidentPanel = deps.session.permissions.includes("incidents:read");
+  const element = h(
+    "main",
+    { className: incidentPanel ? "command-map-view with-incident-panel" : "command-map-view" },
+    mapElement,
+    panelSlot,
+    notice,
+    status.element,
+  );
 
   let map: MapLibreMap | null = null;
   let hooks: GridOpsTestHooks | null = null;
@@ -88,7 +157,32 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
   let counts: DistrictCounts | null = null;
   let lastError: unknown = null;
   let live: LiveCommand | null = null;
+  let derived: DerivedSources | null = null;
+  let destroyed = false;
+  /** The map's first complete frame is on screen (until then it is drawn hidden, see reveal()). */
+  let drawn = false;
   const visible = new Set<LayerGroup>(ALL_GROUPS);
+  const override = staticModeOverride(deps.params);
+  const appBaseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
+
+  const startDistrictLoad = () => {
+    const pending = loadDistrict(deps.api, uiCapabilities(deps.session), {
+      override,
+      origin: window.location.origin,
+    });
+    // Awaited in loadData, which reports a failure; this only keeps it from being "unhandled" meanwhile.
+    pending.catch(() => {});
+    return pending;
+  };
+  const startIncidentLoad = (): Promise<IncidentSnapshot> | null => {
+    if (!incidentPanel) return null;
+    const pending = fetchIncidentSnapshot(deps);
+    pending.catch(() => {});
+    return pending;
+  };
+  let districtLoad: Promise<LoadedDistrict> | null = startDistrictLoad();
+  const incidentLoad = startIncidentLoad();
+  const baseStyle = baseStyleFor(deps.config, appBaseUrl);
 
   const availableGroups = () =>
     ALL_GROUPS.filter((group) => {
@@ -99,12 +193,14 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
   const renderPanel = () => {
     const t = languages.t;
     if (!loaded || !counts) return panelSlot.replaceChildren();
+    const tiled = DATA_KINDS.some((kind) => loaded?.layers[kind].mode === "tiles");
     panelSlot.replaceChildren(
       renderLayerPanel({
         t,
         groups: availableGroups(),
         visible,
         summary: t("map.summary", { ...counts }),
+        note: tiled ? t("map.tiled") : null,
         onToggle: (group, on) => {
           if (on) visible.add(group);
           else visible.delete(group);
@@ -123,52 +219,29 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
         t("map.retry"),
         () => void loadData(),
       );
-    } else if (!loaded) {
+    } else if (!loaded || !drawn) {
       status.showLoading(t("map.loading"));
     } else {
       status.hide();
     }
   };
 
+  // The left padding keeps the district clear of the layer panel (the incident panel is beside the map).
+  const fitPadding = () => ({ top: 30, bottom: 30, left: 250, right: 40 });
+
   async function loadData(): Promise<void> {
-    if (!map || !hooks) return;
-    const readyMap = map;
-    const testHooks = hooks;
-    testHooks.ready = false;
     lastError = null;
     loaded = null;
     renderStatus();
     try {
-      const allowed = uiCapabilities(deps.session);
-      const [district] = await Promise.all([loadDistrict(deps.api, allowed), mapLoaded(readyMap)]);
+      const pending = districtLoad ?? startDistrictLoad();
+      districtLoad = null;
+      const [district, base] = await Promise.all([pending, baseStyle]);
+      if (destroyed) return;
+      if (base.fellBack) showNotice(languages.t("map.baseMapFailed"));
       loaded = district;
-      counts = districtCounts(district.data);
-      showDistrict(readyMap, district.data, languages.language);
-      readyMap.getSource<GeoJSONSource>(BASE_CELLS_SOURCE)?.setData(district.data.cells);
-      for (const kind of district.forbidden) setGroupVisible(readyMap, GROUP_BY_KIND[kind], false);
-      if (district.forbidden.includes("cameras")) setGroupVisible(readyMap, "viewCones", false);
-      const bounds = boundsOf([district.data.cells, district.data.checkpoints, district.data.cameras]);
-      // The paddings keep the district clear of the layer panel (left) and the incident panel (right).
-      if (bounds)
-        readyMap.fitBounds(bounds, {
-          padding: {
-            top: 30,
-            bottom: 30,
-            left: 250,
-            right: deps.session.permissions.includes("incidents:read") ? 380 : 60,
-          },
-          animate: false,
-        });
-      testHooks.counts = counts;
-      if (!live) {
-        live = startLiveCommand(readyMap, deps);
-        element.append(...live.elements);
-        testHooks.live = live.hooks;
-      }
-      readyMap.once("idle", () => {
-        testHooks.ready = true;
-        testHooks.readyAt ??= performance.now();
-      });
+      counts = districtCounts(district);
+      createMap(base.style, district);
     } catch (error) {
       if (isApiError(error) && error.status === 401) return deps.onUnauthenticated();
       lastError = error;
@@ -178,8 +251,97 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
     renderPanel();
   }
 
-  const mapLoaded = (m: MapLibreMap) =>
-    m.loaded() ? Promise.resolve() : new Promise<void>((resolve) => m.once("load", () => resolve()));
+  const showNotice = (text: string) => {
+    notice.textContent = text;
+    notice.hidden = false;
+    setTimeout(() => {
+      notice.hidden = true;
+    }, 8000);
+  };
+
+  function createMap(base: StyleSpecification, district: LoadedDistrict): void {
+    const bounds = districtBounds(district.layers);
+    const created = new MapLibreMap({
+      container: mapElement,
+      style: withFontFaces(
+        withDistrictOverlay(base, district, languages.language),
+        bundledFontFaces(appBaseUrl),
+      ),
+      ...(bounds
+        ? { bounds, fitBoundsOptions: { padding: fitPadding() } }
+        : { center: [116.397, 39.909], zoom: 3 }),
+      locale: mapLocale(languages.t),
+      attributionControl: { compact: true },
+      transformRequest: withSessionCookie,
+      // Labels appear at once instead of fading in: a fade is several more frames to draw,
+      // which in software rendering (no GPU) cost a third of a second each.
+      fadeDuration: 0,
+      // Drawn at a tiny resolution until revealed: see reveal().
+      pixelRatio: LOADING_PIXEL_RATIO,
+    });
+    map = created;
+    created.on("error", (event: ErrorEvent) => {
+      // A tile answered 401: the session ended while the map was open.
+      const failed = event.error as { status?: unknown } | undefined;
+      if (failed?.status === 401) deps.onUnauthenticated();
+    });
+    addNavigation(created);
+    created.addControl(new ScaleControl({ unit: "metric" }), "bottom-left");
+    const testHooks = exposeTestHooks(created);
+    hooks = testHooks;
+    testHooks.counts = districtCounts(district);
+    testHooks.staticModes = Object.fromEntries(
+      DATA_KINDS.map((kind) => [kind, district.layers[kind].mode]),
+    ) as Record<DataKind, StaticMode>;
+    popups = attachPopups(
+      created,
+      () => ({ t: languages.t, language: languages.language }),
+      [INCIDENT_LAYER.points, INCIDENT_LAYER.clusters],
+      cameraDetails(deps),
+    );
+    created.once("style.load", () => void onStyleLoaded(created, district, testHooks));
+  }
+
+  /** Once the style is parsed (before its first frame): icons, hidden layers, the live half. */
+  async function onStyleLoaded(m: MapLibreMap, district: LoadedDistrict, testHooks: GridOpsTestHooks) {
+    if (destroyed) return;
+    addCheckpointIcons(m);
+    for (const kind of district.forbidden) setGroupVisible(m, GROUP_BY_KIND[kind], false);
+    if (district.forbidden.includes("cameras")) setGroupVisible(m, "viewCones", false);
+    derived = new DerivedSources(m, district);
+    live = startLiveCommand(m, deps, {
+      first: incidentLoad,
+      onCameraStatus: () => derived?.cameraStatusChanged(),
+    });
+    element.append(...live.elements);
+    testHooks.live = live.hooks;
+    // "Drawn": every static source and the incident snapshot on the map, and a frame drawn
+    // with all tiles in view loaded, on screen (see bench/web-map.bench.ts for what is measured).
+    const giveUp = setTimeout(reveal, REVEAL_AFTER_MS);
+    await live.loaded;
+    await nextIdle(m);
+    clearTimeout(giveUp);
+    reveal();
+    await nextIdle(m);
+    await nextFrame();
+    if (!destroyed) markFirstRender(testHooks);
+  }
+
+  /**
+   * Shows the map at full resolution. Until its first complete frame it is drawn hidden and at a
+   * sixteenth of its resolution: MapLibre draws a frame each time a source's tiles arrive, and
+   * without a GPU a full-size frame costs a few hundred milliseconds of pixel filling and
+   * compositing, for half-loaded frames the loading overlay hides anyway. Tiles, labels and
+   * placement depend on the map's size in CSS pixels, not on its resolution, so the loading is the
+   * same; only the last frame is drawn in full.
+   */
+  function reveal(): void {
+    if (drawn || destroyed || !map) return;
+    drawn = true;
+    map.setPixelRatio(window.devicePixelRatio || 1);
+    mapElement.classList.remove("map-pending");
+    renderStatus();
+  }
 
   let navigation: NavigationControl | null = null;
   const addNavigation = (m: MapLibreMap) => {
@@ -203,49 +365,18 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
   });
   let popups: ReturnType<typeof attachPopups> | null = null;
 
-  renderStatus();
-  void (async () => {
-    const appBaseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
-    const { style, fellBack } = await baseStyleFor(deps.config, appBaseUrl);
-    if (fellBack) {
-      notice.textContent = languages.t("map.baseMapFailed");
-      notice.hidden = false;
-      setTimeout(() => {
-        notice.hidden = true;
-      }, 8000);
-    }
-    try {
-      map = new MapLibreMap({
-        container: mapElement,
-        style: withFontFaces(style, bundledFontFaces(appBaseUrl)),
-        center: [116.397, 39.909],
-        zoom: 3,
-        locale: mapLocale(languages.t),
-        attributionControl: { compact: true },
-      });
-    } catch (error) {
-      lastError = error;
-      renderStatus();
-      return;
-    }
-    addNavigation(map);
-    map.addControl(new ScaleControl({ unit: "metric" }), "bottom-left");
-    hooks = exposeTestHooks(map);
-    popups = attachPopups(map, () => ({ t: languages.t, language: languages.language }), [
-      INCIDENT_LAYER.points,
-      INCIDENT_LAYER.clusters,
-    ]);
-    await loadData();
-  })();
+  void loadData();
 
   return {
     element,
     destroy() {
+      destroyed = true;
       unsubscribe();
       live?.destroy();
+      derived?.destroy();
       map?.remove();
       map = null;
-      if (window.__gridops) delete window.__gridops;
+      if (window.__gridops && window.__gridops === hooks) delete window.__gridops;
     },
   };
 }

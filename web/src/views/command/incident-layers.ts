@@ -4,7 +4,6 @@ import type {
   LayerSpecification,
   Map as MapLibreMap,
 } from "maplibre-gl";
-import { LAYER, SOURCE } from "../../layers/ids.js";
 import { LABEL_FONT } from "../../style/font-faces.js";
 
 /** Live layers: kept apart from the static district sources (cells, checkpoints, cameras). */
@@ -13,7 +12,6 @@ export const INCIDENT_LAYER = {
   clusters: "incidents-clusters",
   clusterCount: "incidents-cluster-count",
   points: "incidents-points",
-  cellShade: "cells-incident-shade",
 } as const;
 
 /** Below this zoom incidents group into clusters (a district of 1,000 dots is unreadable). */
@@ -77,23 +75,10 @@ function incidentLayers(): LayerSpecification[] {
   ];
 }
 
-/** Cells tinted by their open incidents, red when any is overdue (feature-state set per cell). */
-function cellShadeLayer(): LayerSpecification {
-  const open = ["coalesce", ["feature-state", "open"], 0] as ExpressionSpecification;
-  const overdue = ["coalesce", ["feature-state", "overdue"], 0] as ExpressionSpecification;
-  return {
-    id: INCIDENT_LAYER.cellShade,
-    type: "fill",
-    source: SOURCE.cells,
-    filter: ["==", ["get", "level"], "grid"],
-    paint: {
-      "fill-color": ["case", [">", overdue, 0], "#c53030", "#dd6b20"],
-      "fill-opacity": ["case", [">", overdue, 0], 0.35, [">", open, 0], ["min", 0.3, ["*", 0.08, open]], 0],
-    },
-  };
-}
-
-/** Adds the live incident source and layers above the static overlay (cell shading just above the cell fill). */
+/**
+ * Adds the live incident source and layers above the static overlay. (Cells are tinted by their
+ * open incidents in the cell layer itself, from feature-state this layer's owner sets.)
+ */
 export function addIncidentLayers(map: MapLibreMap, data: GeoJSON.FeatureCollection): void {
   map.addSource(INCIDENT_SOURCE, {
     type: "geojson",
@@ -107,8 +92,6 @@ export function addIncidentLayers(map: MapLibreMap, data: GeoJSON.FeatureCollect
       overdue: ["+", ["case", ["get", "overdue"], 1, 0]],
     },
   });
-  const beforeOutline = map.getLayer(LAYER.cellOutline) ? LAYER.cellOutline : undefined;
-  if (map.getSource(SOURCE.cells)) map.addLayer(cellShadeLayer(), beforeOutline);
   for (const layer of incidentLayers()) map.addLayer(layer);
 }
 

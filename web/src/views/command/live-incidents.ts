@@ -8,6 +8,7 @@ import {
 } from "../../incidents/incident-filter.js";
 import { type IncidentItem, isHighPriority } from "../../incidents/incident-item.js";
 import type { IncidentStore, StoreChange } from "../../incidents/incident-store.js";
+import { setStaticState } from "../../layers/feature-state.js";
 import { SOURCE } from "../../layers/ids.js";
 import { type FeatureId, FeatureIndex, type Position, type Properties } from "../../sources/feature-index.js";
 import { addIncidentLayers, INCIDENT_SOURCE, incidentSource } from "./incident-layers.js";
@@ -161,10 +162,7 @@ export class LiveIncidentLayer {
   }
 
   #countsChanged(cellCodes: readonly string[]): void {
-    if (!this.map.getSource(SOURCE.cells)) return;
-    for (const code of cellCodes) {
-      this.map.setFeatureState({ source: SOURCE.cells, id: code }, { ...this.#counts.get(code) });
-    }
+    for (const code of cellCodes) setStaticState(this.map, SOURCE.cells, code, { ...this.#counts.get(code) });
   }
 
   #schedule(): void {

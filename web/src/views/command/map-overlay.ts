@@ -1,12 +1,17 @@
 import type { GeoJSONSource, Map as MapLibreMap } from "maplibre-gl";
 import type { Language } from "../../i18n/i18n.js";
 import { checkpointIconName, drawCheckpointIcon } from "../../layers/checkpoint-icons.js";
-import { LAYER_GROUPS, type LayerGroup } from "../../layers/ids.js";
+import { LAYER_GROUPS, type LayerGroup, SOURCE } from "../../layers/ids.js";
 import { languageDependentLayout, overlayLayers } from "../../layers/overlay.js";
 import { CHECKPOINT_GRADES } from "../../layers/palette.js";
+import type { TiledSources } from "../../layers/source-ref.js";
 import { type DistrictData, districtSources } from "../../sources/district-sources.js";
+import { geojsonDistrict, type LoadedDistrict, tiledKinds } from "../../sources/load-district.js";
+import { BASE_CELLS_SOURCE } from "../../style/base-style.js";
+import { rebasedCellLayer } from "../../style/overlay-style.js";
 
-function addCheckpointIcons(map: MapLibreMap): void {
+/** The checkpoint grade icons the checkpoint layer names (drawn in code, added once per map). */
+export function addCheckpointIcons(map: MapLibreMap): void {
   const pixelRatio = Math.max(1, Math.round(window.devicePixelRatio || 1));
   for (const grade of CHECKPOINT_GRADES) {
     const name = checkpointIconName(grade);
@@ -17,19 +22,45 @@ function addCheckpointIcons(map: MapLibreMap): void {
 }
 
 /**
- * Puts the district on the map: the first call adds images, sources and layers; later calls (a
- * retry, a reload) replace the sources' data in place.
+ * The offline base style draws district land and street boundaries from its own cells source.
+ * Pointing those layers at the overlay's cells source (GeoJSON or tiles) keeps one copy of the
+ * cells in MapLibre's worker instead of two. A configured base map has no such layers: no-op.
  */
-export function showDistrict(map: MapLibreMap, data: DistrictData, language: Language): void {
-  const sources = districtSources(data);
-  const isFirst = !map.getSource(Object.keys(sources)[0] ?? "");
-  if (!isFirst) {
-    for (const [id, spec] of Object.entries(sources)) map.getSource<GeoJSONSource>(id)?.setData(spec.data);
+function rebaseCellLayers(map: MapLibreMap, tiled: TiledSources): void {
+  const order = map.getStyle().layers;
+  order.forEach((layer, index) => {
+    const rebased = rebasedCellLayer(layer, tiled);
+    if (rebased === layer) return;
+    map.removeLayer(layer.id);
+    map.addLayer(rebased, order[index + 1]?.id);
+  });
+  if (map.getSource(BASE_CELLS_SOURCE)) map.removeSource(BASE_CELLS_SOURCE);
+}
+
+/**
+ * Puts the district's static layers on the map. The first call adds images, sources and layers
+ * (vector-tile sources for the layers loaded as tiles); a later call (a retry) replaces GeoJSON
+ * data in place, and leaves tiled sources be, as they fetch their own data.
+ */
+export function showStaticLayers(map: MapLibreMap, district: LoadedDistrict, language: Language): void {
+  const sources = districtSources(district);
+  if (map.getSource(SOURCE.cells)) {
+    for (const [id, spec] of Object.entries(sources)) {
+      if (spec.type === "geojson" && id !== SOURCE.cameraCones)
+        void map.getSource<GeoJSONSource>(id)?.setData(spec.data);
+    }
     return;
   }
+  const tiled: TiledSources = tiledKinds(district.layers);
   addCheckpointIcons(map);
   for (const [id, spec] of Object.entries(sources)) map.addSource(id, spec);
-  for (const layer of overlayLayers(language)) map.addLayer(layer);
+  rebaseCellLayers(map, tiled);
+  for (const layer of overlayLayers(language, tiled)) map.addLayer(layer);
+}
+
+/** For views that always hold the whole district as GeoJSON (the cells editor). */
+export function showDistrict(map: MapLibreMap, data: DistrictData, language: Language): void {
+  showStaticLayers(map, geojsonDistrict(data), language);
 }
 
 export function setOverlayLanguage(map: MapLibreMap, language: Language): void {

@@ -7,14 +7,20 @@ import {
   Popup,
 } from "maplibre-gl";
 import type { Language, Translate } from "../../i18n/i18n.js";
+import { setStaticState } from "../../layers/feature-state.js";
 import { CLICKABLE_LAYERS, LAYER } from "../../layers/ids.js";
 import { type PopupKind, popupModel, renderPopup } from "../../ui/popup-content.js";
 
-const KIND_BY_LAYER: Record<(typeof CLICKABLE_LAYERS)[number], PopupKind> = {
+type PopupLayer = Exclude<(typeof CLICKABLE_LAYERS)[number], typeof LAYER.cameraCluster>;
+
+const KIND_BY_LAYER: Record<PopupLayer, PopupKind> = {
   [LAYER.cameraCircle]: "camera",
   [LAYER.checkpointSymbol]: "checkpoint",
   [LAYER.cellFill]: "cell",
 };
+
+/** Zoom from which the camera tiles hold single cameras rather than clusters. */
+const CAMERA_SINGLES_ZOOM = 14;
 
 /** Click slop in pixels, so a small camera dot is easy to hit on a touch screen. */
 const HIT_RADIUS_PX = 6;
@@ -43,6 +49,32 @@ interface OpenPopup {
   kind: PopupKind;
   properties: Record<string, unknown>;
   lngLat: LngLat;
+  /** The status shown is live feature-state, newer than any fetched record. */
+  liveStatus: boolean;
+}
+
+/** Fetches what a vector tile leaves out of a feature (a camera's vendor and model); null: nothing to add. */
+export type PopupDetails = (
+  kind: PopupKind,
+  properties: Readonly<Record<string, unknown>>,
+) => Promise<Record<string, unknown> | null>;
+
+/** The clicked feature's properties, with live feature-state (camera health) over the loaded value. */
+function currentProperties(hit: MapGeoJSONFeature): {
+  properties: Record<string, unknown>;
+  liveStatus: boolean;
+} {
+  const status = hit.state?.status;
+  return typeof status === "string"
+    ? { properties: { ...hit.properties, status }, liveStatus: true }
+    : { properties: { ...hit.properties }, liveStatus: false };
+}
+
+/** A cluster of tiled cameras: zoom in towards it (far enough out, it splits into cameras at z14). */
+function zoomIntoCluster(map: MapLibreMap, hit: MapGeoJSONFeature): void {
+  if (hit.geometry.type !== "Point") return;
+  const [lon = 0, lat = 0] = hit.geometry.coordinates;
+  map.easeTo({ center: [lon, lat], zoom: Math.min(CAMERA_SINGLES_ZOOM, map.getZoom() + 3) });
 }
 
 export interface MapPopups {
@@ -52,18 +84,30 @@ export interface MapPopups {
 
 /**
  * One click handler for every clickable layer: the topmost kind wins (camera over checkpoint over
- * cell), and among cells the finest level, because that is the one the user is pointing at.
+ * cell), and among cells the finest level, because that is the one the user is pointing at. The
+ * clicked feature is marked with feature-state `selected` (by its domain id, on GeoJSON and tile
+ * sources alike) until the popup closes; a camera cluster zooms in instead.
  */
 export function attachPopups(
   map: MapLibreMap,
   current: () => { t: Translate; language: Language },
   /** Layers whose clicks another handler owns (live incidents): a hit there opens no popup. */
   claimedLayers: readonly string[] = [],
+  details: PopupDetails | null = null,
 ): MapPopups {
-  const popup = new Popup({ closeButton: true, maxWidth: "320px" });
+  // Closed by this handler rather than by MapLibre's own click listener, which would run after it
+  // and close the popup just opened on another feature.
+  const popup = new Popup({ closeButton: true, closeOnClick: false, maxWidth: "320px" });
   let open: OpenPopup | null = null;
+  let selected: { source: string; id: string | number } | null = null;
+  const select = (next: typeof selected) => {
+    if (selected) setStaticState(map, selected.source, selected.id, { selected: false });
+    selected = next;
+    if (selected) setStaticState(map, selected.source, selected.id, { selected: true });
+  };
   popup.on("close", () => {
     open = null;
+    select(null);
   });
 
   const render = () => {
@@ -79,7 +123,10 @@ export function attachPopups(
       [x - HIT_RADIUS_PX, y - HIT_RADIUS_PX],
       [x + HIT_RADIUS_PX, y + HIT_RADIUS_PX],
     ];
-    if (claimed.length > 0 && map.queryRenderedFeatures(box, { layers: claimed }).length > 0) return;
+    if (claimed.length > 0 && map.queryRenderedFeatures(box, { layers: claimed }).length > 0) {
+      popup.remove();
+      return;
+    }
     const layers = CLICKABLE_LAYERS.filter(
       (id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none",
     );
@@ -95,12 +142,28 @@ export function attachPopups(
       .map((layerId) => hits.filter((hit) => hit.layer.id === layerId))
       .find((forLayer) => forLayer.length > 0);
     const hit = best ? pickHit(map, best, event.point) : undefined;
-    if (!hit) return;
-    const kind = KIND_BY_LAYER[hit.layer.id as keyof typeof KIND_BY_LAYER];
-    open = { kind, properties: { ...hit.properties }, lngLat: event.lngLat };
+    if (!hit) {
+      popup.remove();
+      return;
+    }
+    if (hit.layer.id === LAYER.cameraCluster) {
+      popup.remove();
+      return zoomIntoCluster(map, hit);
+    }
+    const kind = KIND_BY_LAYER[hit.layer.id as PopupLayer];
+    const shown: OpenPopup = { kind, ...currentProperties(hit), lngLat: event.lngLat };
+    open = shown;
+    select(hit.id === undefined ? null : { source: hit.source, id: hit.id });
     popup.setLngLat(event.lngLat);
     render();
     if (!popup.isOpen()) popup.addTo(map);
+    void details?.(kind, shown.properties).then((extra) => {
+      // Only if that popup is still the one open; live status stays over the fetched one.
+      if (!extra || open !== shown) return;
+      const status = shown.liveStatus ? { status: shown.properties.status } : {};
+      shown.properties = { ...shown.properties, ...present(extra), ...status };
+      render();
+    });
   });
 
   for (const layerId of CLICKABLE_LAYERS) {
@@ -113,4 +176,11 @@ export function attachPopups(
   }
 
   return { relabel: render };
+}
+
+/** The fetched fields that hold a value. */
+function present(extra: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(extra).filter(([, value]) => value !== null && value !== undefined),
+  );
 }
