@@ -8,6 +8,7 @@ import { createPool, type Pool } from "../db/pool.js";
 import { keyringOf } from "../features/secrets/keyring.js";
 import { createLogger } from "../logger.js";
 import { depsOf, type RunningServer, startHttpServer } from "../runtime.js";
+import { cellChangedPayload } from "../test-support/event-payloads.js";
 import { startTestServer, type TestServer } from "../test-support/test-server.js";
 import type { AnyNewEvent } from "./outbox.js";
 import { enqueueEvents } from "./outbox.js";
@@ -94,7 +95,7 @@ describe("two server processes on one database", () => {
           : {
               topic: "cell.changed",
               cellCode: cell,
-              payload: { cellCode: cell, change: "updated", version: i },
+              payload: cellChangedPayload(cell, i),
             },
       );
     }
@@ -151,7 +152,7 @@ describe("two server processes on one database", () => {
         (_, i): AnyNewEvent => ({
           topic: "cell.changed",
           cellCode: grid1,
-          payload: { cellCode: grid1, change: "updated", version: from + i },
+          payload: cellChangedPayload(grid1, from + i),
         }),
       );
     await enqueueEvents(a.db.pool, burst(0));
@@ -190,7 +191,7 @@ describe("two server processes on one database", () => {
         return {
           topic: "cell.changed",
           cellCode: cell,
-          payload: { cellCode: cell, change: "updated", version: 20_000 + i },
+          payload: cellChangedPayload(cell, 20_000 + i),
         };
       });
       await Promise.all(

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTransaction } from "../db/pool.js";
+import { cellChangedPayload, incidentPayload } from "../test-support/event-payloads.js";
 import { createTestDatabase, type TestDatabase } from "../test-support/test-db.js";
 import type { IncidentCreatedPayload } from "./events.js";
 import { enqueueEvent, OutboxError, onLocalOutboxCommit, purgeOutbox } from "./outbox.js";
@@ -9,21 +10,7 @@ let db: TestDatabase;
 let gridCode: string;
 let gridPath: string[];
 
-const incident = (id: number, cellCode: string): IncidentCreatedPayload => ({
-  incident: {
-    id,
-    reference: null,
-    cellCode,
-    category: "road_damage",
-    priority: "normal",
-    state: "reported",
-    title: `incident ${id}`,
-    location: null,
-    dueAt: null,
-    overdue: false,
-    updatedAt: new Date().toISOString(),
-  },
-});
+const incident = incidentPayload;
 
 async function sequence(): Promise<number> {
   return withTransaction(db.pool, async (tx) => (await sequencePending(tx, 1000)).assigned);
@@ -101,7 +88,7 @@ describe("enqueueEvent", () => {
       await enqueueEvent(db.pool, {
         topic: "cell.changed",
         cellCode: gridCode,
-        payload: { cellCode: gridCode, change: "updated", version: 2 },
+        payload: cellChangedPayload(gridCode, 2),
       });
       await expect.poll(() => wakes.count()).toBe(1);
       const after = await db.pool.query("SELECT count(*)::int AS n FROM outbox");
@@ -118,13 +105,19 @@ describe("enqueueEvent", () => {
       enqueueEvent(db.pool, {
         topic: "cell.changed",
         cellCode: "NOPE",
-        payload: { cellCode: "NOPE", change: "created", version: 1 },
+        payload: cellChangedPayload("NOPE", 1, "created"),
       }),
     ).rejects.toMatchObject({ code: "unknown_cell" });
     await expect(
       enqueueEvent(db.pool, {
         topic: "report.missing",
-        payload: { cellCode: gridCode, reportDate: "2026-01-01", leader: null },
+        payload: {
+          cellCode: gridCode,
+          cellName: "x",
+          cellNameEn: null,
+          reportDate: "2026-01-01",
+          leader: null,
+        },
       }),
     ).rejects.toBeInstanceOf(OutboxError);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTransaction } from "../db/pool.js";
 import { createApiToken, systemAuthFor } from "../features/auth/auth.service.js";
+import { cellChangedPayload, incidentPayload } from "../test-support/event-payloads.js";
 import { startTestServer, type TestServer } from "../test-support/test-server.js";
 import type {
   Ack,
@@ -27,21 +28,7 @@ let grid2: string;
 let camera1: { id: string; cell: string };
 const open: RecordingClient[] = [];
 
-const incident = (id: number, cellCode: string): IncidentCreatedPayload => ({
-  incident: {
-    id,
-    reference: null,
-    cellCode,
-    category: "road_damage",
-    priority: "normal",
-    state: "reported",
-    title: `incident ${id}`,
-    location: null,
-    dueAt: null,
-    overdue: false,
-    updatedAt: new Date().toISOString(),
-  },
-});
+const incident = incidentPayload;
 
 const hit = (hitId: number, cellCode: string): HotlistHitPayload => ({
   hitId,
@@ -88,7 +75,7 @@ async function settledWith(client: RecordingClient, cellCode = grid1): Promise<v
   await enqueueEvent(ts.db.pool, {
     topic: "cell.changed",
     cellCode,
-    payload: { cellCode, change: "updated", version: markerId },
+    payload: cellChangedPayload(cellCode, markerId),
   });
   const arrived = () =>
     client.events.some(
@@ -498,13 +485,19 @@ describe("catch-up and live delivery agree", () => {
       {
         topic: "report.missing",
         roles: ["commander"],
-        payload: { cellCode: grid2, reportDate: "2026-11-22", leader: "leader2" },
+        payload: {
+          cellCode: grid2,
+          cellName: "x",
+          cellNameEn: null,
+          reportDate: "2026-11-22",
+          leader: "leader2",
+        },
       },
       { topic: "camera.status", cameraId: camera1.id, payload: status },
       {
         topic: "cell.changed",
         cellCode: district,
-        payload: { cellCode: district, change: "updated", version: 7007 },
+        payload: cellChangedPayload(district, 7007),
       },
     ]);
     for (const user of users) await settledWith(live.get(user)!, user === "leader2" ? grid2 : grid1);

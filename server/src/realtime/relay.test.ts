@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTransaction } from "../db/pool.js";
 import { createLogger } from "../logger.js";
+import { cellChangedPayload } from "../test-support/event-payloads.js";
 import { createTestDatabase, type TestDatabase } from "../test-support/test-db.js";
 import { enqueueEvent } from "./outbox.js";
 import { type OutboxRow, sequencePending } from "./outbox.sql.js";
@@ -23,7 +24,7 @@ const change = (version: number) =>
   enqueueEvent(db.pool, {
     topic: "cell.changed",
     cellCode: grid,
-    payload: { cellCode: grid, change: "updated", version },
+    payload: cellChangedPayload(grid, version),
   });
 
 /** A change committed and published by another process: written without enqueueEvent, sequenced here. */

@@ -7,6 +7,7 @@ import { createApiToken, systemAuthFor } from "../features/auth/auth.service.js"
 import { keyringOf } from "../features/secrets/keyring.js";
 import { createLogger } from "../logger.js";
 import { depsOf } from "../runtime.js";
+import { cellChangedPayload } from "../test-support/event-payloads.js";
 import { createTestDatabase, type TestDatabase } from "../test-support/test-db.js";
 import type { CellChangedPayload } from "./events.js";
 import { type AnyNewEvent, enqueueEvents } from "./outbox.js";
@@ -77,12 +78,8 @@ describe("slow clients", () => {
         (_, i): AnyNewEvent => ({
           topic: "cell.changed",
           cellCode: grid,
-          payload: {
-            cellCode: grid,
-            change: "updated",
-            version: start + i,
-            note: padding,
-          } as CellChangedPayload,
+          // Padded past a socket's buffer size; extra fields travel as they are.
+          payload: { ...cellChangedPayload(grid, start + i), note: padding } as CellChangedPayload,
         }),
       );
       await enqueueEvents(db.pool, batch);

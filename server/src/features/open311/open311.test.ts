@@ -23,7 +23,7 @@ async function token(permissions: string[], cellCodes: string[]): Promise<string
 }
 
 const form = (fields: Record<string, string | number>) =>
-  new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString();
+  new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)])).toString();
 
 async function post(
   fields: Record<string, string | number>,

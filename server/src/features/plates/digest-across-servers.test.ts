@@ -100,7 +100,7 @@ describe("Digest nonces are valid across server processes", () => {
     const nonce = await challengeFrom(first);
     const accepted = await post(second, digestHeader(nonce, "00000001"));
     expect(accepted.status, await accepted.clone().text()).toBe(200);
-    expect((await accepted.json()).stored).toBe(1);
+    expect(((await accepted.json()) as { stored: number }).stored).toBe(1);
     const back = await post(first, digestHeader(nonce, "00000002"));
     expect(back.status).toBe(200);
     // Replay of a count already used on this instance is refused (counts are per process).

@@ -101,7 +101,7 @@ describe("vector tiles", () => {
       }
     }
     const mine = features.find((f) => f.properties.id === cam.id)!;
-    const geo = mine.toGeoJSON(x, y, 15).geometry as { coordinates: [number, number] };
+    const geo = mine.toGeoJSON(x, y, 15).geometry as GeoJSON.Point;
     expect(geo.coordinates[0]).toBeCloseTo(cam.lon, 4);
     expect(geo.coordinates[1]).toBeCloseTo(cam.lat, 4);
   });
