@@ -1,7 +1,7 @@
-import type { Pool, PoolClient, Queryable } from "../../db/pool.js";
+import { afterCommit, type Pool, type PoolClient, type Queryable, withTransaction } from "../../db/pool.js";
 import { conflict, notFound } from "../../http/errors.js";
 import type { Logger } from "../../logger.js";
-import { enqueueEvent } from "../../realtime/outbox.js";
+import { type AnyNewEvent, enqueueEvents } from "../../realtime/outbox.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AuthContext } from "../auth/auth-context.js";
 import {
@@ -19,14 +19,15 @@ const HOTLIST_ACTOR = "system:hotlists";
 /**
  * The ingest hook: runs inside the batch transaction for the reads just stored (never for
  * duplicates, so a retried push cannot raise a second hit). Candidates from the in-memory
- * matcher are confirmed against the table, hits inserted, and each hit opens an incident in
- * the read's cell and queues `hotlist.hit` for holders of hits:read. The incident is made
- * under a savepoint: if it cannot be (e.g. a camera outside the district), the hit and the
- * read stay, and the failure is logged.
+ * matcher are confirmed against the table, the hits inserted and `hotlist.hit` queued for
+ * holders of hits:read, all in one statement each per batch, committed with the reads.
+ * Each hit's incident is opened after COMMIT in its own short transaction (openHitIncidents):
+ * a dozen queries per incident inside the batch held every read of the batch and the hit
+ * event back. If the process dies in between, the `hotlists.hit-incidents` job opens it.
  */
-export function hotlistHitHook(cache: HotlistMatcherCache, log: Logger) {
+export function hotlistHitHook(cache: HotlistMatcherCache, log: Logger, pool: Pool) {
   return async (db: PoolClient, stored: readonly StoredRead[]): Promise<void> => {
-    await cache.refreshIfChanged(db);
+    await cache.refreshIfChanged(pool);
     const candidates = stored.flatMap((s) =>
       cache
         .match(s.read.row.plate_text, s.read.row.plate_colour)
@@ -41,69 +42,43 @@ export function hotlistHitHook(cache: HotlistMatcherCache, log: Logger) {
     );
     const hits = candidates.flatMap(({ stored: s, entryId }) => {
       const entry = live.get(entryId);
-      if (!entry) return [];
-      const row = s.read.row;
-      return [
-        {
-          insert: {
-            readId: s.id,
-            readCapturedAt: row.captured_at,
-            entryId,
-            hotlistId: entry.hotlist_id,
-            plateText: row.plate_text,
-            listedPlate: entry.plate_text,
-            matchLevel: entry.match_level,
-            cameraId: row.camera_id,
-            checkpointId: row.checkpoint_id,
-            cellCode: row.cell_code,
-            cellPath: row.cell_path,
-          },
-          entry,
-          stored: s,
-        },
-      ];
+      return entry ? [{ insert: hitInsertOf(s, entry), entry, stored: s }] : [];
     });
     const inserted = await sql.insertHits(
       db,
       hits.map((h) => h.insert),
     );
-    for (const row of inserted) {
-      const hit = hits.find((h) => h.insert.readId === row.read_id && h.insert.entryId === row.entry_id)!;
-      await openIncidentAndPublish(db, log, row.id, hit);
-    }
+    if (inserted.length === 0) return;
+    const byKey = new Map(hits.map((h) => [`${h.insert.readId}:${h.insert.entryId}`, h]));
+    await enqueueEvents(
+      db,
+      inserted.map((row) => hitEvent(row.id, byKey.get(`${row.read_id}:${row.entry_id}`)!)),
+    );
+    const ids = inserted.map((r) => r.id);
+    afterCommit(db, () => void openHitIncidents(pool, log, ids));
   };
 }
 
-async function openIncidentAndPublish(
-  db: PoolClient,
-  log: Logger,
-  hitId: number,
-  hit: { entry: sql.LiveEntryRow; stored: StoredRead; insert: sql.HitInsert },
-): Promise<void> {
+function hitInsertOf(s: StoredRead, entry: sql.LiveEntryRow): sql.HitInsert {
+  const row = s.read.row;
+  return {
+    readId: s.id,
+    readCapturedAt: row.captured_at,
+    entryId: entry.id,
+    hotlistId: entry.hotlist_id,
+    plateText: row.plate_text,
+    listedPlate: entry.plate_text,
+    matchLevel: entry.match_level,
+    cameraId: row.camera_id,
+    checkpointId: row.checkpoint_id,
+    cellCode: row.cell_code,
+    cellPath: row.cell_path,
+  };
+}
+
+function hitEvent(hitId: number, hit: { entry: sql.LiveEntryRow; stored: StoredRead }): AnyNewEvent {
   const row = hit.stored.read.row;
-  const where = row.checkpoint_id
-    ? `卡口 ${row.checkpoint_id} / checkpoint ${row.checkpoint_id}`
-    : `摄像机 ${row.camera_id} / camera ${row.camera_id}`;
-  await db.query("SAVEPOINT hotlist_hit");
-  try {
-    // No plate text in the incident: grid leaders and technicians see incidents, never plates.
-    const created = await createIncident(db, {
-      category: "hotlist_hit",
-      source: "hotlist_hit",
-      sourceRef: `hit:${hitId}`,
-      priority: hit.entry.priority,
-      location: hit.stored.read.location,
-      description: `布控命中 #${hitId}（${where}，事由 ${hit.entry.reason_code}）/ Hotlist hit #${hitId} at ${where}, reason ${hit.entry.reason_code}`,
-      cameraId: row.camera_id,
-      reporter: { userId: null, actor: HOTLIST_ACTOR },
-    });
-    await sql.setHitIncident(db, hitId, created.incident.id);
-    await db.query("RELEASE SAVEPOINT hotlist_hit");
-  } catch (error) {
-    await db.query("ROLLBACK TO SAVEPOINT hotlist_hit");
-    log.error({ err: error, hitId }, "hotlist hit recorded but its incident could not be opened");
-  }
-  await enqueueEvent(db, {
+  return {
     topic: "hotlist.hit",
     cellCode: row.cell_code,
     ...(row.cell_code ? {} : { cameraId: row.camera_id }),
@@ -120,7 +95,60 @@ async function openIncidentAndPublish(
       readAt: row.captured_at,
       location: hit.stored.read.location,
     },
+  };
+}
+
+/** Opens the incident of each hit that has none yet; failures are logged, the hits stay. */
+export async function openHitIncidents(pool: Pool, log: Logger, hitIds: readonly number[]): Promise<number> {
+  let opened = 0;
+  for (const hitId of hitIds) {
+    try {
+      if (await openHitIncident(pool, hitId)) opened += 1;
+    } catch (error) {
+      log.error({ err: error, hitId }, "hotlist hit recorded but its incident could not be opened");
+    }
+  }
+  return opened;
+}
+
+/**
+ * One hit's incident in the hit's cell, at its checkpoint (else camera). The hit row is locked
+ * first, so two openers (after COMMIT and the job) or an opener and a review never race: a hit
+ * with an incident, or already reviewed, is left alone. No plate text in the incident: grid
+ * leaders and technicians see incidents, never plates.
+ */
+async function openHitIncident(pool: Pool, hitId: number): Promise<boolean> {
+  return withTransaction(pool, async (db) => {
+    const hit = await sql.selectHitForIncident(db, hitId);
+    if (!hit || hit.incident_id !== null || hit.status !== "pending") return false;
+    if (hit.lon === null || hit.lat === null)
+      throw new Error(`hit ${hitId}: its camera and checkpoint are gone`);
+    const where = hit.checkpoint_id
+      ? `卡口 ${hit.checkpoint_id} / checkpoint ${hit.checkpoint_id}`
+      : `摄像机 ${hit.camera_id} / camera ${hit.camera_id}`;
+    const created = await createIncident(db, {
+      category: "hotlist_hit",
+      source: "hotlist_hit",
+      sourceRef: `hit:${hitId}`,
+      priority: hit.priority,
+      location: { lon: hit.lon, lat: hit.lat },
+      description: `布控命中 #${hitId}（${where}，事由 ${hit.reason_code}）/ Hotlist hit #${hitId} at ${where}, reason ${hit.reason_code}`,
+      cameraId: hit.camera_id,
+      reporter: { userId: null, actor: HOTLIST_ACTOR },
+    });
+    await sql.setHitIncident(db, hitId, created.incident.id);
+    return true;
   });
+}
+
+/** The job's sweep: hits whose incident was not opened after COMMIT (process died, transient error). */
+export async function openMissingHitIncidents(pool: Pool, log: Logger): Promise<number> {
+  const ids = await sql.selectHitsWithoutIncident(pool, {
+    minAgeSeconds: 30,
+    maxAgeSeconds: 3600,
+    limit: 500,
+  });
+  return ids.length ? openHitIncidents(pool, log, ids) : 0;
 }
 
 export interface HitView {

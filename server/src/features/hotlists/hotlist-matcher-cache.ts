@@ -18,6 +18,8 @@ export class HotlistMatcherCache {
   private version = -1;
   private fullAt = 0;
   private newestChange = new Date(0);
+  private refreshing: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
 
   constructor(
     private readonly log: Logger,
@@ -29,8 +31,31 @@ export class HotlistMatcherCache {
     return this.matcher.size;
   }
 
-  /** Brings the matcher up to date when the version moved. Pass the batch's transaction client. */
-  async refreshIfChanged(db: Queryable): Promise<void> {
+  /**
+   * Brings the matcher up to date when the version moved. Concurrent callers (several batches
+   * in flight) share the work: a cold start used to load 100,000 entries once per concurrent
+   * batch. A caller arriving while a refresh runs waits for the next one (shared by everyone
+   * arriving meanwhile), which starts after it: a change committed before the call is seen.
+   * Reading on the pool rather than the batch's transaction sees the same committed data
+   * (READ COMMITTED) and keeps the load out of that transaction.
+   */
+  refreshIfChanged(db: Queryable): Promise<void> {
+    if (!this.refreshing) {
+      this.refreshing = this.refresh(db).finally(() => {
+        this.refreshing = null;
+      });
+      return this.refreshing;
+    }
+    this.queued ??= this.refreshing
+      .catch(() => {})
+      .then(() => {
+        this.queued = null;
+        return this.refreshIfChanged(db);
+      });
+    return this.queued;
+  }
+
+  private async refresh(db: Queryable): Promise<void> {
     const version = await selectConfigVersion(db, "hotlists");
     const now = Date.now();
     if (version === this.version && now - this.fullAt < this.fullReloadMs) return;

@@ -78,6 +78,47 @@ export async function insertHits(
   return rows;
 }
 
+/** What opening a hit's incident needs, the hit row locked (a review or a second opener waits). */
+export interface HitForIncident {
+  id: number;
+  incident_id: number | null;
+  status: string;
+  camera_id: string | null;
+  checkpoint_id: string | null;
+  priority: "low" | "normal" | "high" | "urgent";
+  reason_code: string;
+  /** The checkpoint's place, else the camera's; null when neither exists any more. */
+  lon: number | null;
+  lat: number | null;
+}
+
+export async function selectHitForIncident(db: Queryable, id: number): Promise<HitForIncident | null> {
+  const { rows } = await db.query<HitForIncident>(
+    `SELECT x.id, x.incident_id, x.status, x.camera_id, x.checkpoint_id, e.priority, e.reason_code,
+            ST_X(coalesce(k.geom, c.geom)) AS lon, ST_Y(coalesce(k.geom, c.geom)) AS lat
+       FROM hotlist_hits x JOIN hotlist_entries e ON e.id = x.entry_id
+       LEFT JOIN cameras c ON c.id = x.camera_id LEFT JOIN checkpoints k ON k.id = x.checkpoint_id
+      WHERE x.id = $1 FOR UPDATE OF x`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/** Pending hits still without an incident, recorded between `maxAgeSeconds` and `minAgeSeconds` ago. */
+export async function selectHitsWithoutIncident(
+  db: Queryable,
+  q: { minAgeSeconds: number; maxAgeSeconds: number; limit: number },
+): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT id FROM hotlist_hits
+      WHERE incident_id IS NULL AND status = 'pending'
+        AND created_at < now() - $1 * interval '1 second' AND created_at > now() - $2 * interval '1 second'
+      ORDER BY id LIMIT $3`,
+    [q.minAgeSeconds, q.maxAgeSeconds, q.limit],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function setHitIncident(db: Queryable, hitId: number, incidentId: number): Promise<void> {
   await db.query("UPDATE hotlist_hits SET incident_id = $2 WHERE id = $1", [hitId, incidentId]);
 }

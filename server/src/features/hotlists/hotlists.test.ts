@@ -3,6 +3,7 @@ import { createLogger } from "../../logger.js";
 import { TestClient } from "../../test-support/http-client.js";
 import { startTestServer, type TestServer } from "../../test-support/test-server.js";
 import { purgePlateData } from "../plates/plate-retention.js";
+import { openMissingHitIncidents } from "./hits.service.js";
 
 let server: TestServer;
 let admin: TestClient;
@@ -58,6 +59,19 @@ async function push(plate: string, capturedAt = new Date(Date.now() - 1000)) {
 
 const hitsForRead = async (readId: number) =>
   (await server.db.pool.query("SELECT * FROM hotlist_hits WHERE read_id = $1 ORDER BY id", [readId])).rows;
+
+/** A hit's incident is opened just after its batch commits: wait for it. */
+async function incidentOf(hitId: number): Promise<number> {
+  let incidentId: number | null = null;
+  await expect
+    .poll(async () => {
+      incidentId = (await server.db.pool.query("SELECT incident_id FROM hotlist_hits WHERE id = $1", [hitId]))
+        .rows[0].incident_id;
+      return incidentId;
+    })
+    .not.toBeNull();
+  return incidentId!;
+}
 
 function entry(plate: string, over: Record<string, unknown> = {}) {
   return {
@@ -128,8 +142,9 @@ describe("hits", () => {
       cell_code: camera.cell_code,
       checkpoint_id: camera.checkpoint_id,
     });
-    const incident = (await server.db.pool.query("SELECT * FROM incidents WHERE id = $1", [hit.incident_id]))
-      .rows[0];
+    const incident = (
+      await server.db.pool.query("SELECT * FROM incidents WHERE id = $1", [await incidentOf(hit.id)])
+    ).rows[0];
     expect(incident).toMatchObject({
       source: "hotlist_hit",
       source_ref: `hit:${hit.id}`,
@@ -200,6 +215,7 @@ describe("hits", () => {
     await analyst.post(`/api/v1/hotlists/${hotlistId}/entries`, entry("鲁B22222"));
     const [confirmHit] = await hitsForRead(await push("鲁B11111"));
     const [dismissHit] = await hitsForRead(await push("鲁B22222"));
+    const dismissIncident = await incidentOf(dismissHit.id);
     const confirmed = await operator.post(`/api/v1/hotlist-hits/${confirmHit.id}/confirm`, {
       note: "stopped at checkpoint",
     });
@@ -211,7 +227,7 @@ describe("hits", () => {
     });
     expect(dismissed.body.status).toBe("dismissed");
     const incident = (
-      await server.db.pool.query("SELECT state FROM incidents WHERE id = $1", [dismissHit.incident_id])
+      await server.db.pool.query("SELECT state FROM incidents WHERE id = $1", [dismissIncident])
     ).rows[0];
     expect(incident.state).toBe("voided");
     const audit = (
@@ -229,6 +245,40 @@ describe("hits", () => {
     }
     const list = await operator.get("/api/v1/hotlist-hits?status=confirmed");
     expect(list.body.hits.map((h: { id: number }) => h.id)).toEqual([confirmHit.id]);
+  });
+});
+
+describe("hit incidents opened after COMMIT", () => {
+  it("a hit left without an incident (process died after its batch committed) gets exactly one from the job's sweep", async () => {
+    const e = await analyst.post(`/api/v1/hotlists/${hotlistId}/entries`, entry("晋A31313"));
+    const readId = await push("晋K00000"); // stored, hits nothing
+    expect(await hitsForRead(readId)).toEqual([]);
+    // What a crash between COMMIT and the incident leaves behind: a pending hit without incident.
+    const orphan = (
+      await server.db.pool.query(
+        `INSERT INTO hotlist_hits (read_id, read_captured_at, entry_id, hotlist_id, plate_text, listed_plate, match_level,
+                                   camera_id, checkpoint_id, cell_code, cell_path, created_at)
+         SELECT r.id, r.captured_at, $2, $3, r.plate_text, '晋A31313', 'exact', r.camera_id, r.checkpoint_id, r.cell_code,
+                r.cell_path, now() - interval '2 minutes'
+           FROM plate_reads r WHERE r.id = $1 RETURNING id`,
+        [readId, e.body.id, hotlistId],
+      )
+    ).rows[0].id;
+    const log = createLogger("silent");
+    const opened = await Promise.all([
+      openMissingHitIncidents(server.db.pool, log),
+      openMissingHitIncidents(server.db.pool, log),
+    ]);
+    expect(opened.reduce((a, b) => a + b, 0)).toBe(1);
+    const incidents = (
+      await server.db.pool.query("SELECT id, cell_code FROM incidents WHERE source_ref = $1", [
+        `hit:${orphan}`,
+      ])
+    ).rows;
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0].cell_code).toBe(camera.cell_code);
+    expect(await incidentOf(orphan)).toBe(incidents[0].id);
+    expect(await openMissingHitIncidents(server.db.pool, log)).toBe(0);
   });
 });
 

@@ -145,7 +145,13 @@ describe("Frigate events over a real MQTT broker", () => {
       .rows;
     expect(hits).toHaveLength(1);
     expect(hits[0]).toMatchObject({ plate_text: HOT_PLATE, camera_id: camera.id, match_level: "exact" });
-    expect(hits[0].incident_id).not.toBeNull();
+    // The incident is opened just after the batch commits.
+    await until(
+      "the hit's incident",
+      async () =>
+        (await server.db.pool.query("SELECT incident_id FROM hotlist_hits WHERE id = $1", [hits[0].id]))
+          .rows[0].incident_id,
+    );
   });
 
   it("garbage on the topic becomes a dead letter with the payload; nothing is stored", async () => {

@@ -56,7 +56,7 @@ export function platesRuntimeOf(
     ...queueOptions,
   });
   const hotlists = new HotlistMatcherCache(log.child({ component: "hotlist-matcher" }));
-  queue.onStored(hotlistHitHook(hotlists, log));
+  queue.onStored(hotlistHitHook(hotlists, log, deps.pool));
   const ingest = new PlateIngest({
     pool: deps.pool,
     log,

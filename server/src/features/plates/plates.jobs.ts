@@ -1,9 +1,11 @@
 import type { FeatureJobs, JobDeps } from "../../jobs/job-registry.js";
+import { openMissingHitIncidents } from "../hotlists/hits.service.js";
 import { ensureReadPartitions } from "./plate-reads.sql.js";
 import { purgePlateData } from "./plate-retention.js";
 
 export const PLATE_RETENTION_TASK = "plates.retention";
 export const PLATE_PARTITIONS_TASK = "plates.partitions";
+export const HIT_INCIDENTS_TASK = "hotlists.hit-incidents";
 
 /** UTC days from `from` for `count` days, as YYYY-MM-DD. */
 export function daysFrom(from: Date, count: number): string[] {
@@ -13,7 +15,9 @@ export function daysFrom(from: Date, count: number): string[] {
 
 /**
  * Daily: purge reads past retention (03:15 UTC, after the day's partition closed) and create
- * the next days' partitions ahead (ingest also creates a missing one on demand).
+ * the next days' partitions ahead (ingest also creates a missing one on demand). Every
+ * minute: open the incidents of hotlist hits whose incident was not opened after their batch
+ * committed (the process died in between, or opening failed; retried for an hour).
  */
 export function plateJobs(deps: JobDeps): FeatureJobs {
   return {
@@ -30,10 +34,15 @@ export function plateJobs(deps: JobDeps): FeatureJobs {
         const created = await ensureReadPartitions(ctx.pool, daysFrom(ctx.clock.now(), 4));
         if (created > 0) ctx.log.info({ created }, "plate_reads partitions created ahead");
       },
+      [HIT_INCIDENTS_TASK]: async (_payload, ctx) => {
+        const opened = await openMissingHitIncidents(ctx.pool, ctx.log);
+        if (opened > 0) ctx.log.warn({ opened }, "opened incidents of hotlist hits left without one");
+      },
     },
     cron: [
       { task: PLATE_RETENTION_TASK, match: "15 3 * * *", identifier: PLATE_RETENTION_TASK },
       { task: PLATE_PARTITIONS_TASK, match: "5 * * * *", identifier: PLATE_PARTITIONS_TASK },
+      { task: HIT_INCIDENTS_TASK, match: "* * * * *", identifier: HIT_INCIDENTS_TASK },
     ],
   };
 }
