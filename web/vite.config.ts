@@ -17,6 +17,9 @@ export default defineConfig({
       ? {}
       : {
           "/api": { target: apiTarget, changeOrigin: false },
+          // The command map's layer counts (OGC API) and, for a large district, its vector tiles.
+          "/ogc": { target: apiTarget, changeOrigin: false },
+          "/tiles": { target: apiTarget, changeOrigin: false },
           "/socket.io": { target: apiTarget, ws: true },
         },
   },

@@ -120,6 +120,25 @@ export function fixtureApi(directory: string): Plugin {
         }
         send(res, 404, { error: { code: "not_found", message: `No fixture for ${url.pathname}` } });
       });
+      // The command map asks for each layer's count first (OGC API items, limit=1) to choose
+      // between GeoJSON and vector tiles; the demo files are small, so it always gets GeoJSON.
+      server.middlewares.use("/ogc/collections", (req, res) => {
+        const url = new URL(req.url ?? "/", "http://dev");
+        const kind = /^\/(cells|checkpoints|cameras)\/items$/.exec(url.pathname)?.[1] as
+          | keyof typeof FILES
+          | undefined;
+        if (!kind)
+          return send(res, 404, { error: { code: "not_found", message: `No fixture for ${url.pathname}` } });
+        if (!signedIn)
+          return send(res, 401, { error: { code: "unauthenticated", message: "Not signed in" } });
+        const matched = load(kind).features.length;
+        send(res, 200, {
+          type: "FeatureCollection",
+          features: [],
+          numberMatched: matched,
+          numberReturned: 0,
+        });
+      });
     },
   };
 }
