@@ -1,5 +1,11 @@
 import { type GeoJSONSource, Map as MapLibreMap, NavigationControl } from "maplibre-gl";
-import { type SnapToCustom, TerraDraw, TerraDrawPolygonMode, TerraDrawSelectMode } from "terra-draw";
+import {
+  type SnapToCustom,
+  TerraDraw,
+  TerraDrawLineStringMode,
+  TerraDrawPolygonMode,
+  TerraDrawSelectMode,
+} from "terra-draw";
 import { TerraDrawMapLibreGLAdapter } from "terra-draw-maplibre-gl-adapter";
 import { withFontFaces } from "../../style/base-style.js";
 import { bundledFontFaces } from "../../style/noto-sans-sc.js";
@@ -41,12 +47,16 @@ export function showSelection(map: MapLibreMap, feature: GeoJSON.Feature | null)
   });
 }
 
-/** terra-draw with a polygon mode to draw and a select mode to drag corners, both snapping via `snap`. */
+/**
+ * terra-draw with a polygon mode to draw, a line mode for split lines and a select mode to
+ * drag corners, all snapping via `snap`.
+ */
 export function createCellDraw(map: MapLibreMap, snap: SnapToCustom): TerraDraw {
   const draw = new TerraDraw({
     adapter: new TerraDrawMapLibreGLAdapter({ map }),
     modes: [
       new TerraDrawPolygonMode({ snapping: { toCustom: snap } }),
+      new TerraDrawLineStringMode({ snapping: { toCustom: snap } }),
       new TerraDrawSelectMode({
         flags: {
           polygon: {

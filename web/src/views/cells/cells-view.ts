@@ -1,4 +1,5 @@
 import "../../incidents/incidents.css";
+import "../../ui/page.css";
 import "./cells.css";
 import type { GeoJSONSource, Map as MapLibreMap } from "maplibre-gl";
 import type {
@@ -9,25 +10,58 @@ import type {
   TerraDrawMouseEvent,
 } from "terra-draw";
 import { isApiError } from "../../api/errors.js";
-import type { CellCollection } from "../../api/gridops-api.js";
 import { boundsOf } from "../../geo/bounds.js";
-import { type MessageKey, type Translate, viewTranslator } from "../../i18n/i18n.js";
+import { viewTranslator } from "../../i18n/i18n.js";
 import { LAYER, SOURCE } from "../../layers/ids.js";
 import { h } from "../../ui/dom.js";
 import { errorMessage } from "../../ui/error-message.js";
 import { StatusOverlay } from "../../ui/status-overlay.js";
+import { renderTabs } from "../../ui/tabs.js";
 import { showDistrict } from "../command/map-overlay.js";
 import type { View, ViewContext } from "../routes.js";
+import { CellAdminApi } from "./cell-admin-api.js";
+import { areaGeometrySchema } from "./cell-admin-schemas.js";
 import { type AreaGeometry, asTopologyRefusal, CellEditApi, type TopologyProblem } from "./cell-edit-api.js";
 import { buildTree, pathTo, type TreeNode } from "./cell-tree.js";
 import { cellsMessages } from "./cells.messages.js";
+import {
+  type CellAction,
+  type CellFeature,
+  type CellPanel,
+  type CellsHost,
+  type CellsKey,
+  type CellsTranslate,
+  cellsErrorMessage,
+  type StatusMessage,
+} from "./cells-host.js";
 import { createCellDraw, createCellsMap, showSelection } from "./cells-map.js";
+import { createFilesPanel } from "./files-panel.js";
+import { createGenerateAction, createRepairAction } from "./generate-repair-actions.js";
+import { createHistoryPanel } from "./history-panel.js";
+import { createMergeAction } from "./merge-action.js";
+import { createPeoplePanel } from "./people-panel.js";
+import { type PreviewShape, showPreview } from "./preview-layers.js";
 import { showProblems } from "./problem-layers.js";
+import { createMoveAction, createRetireAction } from "./retire-move-actions.js";
+import { childrenOf, LEAF_LEVEL, mayRestructure } from "./shape-rules.js";
 import { type Edge, edgesOf, snapToEdges } from "./snap.js";
+import { createSplitAction } from "./split-action.js";
 
-type CellsTranslate = Translate<MessageKey | (typeof cellsMessages)["keys"][number]>;
-type Mode = { kind: "browse" } | { kind: "draw"; parent: string } | { kind: "edit"; code: string };
-type CellFeature = CellCollection["features"][number];
+type ActionName = "split" | "merge" | "retire" | "move" | "generate" | "repair";
+type Mode =
+  | { kind: "browse" }
+  | { kind: "draw"; parent: string }
+  | { kind: "edit"; code: string }
+  | { kind: "action"; name: ActionName; action: CellAction };
+type Tab = "shape" | "history" | "people" | "files";
+const TABS: readonly { id: Tab; label: CellsKey }[] = [
+  { id: "shape", label: "cells.tab.shape" },
+  { id: "history", label: "cells.tab.history" },
+  { id: "people", label: "cells.tab.people" },
+  { id: "files", label: "cells.tab.files" },
+];
+/** Levels from the top; a click on the map picks the deepest cell under the pointer. */
+const LEVEL_ORDER = ["district", "street", "community", "grid"];
 
 const SNAP_PX = 12;
 
@@ -39,6 +73,8 @@ declare global {
       draw: TerraDraw | null;
       problems: () => TopologyProblem[];
       select: (code: string) => void;
+      /** The shapes on the preview layer (dry-run results, chosen neighbours, past versions). */
+      preview: () => readonly PreviewShape[];
     };
   }
 }
@@ -46,11 +82,15 @@ declare global {
 /**
  * The cell editor: the hierarchy as a tree beside the map; draw a new child cell or redraw a
  * cell's boundary with terra-draw, corners snapping to the neighbours' edges; the server's
- * topology check (overlaps, gaps, outside parent, slivers) drawn on the map.
+ * topology check (overlaps, gaps, outside parent, slivers) drawn on the map. The selected
+ * cell's tabs hold the other administration work: split, merge, move, generate, repair and
+ * retire (each previewed as a dry run where the server offers one), its history, its people,
+ * and import/export (decision 0133).
  */
 export function createCellsView(ctx: ViewContext): View {
   const t = (): CellsTranslate => viewTranslator(cellsMessages, ctx.languages.t);
   const editApi = new CellEditApi(ctx.api.http);
+  const adminApi = new CellAdminApi();
   const status = new StatusOverlay();
   const treeElement = h("nav", { className: "cell-tree", attrs: { "data-testid": "cell-tree" } });
   const toolbar = h("div", { className: "cells-toolbar", attrs: { "data-testid": "cells-toolbar" } });
@@ -71,11 +111,21 @@ export function createCellsView(ctx: ViewContext): View {
   let mode: Mode = { kind: "browse" };
   let edges: Edge[] = [];
   let problems: TopologyProblem[] = [];
-  let message: { text: string; kind: "info" | "error" } | null = null;
+  let message: StatusMessage | null = null;
   let busy = false;
   let newName = "";
   let loadError: unknown = null;
+  let tab: Tab = "shape";
+  let panel: { key: string; panel: CellPanel } | null = null;
+  let previewShapes: readonly PreviewShape[] = [];
+  /** The coverage gap (index in `problems`) whose acceptance form is open. */
+  let acceptingGap: number | null = null;
+  const gapReason = h("input", { attrs: { type: "text", maxlength: "500", "data-testid": "gap-reason" } });
   const canEdit = ctx.session.permissions.includes("cells:edit");
+  const restructurable = (code: string) => {
+    const cell = byCode.get(code);
+    return canEdit && cell !== undefined && mayRestructure(cell.properties, byCode);
+  };
 
   const snap: SnapToCustom = (event: TerraDrawMouseEvent, context: SnappableContext) => {
     const point = snapToEdges({ x: event.containerX, y: event.containerY }, edges, context.project, SNAP_PX);
@@ -125,21 +175,105 @@ export function createCellsView(ctx: ViewContext): View {
     treeElement.replaceChildren(h("ul", {}, ...buildTree(cells.map((c) => c.properties)).map(renderNode)));
   };
 
+  const button = (label: CellsKey, testId: string, onClick: () => void, primary = false) =>
+    h("button", {
+      className: primary ? "primary" : "secondary",
+      text: t()(label),
+      attrs: { type: "button", "data-testid": testId, ...(busy ? { disabled: "" } : {}) },
+      on: { click: onClick },
+    });
+
+  /** The Shape tab: every action the session may take on this cell, and none it may not. */
+  const shapeActions = (cell: CellFeature): HTMLElement => {
+    const { code, level, parent_code } = cell.properties;
+    const leaf = childrenOf(cells, code).length === 0;
+    const structural = restructurable(code);
+    return h(
+      "div",
+      { className: "button-row" },
+      canEdit && level !== LEAF_LEVEL ? button("cells.drawChild", "draw-child", () => startDraw(code)) : null,
+      structural ? button("cells.editShape", "edit-shape", () => startEdit(code)) : null,
+      structural && leaf && parent_code ? button("cells.split", "split", () => startAction("split")) : null,
+      structural && leaf && parent_code ? button("cells.merge", "merge", () => startAction("merge")) : null,
+      structural && parent_code ? button("cells.move", "move", () => startAction("move")) : null,
+      canEdit && level !== LEAF_LEVEL && leaf
+        ? button("cells.generate", "generate", () => startAction("generate"))
+        : null,
+      structural ? button("cells.repair", "repair", () => startAction("repair")) : null,
+      structural && leaf ? button("cells.retire", "retire", () => startAction("retire")) : null,
+      button("cells.check", "check", () => void runCheck(code)),
+    );
+  };
+
+  const panelFor = (code: string, which: Exclude<Tab, "shape">): CellPanel => {
+    const key = `${which}:${code}`;
+    if (panel?.key === key) return panel.panel;
+    panel?.panel.destroy();
+    const created =
+      which === "history"
+        ? createHistoryPanel(host, code)
+        : which === "people"
+          ? createPeoplePanel(host, code)
+          : createFilesPanel(host, code);
+    panel = { key, panel: created };
+    return created;
+  };
+
+  const closePanel = () => {
+    panel?.panel.destroy();
+    panel = null;
+  };
+
+  const renderProblems = (tr: CellsTranslate): HTMLElement | null => {
+    if (problems.length === 0) return null;
+    return h(
+      "ul",
+      { className: "problem-list", attrs: { "data-testid": "problem-list" } },
+      ...problems.map((p, index) => {
+        const text = `${problemLabel(p, tr)}${p.area_m2 != null ? ` · ${tr("cells.area", { area: p.area_m2.toFixed(1) })}` : ""}`;
+        const gap = acceptableGap(p);
+        return h(
+          "li",
+          { className: p.severity, attrs: { "data-kind": p.kind } },
+          text,
+          gap && acceptingGap !== index
+            ? h("button", {
+                className: "link-button",
+                text: tr("cells.gap.accept"),
+                attrs: { type: "button", "data-testid": `accept-gap-${index}` },
+                on: {
+                  click: () => {
+                    acceptingGap = index;
+                    gapReason.value = "";
+                    render();
+                  },
+                },
+              })
+            : null,
+          gap && acceptingGap === index
+            ? h(
+                "div",
+                { className: "gap-form" },
+                h("label", { className: "field" }, h("span", { text: tr("cells.gap.reason") }), gapReason),
+                h(
+                  "div",
+                  { className: "button-row" },
+                  button("cells.gap.confirm", "accept-gap-confirm", () => void acceptGap(gap), true),
+                  button("cells.cancel", "accept-gap-cancel", () => {
+                    acceptingGap = null;
+                    render();
+                  }),
+                ),
+              )
+            : null,
+        );
+      }),
+    );
+  };
+
   const renderToolbar = () => {
     const tr = t();
     const cell = selected ? byCode.get(selected) : undefined;
-    const button = (
-      label: MessageKey | (typeof cellsMessages)["keys"][number],
-      testId: string,
-      onClick: () => void,
-      primary = false,
-    ) =>
-      h("button", {
-        className: primary ? "primary" : "secondary",
-        text: tr(label),
-        attrs: { type: "button", "data-testid": testId, ...(busy ? { disabled: "" } : {}) },
-        on: { click: onClick },
-      });
     const parts: (HTMLElement | null)[] = [
       h("h2", {
         text: cell
@@ -149,20 +283,29 @@ export function createCellsView(ctx: ViewContext): View {
     ];
     if (mode.kind === "browse" && cell) {
       parts.push(
-        h(
-          "div",
-          { className: "button-row" },
-          canEdit && cell.properties.level !== "grid"
-            ? button("cells.drawChild", "draw-child", () => startDraw(cell.properties.code))
-            : null,
-          canEdit ? button("cells.editShape", "edit-shape", () => startEdit(cell.properties.code)) : null,
-          button("cells.check", "check", () => void runCheck(cell.properties.code)),
+        renderTabs(
+          TABS.map((tb) => ({ id: tb.id, label: tr(tb.label) })),
+          tab,
+          (id) => {
+            tab = id;
+            closePanel();
+            setPreview([]);
+            render();
+          },
+          "cells-tab",
         ),
       );
-      if (cell.properties.level === "grid")
-        parts.push(h("p", { className: "muted", text: tr("cells.leaf") }));
+      if (tab === "shape") {
+        parts.push(shapeActions(cell));
+        if (cell.properties.level === LEAF_LEVEL)
+          parts.push(h("p", { className: "muted", text: tr("cells.leaf") }));
+      } else {
+        const open = panelFor(cell.properties.code, tab);
+        open.render();
+        parts.push(open.element);
+      }
     }
-    if (mode.kind !== "browse") {
+    if (mode.kind === "draw" || mode.kind === "edit") {
       parts.push(
         h("p", { className: "muted", text: tr(mode.kind === "draw" ? "cells.drawHint" : "cells.editHint") }),
       );
@@ -190,6 +333,10 @@ export function createCellsView(ctx: ViewContext): View {
         ),
       );
     }
+    if (mode.kind === "action") {
+      mode.action.render();
+      parts.push(mode.action.element);
+    }
     if (message) {
       parts.push(
         h("p", {
@@ -199,21 +346,7 @@ export function createCellsView(ctx: ViewContext): View {
         }),
       );
     }
-    if (problems.length > 0) {
-      parts.push(
-        h(
-          "ul",
-          { className: "problem-list", attrs: { "data-testid": "problem-list" } },
-          ...problems.map((p) =>
-            h("li", {
-              className: p.severity,
-              attrs: { "data-kind": p.kind },
-              text: `${problemLabel(p, tr)}${p.area_m2 != null ? ` · ${tr("cells.area", { area: p.area_m2.toFixed(1) })}` : ""}`,
-            }),
-          ),
-        ),
-      );
-    }
+    parts.push(renderProblems(tr));
     toolbar.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
   };
 
@@ -236,11 +369,14 @@ export function createCellsView(ctx: ViewContext): View {
 
   function select(code: string) {
     if (mode.kind !== "browse") return;
+    if (selected !== code) closePanel();
     selected = code;
     for (const ancestor of pathTo(new Map(cells.map((c) => [c.properties.code, c.properties])), code))
       expanded.add(ancestor);
     problems = [];
     message = null;
+    acceptingGap = null;
+    setPreview([]);
     const cell = byCode.get(code);
     if (map && cell) {
       showSelection(map, cell);
@@ -250,6 +386,134 @@ export function createCellsView(ctx: ViewContext): View {
     }
     render();
   }
+
+  function setPreview(shapes: readonly PreviewShape[], fit = false) {
+    previewShapes = shapes;
+    if (!map) return;
+    showPreview(map, shapes);
+    if (!fit || shapes.length === 0) return;
+    const bounds = boundsOf([
+      {
+        type: "FeatureCollection",
+        features: shapes.map((s) => ({ type: "Feature" as const, geometry: s.geometry, properties: {} })),
+      },
+    ]);
+    if (bounds) map.fitBounds(bounds, { padding: 40, duration: 300 });
+  }
+
+  const actionFactories: Record<ActionName, (host: CellsHost, code: string) => CellAction> = {
+    split: createSplitAction,
+    merge: createMergeAction,
+    retire: createRetireAction,
+    move: createMoveAction,
+    generate: createGenerateAction,
+    repair: createRepairAction,
+  };
+
+  function startAction(name: ActionName) {
+    if (!selected || mode.kind !== "browse") return;
+    problems = [];
+    message = null;
+    acceptingGap = null;
+    setPreview([]);
+    if (map) showProblems(map, []);
+    mode = { kind: "action", name, action: actionFactories[name](host, selected) };
+    render();
+  }
+
+  function leaveAction(next?: string) {
+    if (mode.kind === "action") mode.action.stop();
+    mode = { kind: "browse" };
+    edges = [];
+    setPreview([]);
+    const target = next ?? selected;
+    if (target && byCode.has(target)) return select(target);
+    if (selected && !byCode.has(selected)) {
+      closePanel();
+      selected = null;
+      if (map) showSelection(map, null);
+    }
+    render();
+  }
+
+  /** A coverage gap the caller may mark as intended: its parent is within their cells. */
+  function acceptableGap(problem: TopologyProblem): { parent: string; geometry: AreaGeometry } | null {
+    if (
+      !canEdit ||
+      problem.kind !== "coverage_gap" ||
+      !problem.parent_code ||
+      !byCode.has(problem.parent_code)
+    )
+      return null;
+    const geometry = areaGeometrySchema.safeParse(problem.geometry);
+    return geometry.success ? { parent: problem.parent_code, geometry: geometry.data } : null;
+  }
+
+  async function acceptGap(gap: { parent: string; geometry: AreaGeometry }) {
+    const tr = t();
+    if (gapReason.value.trim() === "") {
+      message = { text: tr("cells.gap.reasonRequired"), kind: "error" };
+      return render();
+    }
+    busy = true;
+    render();
+    try {
+      const result = await adminApi.acceptGap(gap.parent, gap.geometry, gapReason.value.trim());
+      acceptingGap = null;
+      busy = false;
+      host.report(
+        { text: tr("cells.gap.accepted", { warnings: result.report.warnings }), kind: "info" },
+        result.report.problems,
+      );
+      return;
+    } catch (error) {
+      host.fail(error);
+    }
+    busy = false;
+    render();
+  }
+
+  const host: CellsHost = {
+    ctx,
+    api: adminApi,
+    canEdit,
+    t,
+    map: () => map,
+    draw: () => draw,
+    cells: () => cells,
+    cell: (code) => byCode.get(code),
+    mayRestructure: restructurable,
+    report(next, nextProblems) {
+      message = next;
+      if (nextProblems !== undefined) {
+        problems = [...nextProblems];
+        acceptingGap = null;
+        if (map) showProblems(map, problems);
+      }
+      render();
+    },
+    preview: setPreview,
+    snapTo(next) {
+      edges = next;
+    },
+    fail(error) {
+      const tr = t();
+      const refused = asTopologyRefusal(error);
+      if (refused) {
+        problems = refused.report.problems;
+        message = { text: tr("cells.refused", { errors: refused.report.errors }), kind: "error" };
+        if (map) showProblems(map, problems);
+      } else if (isApiError(error) && error.status === 401) {
+        return ctx.onUnauthenticated();
+      } else {
+        message = { text: tr("cells.failed", { message: cellsErrorMessage(error, tr) }), kind: "error" };
+      }
+      render();
+    },
+    done: leaveAction,
+    reload: reloadCells,
+    rerender: () => render(),
+  };
 
   /** Neighbours to snap to: the parent's boundary and its other children (and the cell's own children when redrawing). */
   const snapTargets = (parent: string | null, except: string | null): AreaGeometry[] =>
@@ -430,15 +694,26 @@ export function createCellsView(ctx: ViewContext): View {
       if (bounds) readyMap.fitBounds(bounds, { padding: 30, animate: false });
       if (firstLoad)
         readyMap.on("click", LAYER.cellFill, (event) => {
-          if (mode.kind !== "browse") return;
-          const finest = event.features?.reduce((best, f) =>
-            String(f.properties.code).length > String(best.properties.code).length ? f : best,
-          );
-          if (finest) select(String(finest.properties.code));
+          const codes = (event.features ?? [])
+            .map((f) => ({
+              code: String(f.properties.code),
+              depth: LEVEL_ORDER.indexOf(String(f.properties.level)),
+            }))
+            .sort((a, b) => b.depth - a.depth)
+            .map((f) => f.code);
+          if (mode.kind === "action") return mode.action.onCellClick?.(codes);
+          if (mode.kind === "browse" && codes[0]) select(codes[0]);
         });
       draw ??= createCellDraw(readyMap, snap);
       for (const root of buildTree(cells.map((c) => c.properties))) expanded.add(root.cell.code);
-      window.__gridopsCells = { map: readyMap, ready: false, draw, problems: () => problems, select };
+      window.__gridopsCells = {
+        map: readyMap,
+        ready: false,
+        draw,
+        problems: () => problems,
+        select,
+        preview: () => previewShapes,
+      };
       readyMap.once("idle", () => {
         if (window.__gridopsCells) window.__gridopsCells.ready = true;
       });
@@ -454,6 +729,8 @@ export function createCellsView(ctx: ViewContext): View {
     element,
     render,
     destroy() {
+      if (mode.kind === "action") mode.action.stop();
+      closePanel();
       draw?.stop();
       map?.remove();
       delete window.__gridopsCells;
