@@ -428,6 +428,29 @@ describe("cells administration", () => {
     expect(problems).toEqual([]);
   });
 
+  it("moves a grid only on confirmation; a move that breaks the topology is refused and shown", async () => {
+    const [, , , moveGrid] = gridsOfDistinctCommunities(4) as Feature[];
+    const code = moveGrid!.properties.code;
+    await selectCell(code);
+    await page.getByTestId("move").click();
+    expect(await page.getByTestId("move-confirm").isDisabled()).toBe(true);
+    const options = await page
+      .getByTestId("move-target")
+      .locator("option")
+      .evaluateAll((o) => o.map((e) => (e as HTMLOptionElement).value).filter((v) => v !== ""));
+    expect(options).not.toContain(moveGrid!.properties.parent_code);
+    const elsewhere = options.find((c) => !c.startsWith(moveGrid!.properties.parent_code!.slice(0, 9)))!;
+    await page.getByTestId("move-target").selectOption(elsewhere);
+    await page.getByTestId("move-confirm").click();
+    await page.getByTestId("cells-message").filter({ hasText: "Not saved" }).waitFor({ timeout: 15_000 });
+    const kinds = await page.evaluate(() => window.__gridopsCells?.problems().map((p) => p.kind) ?? []);
+    expect(kinds).toContain("outside_parent");
+    expect((await admin.get(`/api/v1/cells/${code}`)).body.properties.parent_code).toBe(
+      moveGrid!.properties.parent_code,
+    );
+    await page.getByTestId("cancel-action").click();
+  });
+
   it("offers a grid leader only what the server lets them do on their grid", async () => {
     const leaderPage = await chromium.newPage({ locale: "en" });
     try {

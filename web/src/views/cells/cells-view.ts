@@ -277,7 +277,13 @@ export function createCellsView(ctx: ViewContext): View {
     const parts: (HTMLElement | null)[] = [
       h("h2", {
         text: cell
-          ? tr("cells.selected", { name: cell.properties.name, code: cell.properties.code })
+          ? tr("cells.selected", {
+              name:
+                ctx.languages.language === "en" && cell.properties.name_en
+                  ? cell.properties.name_en
+                  : cell.properties.name,
+              code: cell.properties.code,
+            })
           : tr("cells.select"),
       }),
     ];

@@ -39,7 +39,7 @@ export const cellsMessages = defineMessages("cells", {
     "cells.panelFailed": "This could not be loaded.",
     "cells.tab.shape": "Shape",
     "cells.tab.history": "History",
-    "cells.tab.people": "Overview & people",
+    "cells.tab.people": "People",
     "cells.tab.files": "Import / export",
     "cells.preview": "Preview",
     "cells.previewing": "Checking (nothing is written)…",

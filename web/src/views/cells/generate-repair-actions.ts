@@ -73,6 +73,7 @@ export function createGenerateAction(host: CellsHost, code: string): CellAction 
           role: "result",
           label: c.properties.code,
         })),
+        true,
       );
       host.report(
         {
@@ -181,7 +182,7 @@ export function createRepairAction(host: CellsHost, code: string): CellAction {
         return;
       }
       previewed = { key: key(), ok: result.report.ok };
-      host.preview([{ geometry: result.after.geometry, role: "result", label: code }]);
+      host.preview([{ geometry: result.after.geometry, role: "result", label: code }], true);
       host.report(
         {
           text: t("cells.repair.previewed", {

@@ -45,6 +45,7 @@ export function createMergeAction(host: CellsHost, code: string): CellAction {
       previewed = { key: key(), result };
       host.preview(
         result.cells.map((c) => ({ geometry: c.geometry, role: "result", label: c.properties.code })),
+        true,
       );
       host.report(
         {

@@ -1,4 +1,5 @@
 import { AdminApi } from "../../api/admin-api.js";
+import { isMessageKey } from "../../i18n/i18n.js";
 import { h } from "../../ui/dom.js";
 import { field } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
@@ -159,7 +160,10 @@ export function createPeoplePanel(host: CellsHost, code: string): CellPanel {
     const language = host.ctx.languages.language;
     const { summary, people } = d;
     const cameras = Object.entries(summary.cameras.by_status)
-      .map(([status, n]) => `${status} ${n}`)
+      .map(([status, n]) => {
+        const key = `status.${status}`;
+        return `${isMessageKey(key) ? t(key) : status} ${n}`;
+      })
       .join(" · ");
     const overview = h(
       "dl",

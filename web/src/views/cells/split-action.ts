@@ -70,6 +70,7 @@ export function createSplitAction(host: CellsHost, code: string): CellAction {
       previewed = { key: key(), result };
       host.preview(
         result.cells.map((c) => ({ geometry: c.geometry, role: "result", label: c.properties.code })),
+        true,
       );
       host.report(
         {
