@@ -27,7 +27,6 @@ let problems: string[];
 let community: Feature;
 let grid: Feature;
 let all: Feature[];
-let userIds: Map<string, number>;
 let scratch: string;
 const reserved = new Set<string>();
 
@@ -66,7 +65,6 @@ beforeAll(async () => {
     username: string;
     cellCodes: string[];
   }[];
-  userIds = new Map(users.map((u) => [u.username, u.id]));
   // The demo leaders' and workers' grids stay as they are (other tests sign in as them).
   const byCode = new Map(all.map((f) => [f.properties.code, f]));
   for (const u of users.filter((u) => /^(leader|worker)\d/.test(u.username)))
@@ -357,28 +355,41 @@ describe("cells administration", () => {
 
   it("appoints a leader and adds and removes a worker with the user picker", async () => {
     const code = peopleGrid.properties.code;
+    // People whose cells cover this grid: the only ones the server offers (and accepts).
+    const make = async (username: string, role: string, cell: string) => {
+      const res = await admin.post("/api/v1/users", {
+        username,
+        displayName: username,
+        password: "a long enough password 1",
+        roles: [role],
+        cellCodes: [cell],
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    };
+    await make("people_leader", "grid_leader", code);
+    await make("people_worker", "grid_worker", peopleGrid.properties.parent_code!);
     await selectCell(code);
     await page.getByTestId("cells-tab-people").click();
     await page.getByTestId("leader-pick").waitFor({ timeout: 15_000 });
     await expect(page.getByTestId("people-leader").textContent()).resolves.toContain("No leader");
-    // Only people with the grid leader role are offered as leader.
+    // Only grid leaders whose cells include this grid are offered as leader.
     const offered = await page.getByTestId("leader-pick").locator("option").allTextContents();
-    expect(offered.some((o) => o.includes("(leader2)"))).toBe(true);
-    expect(offered.some((o) => o.includes("(worker1)") || o.includes("(viewer)"))).toBe(false);
+    expect(offered.some((o) => o.includes("(people_leader)"))).toBe(true);
+    expect(offered.some((o) => o.includes("(leader2)") || o.includes("(people_worker)"))).toBe(false);
 
-    await page.getByTestId("leader-pick").selectOption(String(userIds.get("leader2")));
+    await page.getByTestId("leader-pick").selectOption({ label: "people_leader (people_leader)" });
     await page.getByTestId("leader-appoint").click();
-    await expect.poll(() => page.getByTestId("people-leader").textContent()).toContain("(leader2)");
-    await page.getByTestId("worker-pick").selectOption(String(userIds.get("worker1")));
+    await expect.poll(() => page.getByTestId("people-leader").textContent()).toContain("(people_leader)");
+    await page.getByTestId("worker-pick").selectOption({ label: "people_worker (people_worker)" });
     await page.getByTestId("worker-add").click();
-    await page.locator('[data-testid=people-workers] tr[data-row-id="worker1"]').waitFor();
+    await page.locator('[data-testid=people-workers] tr[data-row-id="people_worker"]').waitFor();
     const people = (await admin.get(`/api/v1/cells/${code}/people`)).body;
-    expect(people.leader.username).toBe("leader2");
-    expect(people.workers.map((w: { username: string }) => w.username)).toEqual(["worker1"]);
+    expect(people.leader.username).toBe("people_leader");
+    expect(people.workers.map((w: { username: string }) => w.username)).toEqual(["people_worker"]);
 
-    await page.getByTestId("worker-remove-worker1").click();
+    await page.getByTestId("worker-remove-people_worker").click();
     await page.getByTestId("people-workers").filter({ hasText: "No workers" }).waitFor();
-    await expect(page.getByTestId("people-history").textContent()).resolves.toContain("(worker1)");
+    await expect(page.getByTestId("people-history").textContent()).resolves.toContain("(people_worker)");
     expect((await admin.get(`/api/v1/cells/${code}/people`)).body.workers).toEqual([]);
     await page.getByTestId("cells-tab-shape").click();
   });
@@ -468,8 +479,10 @@ describe("cells administration", () => {
       for (const hidden of ["edit-shape", "split", "merge", "retire", "move", "repair", "draw-child"])
         expect(await leaderPage.getByTestId(hidden).count(), hidden).toBe(0);
       await leaderPage.getByTestId("cells-tab-people").click();
-      // Workers yes (typed user number: no users:manage), appointing the leader no.
-      await leaderPage.getByTestId("worker-user-id").waitFor({ timeout: 15_000 });
+      // Workers yes (picked from who the server offers, without users:manage), appointing the leader no.
+      await leaderPage.getByTestId("worker-add").waitFor({ timeout: 15_000 });
+      const offered = await leaderPage.getByTestId("worker-pick").locator("option").allTextContents();
+      expect(offered.some((o) => o.includes("(worker1)"))).toBe(true);
       expect(await leaderPage.getByTestId("leader-appoint").count()).toBe(0);
     } finally {
       await leaderPage.context().close();

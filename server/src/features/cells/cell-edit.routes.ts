@@ -108,7 +108,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
   routes.add({
     method: "post",
     path: "/api/v1/cells/:code/move",
-    summary: "Move a cell (and its subtree) under another parent of the same level; re-codes it",
+    summary: "Move a cell (and its subtree) under another parent of the same level; re-codes it (dry_run previews)",
     tags: ["cells"],
     policy: edit,
     params: cellCodeParams,
@@ -139,7 +139,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
   routes.add({
     method: "post",
     path: "/api/v1/cells/:code/retire",
-    summary: "Retire a cell without current children; its history stays",
+    summary: "Retire a cell without current children; its history stays (dry_run previews the gap it leaves)",
     tags: ["cells"],
     policy: edit,
     params: cellCodeParams,

@@ -218,8 +218,16 @@ describe("cell editing API", () => {
     );
     const beforeRetire = new Date();
     await new Promise((r) => setTimeout(r, 20));
+    const outboxBefore = await q<{ n: number }>("SELECT count(*)::int AS n FROM outbox");
+    const preview = await admin.post(`/api/v1/cells/${code}/retire`, { reason: "redrawn", dry_run: true });
+    expect(preview.status).toBe(200);
+    expect(preview.body.dry_run).toBe(true);
+    expect(preview.body.report.problems.map((p: { kind: string }) => p.kind)).toContain("coverage_gap");
+    expect((await admin.get(`/api/v1/cells/${code}`)).status).toBe(200);
+    expect(await q<{ n: number }>("SELECT count(*)::int AS n FROM outbox")).toEqual(outboxBefore);
     const retired = await admin.post(`/api/v1/cells/${code}/retire`, { reason: "redrawn" });
     expect(retired.status).toBe(200);
+    expect(retired.body.dry_run).toBe(false);
     expect(retired.body.report.problems.map((p: { kind: string }) => p.kind)).toContain("coverage_gap");
     expect((await admin.get(`/api/v1/cells/${code}`)).status).toBe(404);
     const then = await cellAt(server.db.pool, { lon: g!.x, lat: g!.y }, beforeRetire);

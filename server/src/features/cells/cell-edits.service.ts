@@ -266,9 +266,9 @@ export function moveCell(
   pool: Pool,
   ctx: EditContext,
   code: string,
-  input: { parent_code: string; code?: string | undefined },
+  input: { parent_code: string; code?: string | undefined; dry_run?: boolean },
 ): Promise<EditResult> {
-  return inTransaction(pool, false, async (db) => {
+  return inTransaction(pool, input.dry_run ?? false, async (db) => {
     const cell = await lockOne(db, code);
     const target = await lockOne(db, input.parent_code);
     if (!cell.parent_code)
@@ -326,7 +326,7 @@ export function moveCell(
           recoded: pairs.length,
         },
       },
-      false,
+      input.dry_run ?? false,
     );
   });
 }
@@ -464,9 +464,9 @@ export function retireCell(
   pool: Pool,
   ctx: EditContext,
   code: string,
-  input: { reason: string },
+  input: { reason: string; dry_run?: boolean },
 ): Promise<EditResult> {
-  return inTransaction(pool, false, async (db) => {
+  return inTransaction(pool, input.dry_run ?? false, async (db) => {
     const [cell] = await sql.lockCells(db, [code]);
     if (!cell || cell.retired) throw notFound("Cell", code);
     if (cell.has_children)
@@ -487,7 +487,7 @@ export function retireCell(
         cellCode: code,
         details: { reason: input.reason, version: cell.version },
       },
-      false,
+      input.dry_run ?? false,
     );
   });
 }

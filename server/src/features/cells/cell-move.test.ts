@@ -49,9 +49,16 @@ describe("moving a cell under another parent", () => {
     );
     const before = new Date();
     await new Promise((r) => setTimeout(r, 20));
+    const preview = await admin.post(`/api/v1/cells/${grid}/move`, { parent_code: to, dry_run: true });
+    expect(preview.status, preview.text.slice(0, 400)).toBe(200);
+    expect(preview.body).toMatchObject({ dry_run: true, retired: [grid] });
+    const previewCode = preview.body.cells[0].id as string;
+    expect(await q("SELECT 1 FROM cells WHERE code = $1", [previewCode])).toEqual([]);
+    expect(await q("SELECT 1 FROM cells WHERE code = $1 AND retired_at IS NULL", [grid])).toHaveLength(1);
     const res = await admin.post(`/api/v1/cells/${grid}/move`, { parent_code: to });
     expect(res.status, res.text.slice(0, 400)).toBe(200);
     const newCode = res.body.cells[0].id as string;
+    expect(newCode).toBe(previewCode); // the preview names the code the move will take
     expect(newCode.slice(0, 12)).toBe(to.slice(0, 12));
     expect(res.body.retired).toEqual([grid]);
     const [old] = await q<{ successors: string[]; retired: boolean }>(

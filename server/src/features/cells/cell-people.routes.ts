@@ -2,8 +2,21 @@ import type { AppDeps } from "../../app-deps.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { auditSource } from "../audit/audit.service.js";
 import { pathCell } from "./cell-edit.routes.js";
-import { addWorker, getCellSummary, getPeople, removeWorker, setLeader } from "./cell-people.service.js";
-import { addWorkerBody, assignLeaderBody, cellCodeParams, workerParams } from "./cells.schemas.js";
+import {
+  addWorker,
+  getCellSummary,
+  getPeople,
+  listAssignable,
+  removeWorker,
+  setLeader,
+} from "./cell-people.service.js";
+import {
+  addWorkerBody,
+  assignableQuery,
+  assignLeaderBody,
+  cellCodeParams,
+  workerParams,
+} from "./cells.schemas.js";
 
 export function registerCellPeopleRoutes(routes: RouteRegistry, deps: AppDeps): void {
   const edit = { access: "permission", permission: "cells:edit", scope: pathCell } as const;
@@ -26,6 +39,17 @@ export function registerCellPeopleRoutes(routes: RouteRegistry, deps: AppDeps): 
     policy: read,
     params: cellCodeParams,
     handler: ({ params }) => getPeople(deps.pool, params.code),
+  });
+  routes.add({
+    method: "get",
+    path: "/api/v1/cells/:code/assignable-people",
+    summary:
+      "Users who can be appointed leader (role=leader) or added as a worker (role=worker) of a grid: the role, enabled, and the grid within their cells",
+    tags: ["cells"],
+    policy: edit,
+    params: cellCodeParams,
+    query: assignableQuery,
+    handler: ({ params, query }) => listAssignable(deps.pool, params.code, query.role),
   });
   routes.add({
     method: "put",

@@ -41,16 +41,36 @@ async function lockGrid(db: Queryable, code: string): Promise<edits.LockedCell> 
   return cell;
 }
 
-async function assignable(db: Queryable, userId: number, role: "grid_leader" | "grid_worker") {
+/** Roles that can fill each assignment: a leader may also work in another grid. */
+const rolesFor = { leader: ["grid_leader"], worker: ["grid_worker", "grid_leader"] } as const;
+
+async function assignable(db: Queryable, code: string, userId: number, role: "grid_leader" | "grid_worker") {
   const user = await sql.selectUserForAssignment(db, userId);
   if (!user || user.disabled) throw notFound("User", String(userId));
-  const allowed = role === "grid_leader" ? ["grid_leader"] : ["grid_worker", "grid_leader"];
+  const allowed: readonly string[] = role === "grid_leader" ? rolesFor.leader : rolesFor.worker;
   if (!user.roles.some((r) => allowed.includes(r))) {
     throw badRequest("user_lacks_role", `User ${user.username} needs the role ${role} for this assignment.`, {
       roles: user.roles,
     });
   }
+  if ((await sql.selectAssignableUsers(db, code, allowed, userId)).length === 0) {
+    throw badRequest(
+      "user_outside_cell",
+      `User ${user.username} cannot see grid ${code}: give them the grid (or a cell above it) in user administration first.`,
+      { field: "user_id" },
+    );
+  }
   return user;
+}
+
+/** Who can be appointed leader of, or added as a worker to, a grid. */
+export async function listAssignable(
+  db: Queryable,
+  code: string,
+  role: "leader" | "worker",
+): Promise<{ users: sql.AssignableUser[] }> {
+  await lockGrid(db, code);
+  return { users: await sql.selectAssignableUsers(db, code, rolesFor[role]) };
 }
 
 /** Appoints the grid's one leader (the previous one's assignment ends); needs the parent in scope. */
@@ -62,7 +82,7 @@ export function setLeader(pool: Pool, ctx: EditContext, code: string, userId: nu
         `Appointing the leader of ${code} needs its parent ${cell.parent_code} within your cells.`,
       );
     }
-    const user = await assignable(db, userId, "grid_leader");
+    const user = await assignable(db, code, userId, "grid_leader");
     const previous = await sql.replaceLeader(db, code, userId, ctx.auth.userId);
     await recordAudit(db, {
       ...ctx.audit,
@@ -79,7 +99,7 @@ export function setLeader(pool: Pool, ctx: EditContext, code: string, userId: nu
 export function addWorker(pool: Pool, ctx: EditContext, code: string, userId: number) {
   return inTransaction(pool, false, async (db) => {
     await lockGrid(db, code);
-    const user = await assignable(db, userId, "grid_worker");
+    const user = await assignable(db, code, userId, "grid_worker");
     if (!(await sql.insertWorker(db, code, userId, ctx.auth.userId))) {
       throw conflict(
         "already_assigned",

@@ -23,6 +23,25 @@ describe("grid leaders and workers", () => {
     const first = await admin.request("PUT", `/api/v1/cells/${grid}/leader`, { user_id: ids.get("leader1") });
     expect(first.status).toBe(200);
     expect(first.body.leader).toMatchObject({ username: "leader1" });
+    // leader2 cannot see this grid yet: appointing them is refused until their cells include it.
+    const outside = await admin.request("PUT", `/api/v1/cells/${grid}/leader`, { user_id: ids.get("leader2") });
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.code).toBe("user_outside_cell");
+    const offered = await admin.get(`/api/v1/cells/${grid}/assignable-people?role=leader`);
+    expect(offered.status).toBe(200);
+    const names = (r: { body: { users: { username: string }[] } }) => r.body.users.map((u) => u.username);
+    expect(names(offered)).toEqual(["leader1"]);
+    const { rows: leader2Cells } = await server.db.pool.query<{ code: string }>(
+      "SELECT cell_code AS code FROM user_cells WHERE user_id = $1",
+      [ids.get("leader2")],
+    );
+    expect(
+      (await admin.patch(`/api/v1/users/${ids.get("leader2")}`, { cellCodes: [...leader2Cells.map((c) => c.code), grid] })).status,
+    ).toBe(200);
+    expect(names(await admin.get(`/api/v1/cells/${grid}/assignable-people?role=leader`))).toEqual([
+      "leader1",
+      "leader2",
+    ]);
     const second = await admin.request("PUT", `/api/v1/cells/${grid}/leader`, {
       user_id: ids.get("leader2"),
     });
@@ -35,6 +54,11 @@ describe("grid leaders and workers", () => {
     expect(rows[0]!.n).toBe(1);
 
     // A leader manages workers in their own grid but cannot appoint the leader.
+    const workers = await leader1.get(`/api/v1/cells/${grid}/assignable-people?role=worker`);
+    expect(workers.body.users.map((u: { username: string }) => u.username)).toEqual(
+      expect.arrayContaining(["worker1", "leader1", "leader2"]),
+    );
+    expect((await leader1.get(`/api/v1/cells/${grid}/assignable-people?role=boss`)).status).toBe(400);
     const added = await leader1.post(`/api/v1/cells/${grid}/workers`, { user_id: ids.get("worker1") });
     expect(added.status).toBe(201);
     expect(added.body.workers.map((w: { username: string }) => w.username)).toEqual(["worker1"]);

@@ -69,13 +69,20 @@ export const updateCellBody = z
     message: "nothing to change: give name, name_en or geometry",
   });
 
-export const moveCellBody = z.strictObject({ parent_code: cellCodeSchema, code: cellCodeSchema.optional() });
+export const moveCellBody = z.strictObject({
+  parent_code: cellCodeSchema,
+  code: cellCodeSchema.optional(),
+  dry_run: z.boolean().default(false),
+});
 export const splitCellBody = z.strictObject({ line: lineStringSchema, dry_run: z.boolean().default(false) });
 export const mergeCellsBody = z.strictObject({
   with: z.array(cellCodeSchema).min(1).max(50),
   dry_run: z.boolean().default(false),
 });
-export const retireCellBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const retireCellBody = z.strictObject({
+  reason: z.string().trim().min(1).max(500),
+  dry_run: z.boolean().default(false),
+});
 export const acceptGapBody = z.strictObject({
   geometry: areaGeometrySchema,
   reason: z.string().trim().min(1).max(500),
@@ -108,6 +115,7 @@ export const generateBody = z
 
 export const assignLeaderBody = z.strictObject({ user_id: z.int().positive() });
 export const addWorkerBody = z.strictObject({ user_id: z.int().positive() });
+export const assignableQuery = z.strictObject({ role: z.enum(["leader", "worker"]) });
 export const workerParams = z.strictObject({
   code: cellCodeSchema,
   userId: z.coerce.number().int().positive(),

@@ -567,6 +567,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cells/{code}/assignable-people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users who can be appointed leader (role=leader) or added as a worker (role=worker) of a grid: the role, enabled, and the grid within their cells */
+        get: operations["getApiV1CellsCodeAssignablePeople"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cells/{code}/check": {
         parameters: {
             query?: never;
@@ -695,7 +712,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move a cell (and its subtree) under another parent of the same level; re-codes it */
+        /** Move a cell (and its subtree) under another parent of the same level; re-codes it (dry_run previews) */
         post: operations["postApiV1CellsCodeMove"];
         delete?: never;
         options?: never;
@@ -763,7 +780,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retire a cell without current children; its history stays */
+        /** Retire a cell without current children; its history stays (dry_run previews the gap it leaves) */
         post: operations["postApiV1CellsCodeRetire"];
         delete?: never;
         options?: never;
@@ -4455,6 +4472,55 @@ export interface operations {
             };
         };
     };
+    getApiV1CellsCodeAssignablePeople: {
+        parameters: {
+            query: {
+                role: "leader" | "worker";
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `error.details.problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not logged in / invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing permission or outside your cells */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiV1CellsCodeCheck: {
         parameters: {
             query?: never;
@@ -4854,6 +4920,8 @@ export interface operations {
                 "application/json": {
                     parent_code: string;
                     code?: string;
+                    /** @default false */
+                    dry_run?: boolean;
                 };
             };
         };
@@ -5075,6 +5143,8 @@ export interface operations {
             content: {
                 "application/json": {
                     reason: string;
+                    /** @default false */
+                    dry_run?: boolean;
                 };
             };
         };

@@ -11,7 +11,9 @@ import {
   readCookie,
 } from "../../api/http.js";
 import {
+  type AssignableUser,
   acceptedGapSchema,
+  assignableSchema,
   type CellAt,
   type CellImport,
   type CellSummary,
@@ -120,6 +122,14 @@ export class CellAdminApi {
 
   people(code: string): Promise<People> {
     return this.#call("GET", `/api/v1/cells/${enc(code)}/people`, peopleSchema);
+  }
+
+  async assignable(code: string, role: "leader" | "worker"): Promise<AssignableUser[]> {
+    return (
+      await this.#call("GET", `/api/v1/cells/${enc(code)}/assignable-people`, assignableSchema, {
+        query: { role },
+      })
+    ).users;
   }
 
   setLeader(code: string, userId: number): Promise<People> {

@@ -8,12 +8,10 @@ import { importStep, pollDelayMs, progressPercent, shortList } from "./import-ru
 import { assignableUsers, parseUserId } from "./people-rules.js";
 import { previewFeatures } from "./preview-layers.js";
 
-const user = (id: number, username: string, roles: string[], disabled = false) => ({
-  id,
+const user = (userId: number, username: string) => ({
+  userId,
   username,
   displayName: username.toUpperCase(),
-  disabled,
-  roles,
 });
 const person = (id: number) => ({
   user_id: id,
@@ -23,23 +21,11 @@ const person = (id: number) => ({
 });
 
 describe("assignableUsers", () => {
-  const users = [
-    user(1, "leader1", ["grid_leader"]),
-    user(2, "leader2", ["grid_leader"]),
-    user(3, "worker1", ["grid_worker"]),
-    user(4, "viewer", ["viewer"]),
-    user(5, "gone", ["grid_worker"], true),
-  ];
-  it("offers enabled grid leaders as leader, not the current one", () => {
-    const none = { leader: person(1), workers: [] };
-    expect(assignableUsers(users, "leader", none).map((u) => u.username)).toEqual(["leader2"]);
-  });
-  it("offers workers and leaders as workers, without those already assigned", () => {
+  const offered = [user(3, "worker1"), user(1, "leader1"), user(2, "leader2")];
+  it("offers the server's candidates except the current leader and workers, by name", () => {
     const people = { leader: person(1), workers: [person(3)] };
-    expect(assignableUsers(users, "worker", people).map((u) => u.username)).toEqual(["leader2"]);
-    expect(assignableUsers(users, "worker", { leader: null, workers: [] }).map((u) => u.id)).toEqual([
-      1, 2, 3,
-    ]);
+    expect(assignableUsers(offered, people).map((u) => u.username)).toEqual(["leader2"]);
+    expect(assignableUsers(offered, { leader: null, workers: [] }).map((u) => u.userId)).toEqual([1, 2, 3]);
   });
 });
 

@@ -84,6 +84,12 @@ export const peopleSchema = z.object({
 });
 export type People = z.infer<typeof peopleSchema>;
 
+/** GET /cells/:code/assignable-people: who the server would accept for a role in the grid. */
+export const assignableSchema = z.object({
+  users: z.array(z.object({ userId: z.number(), username: z.string(), displayName: z.string() })),
+});
+export type AssignableUser = z.infer<typeof assignableSchema>["users"][number];
+
 export const cellSummarySchema = z.object({
   cell: z.object({
     code: z.string(),

@@ -1,11 +1,10 @@
-import { AdminApi } from "../../api/admin-api.js";
 import { isMessageKey } from "../../i18n/i18n.js";
 import { h } from "../../ui/dom.js";
 import { field } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
-import type { CellSummary, People, Person } from "./cell-admin-schemas.js";
+import type { AssignableUser, CellSummary, People, Person } from "./cell-admin-schemas.js";
 import {
   actionButton,
   type CellPanel,
@@ -18,15 +17,15 @@ import {
   type StatusMessage,
   statusLine,
 } from "./cells-host.js";
-import { type Assignment, assignableUsers, type PickableUser, parseUserId } from "./people-rules.js";
+import { type Assignment, assignableUsers, parseUserId } from "./people-rules.js";
 import { LEAF_LEVEL } from "./shape-rules.js";
 
 interface PeopleData {
   summary: CellSummary;
   /** Grids only: leaders and workers belong to grids. */
   people: People | null;
-  /** Only for callers who may list users (users:manage); others type a user number. */
-  users: PickableUser[] | null;
+  /** For editors of a grid: who the server would accept as leader and as worker. */
+  candidates: Record<Assignment, AssignableUser[]> | null;
 }
 
 /**
@@ -35,20 +34,12 @@ interface PeopleData {
  */
 export function createPeoplePanel(host: CellsHost, code: string): CellPanel {
   const element = h("section", { className: "cell-panel", attrs: { "data-testid": "people-panel" } });
-  const session = host.ctx.session;
   const isGrid = host.cell(code)?.properties.level === LEAF_LEVEL;
-  const mayList = session.permissions.includes("users:manage");
   const canAppoint = host.canEdit && host.mayRestructure(code);
   const canManageWorkers = host.canEdit;
-  const pickers: Record<Assignment, { select: HTMLSelectElement; input: HTMLInputElement }> = {
-    leader: {
-      select: h("select", { attrs: { "data-testid": "leader-pick" } }),
-      input: h("input", { attrs: { type: "text", inputmode: "numeric", "data-testid": "leader-user-id" } }),
-    },
-    worker: {
-      select: h("select", { attrs: { "data-testid": "worker-pick" } }),
-      input: h("input", { attrs: { type: "text", inputmode: "numeric", "data-testid": "worker-user-id" } }),
-    },
+  const pickers: Record<Assignment, HTMLSelectElement> = {
+    leader: h("select", { attrs: { "data-testid": "leader-pick" } }),
+    worker: h("select", { attrs: { "data-testid": "worker-pick" } }),
   };
   let data: Loadable<PeopleData> = { state: "loading" };
   let message: StatusMessage | null = null;
@@ -57,14 +48,14 @@ export function createPeoplePanel(host: CellsHost, code: string): CellPanel {
 
   const load = loader(
     async (): Promise<PeopleData> => {
-      const [summary, people, users] = await Promise.all([
+      const edits = isGrid && (canAppoint || canManageWorkers);
+      const [summary, people, leaders, workers] = await Promise.all([
         host.api.summary(code),
         isGrid ? host.api.people(code) : Promise.resolve(null),
-        isGrid && mayList && (canAppoint || canManageWorkers)
-          ? new AdminApi().users()
-          : Promise.resolve(null),
+        edits && canAppoint ? host.api.assignable(code, "leader") : Promise.resolve([]),
+        edits ? host.api.assignable(code, "worker") : Promise.resolve([]),
       ]);
-      return { summary, people, users };
+      return { summary, people, candidates: edits ? { leader: leaders, worker: workers } : null };
     },
     (value) => {
       if (destroyed) return;
@@ -89,10 +80,9 @@ export function createPeoplePanel(host: CellsHost, code: string): CellPanel {
     if (!destroyed) render();
   }
 
-  /** The user chosen in the picker (or typed, without users:manage), or null with a message. */
+  /** The user chosen in the picker, or null with a message. */
   function chosenUser(assignment: Assignment): number | null {
-    const picker = pickers[assignment];
-    const id = mayList ? parseUserId(picker.select.value) : parseUserId(picker.input.value);
+    const id = parseUserId(pickers[assignment].value);
     if (id === null) {
       message = { text: host.t()("cells.people.chooseUser"), kind: "error" };
       render();
@@ -129,28 +119,23 @@ export function createPeoplePanel(host: CellsHost, code: string): CellPanel {
 
   function picker(assignment: Assignment, d: PeopleData, testId: string, label: string, onClick: () => void) {
     const t = host.t();
-    const { select, input } = pickers[assignment];
-    let control: HTMLElement = input;
-    if (d.users && d.people) {
-      const chosen = select.value;
-      const options = assignableUsers(d.users, assignment, d.people);
-      select.replaceChildren(
-        h("option", { text: t("cells.people.pick"), attrs: { value: "" } }),
-        ...options.map((u) =>
-          h("option", { text: `${u.displayName} (${u.username})`, attrs: { value: String(u.id) } }),
-        ),
-      );
-      select.value = options.some((u) => String(u.id) === chosen) ? chosen : "";
-      control = select;
-    }
+    const select = pickers[assignment];
+    const chosen = select.value;
+    const options = d.candidates && d.people ? assignableUsers(d.candidates[assignment], d.people) : [];
+    select.replaceChildren(
+      h("option", {
+        text: t(options.length > 0 ? "cells.people.pick" : "cells.people.noneToPick"),
+        attrs: { value: "" },
+      }),
+      ...options.map((u) =>
+        h("option", { text: `${u.displayName} (${u.username})`, attrs: { value: String(u.userId) } }),
+      ),
+    );
+    select.value = options.some((u) => String(u.userId) === chosen) ? chosen : "";
     return h(
       "div",
       { className: "people-pick" },
-      field(
-        t(assignment === "leader" ? "cells.people.newLeader" : "cells.people.newWorker"),
-        control,
-        d.users ? undefined : t("cells.people.userIdHint"),
-      ),
+      field(t(assignment === "leader" ? "cells.people.newLeader" : "cells.people.newWorker"), select),
       actionButton(label, testId, onClick, { disabled: busy }),
     );
   }

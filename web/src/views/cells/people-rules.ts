@@ -1,36 +1,25 @@
-import type { People } from "./cell-admin-schemas.js";
-
-export interface PickableUser {
-  id: number;
-  username: string;
-  displayName: string;
-  disabled: boolean;
-  roles: readonly string[];
-}
+import type { AssignableUser, People } from "./cell-admin-schemas.js";
 
 export type Assignment = "leader" | "worker";
 
 /**
- * Users the server would accept for an assignment (cell-people.service.ts): enabled, with the
- * role grid_leader for a leader, grid_worker or grid_leader for a worker, and not already the
- * grid's leader or one of its workers. Sorted by display name.
+ * The candidates the server offered for an assignment (already: enabled, with the role, the
+ * grid within their cells) less the grid's current leader and workers, by display name.
  */
 export function assignableUsers(
-  users: readonly PickableUser[],
-  assignment: Assignment,
+  candidates: readonly AssignableUser[],
   people: Pick<People, "leader" | "workers">,
-): PickableUser[] {
-  const roles = assignment === "leader" ? ["grid_leader"] : ["grid_worker", "grid_leader"];
+): AssignableUser[] {
   const taken = new Set([
     ...(people.leader ? [people.leader.user_id] : []),
     ...people.workers.map((w) => w.user_id),
   ]);
-  return users
-    .filter((u) => !u.disabled && !taken.has(u.id) && u.roles.some((r) => roles.includes(r)))
+  return candidates
+    .filter((u) => !taken.has(u.userId))
     .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.username.localeCompare(b.username));
 }
 
-/** A typed user id (the fallback when the caller may not list users): a positive whole number, or null. */
+/** The chosen option's user id: a positive whole number, or null. */
 export function parseUserId(text: string): number | null {
   const trimmed = text.trim();
   if (!/^\d{1,9}$/.test(trimmed)) return null;
