@@ -17,6 +17,8 @@
  *    with a hits:read token receiving the event.
  * Same run, other modes (`baselineSeconds` each, default 20):
  *  - batched: the generic format's JSON array, BATCH reads per request (reported separately);
+ *  - the same single-read pushes through Express (GRIDOPS_TRUST_PROXY=true turns the ingest
+ *    listener of decision 0109 off);
  *  - one transaction per push (GRIDOPS_PLATE_GROUP_COMMIT=false): the naive path;
  *  - the HTTP floor: a request that does nothing (GET /api/v1/config with the same token),
  *    i.e. what the shared middleware costs before ingest does anything;
@@ -99,7 +101,11 @@ interface Server {
   url: string;
 }
 
-export async function startServer(db: BenchDatabase, groupCommit: boolean): Promise<Server> {
+export async function startServer(
+  db: BenchDatabase,
+  groupCommit: boolean,
+  opts: { expressOnly?: boolean } = {},
+): Promise<Server> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "gridops-bench-plates-"));
   const profile = process.env.GRIDOPS_BENCH_PLATE_PROFILE;
   const child = spawn(
@@ -122,6 +128,8 @@ export async function startServer(db: BenchDatabase, groupCommit: boolean): Prom
         GRIDOPS_JOBS: "false",
         GRIDOPS_DB_POOL_MAX: "24",
         GRIDOPS_PLATE_GROUP_COMMIT: groupCommit ? "true" : "false",
+        // Trusting a proxy turns the ingest listener off (decision 0109): every push through Express.
+        GRIDOPS_TRUST_PROXY: opts.expressOnly ? "true" : "false",
         PORT: "0",
         HOST: "127.0.0.1",
         NODE_ENV: "production",
@@ -520,6 +528,11 @@ export async function run(): Promise<BenchResult[]> {
     const batchedCheck = await verify(db, batched);
     const floorRate = await floor(server.url, pushTokens, Math.min(10, baselineSeconds));
     await stopServer(server);
+    server = await startServer(db, true, { expressOnly: true });
+    await load(plan(2_000, 2, 1, false));
+    const viaExpress = await load(plan(40_000_000, baselineSeconds, 1, true));
+    const viaExpressCheck = await verify(db, viaExpress);
+    await stopServer(server);
     server = await startServer(db, false);
     await load(plan(1_000, 2, 1, false));
     const naive = await load(plan(50_000_000, baselineSeconds, 1, true));
@@ -530,8 +543,9 @@ export async function run(): Promise<BenchResult[]> {
     const hits = (await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM hotlist_hits")).rows[0]!
       .n;
 
-    const lost = singleCheck.lost + batchedCheck.lost + naiveCheck.lost;
-    const duplicates = singleCheck.duplicates + batchedCheck.duplicates + naiveCheck.duplicates;
+    const lost = singleCheck.lost + batchedCheck.lost + naiveCheck.lost + viaExpressCheck.lost;
+    const duplicates =
+      singleCheck.duplicates + batchedCheck.duplicates + naiveCheck.duplicates + viaExpressCheck.duplicates;
     if (lost !== 0 || duplicates !== 0) {
       throw new Error(`ingest lost ${lost} acknowledged reads or stored ${duplicates} duplicates`);
     }
@@ -565,7 +579,15 @@ export async function run(): Promise<BenchResult[]> {
         unit: "reads/s",
         baseline: { name: "GET /api/v1/config with the same token (requests/s)", value: floorRate },
         ratio: singleRate / floorRate,
-        note: "the empty request is the ceiling the shared middleware (helmet, request log, routing, token) leaves",
+        note: "the empty request goes through Express (helmet, request log, routing, token): what any other route costs at least",
+      },
+      {
+        name: "HTTP ingest, 1 read per request, ingest listener vs through Express",
+        value: singleRate,
+        unit: "reads/s",
+        baseline: { name: "same pushes through Express (listener off)", value: rate(viaExpress) },
+        ratio: singleRate / rate(viaExpress),
+        note: `listener: decision 0109; Express mode ${viaExpress.seconds.toFixed(0)} s, p99 ${fmt(quantile(viaExpress.latencies, 0.99))} ms; ${failures(viaExpress)}`,
       },
       {
         name: "push latency p99, 1 read per request",

@@ -8,6 +8,7 @@ import { migrate } from "./db/migrate.js";
 import { createPool, type Pool, withTransaction } from "./db/pool.js";
 import type { AuthSettings } from "./features/auth/auth.service.js";
 import { createMetrics } from "./features/metrics/metrics.js";
+import { withPlateIngestListener } from "./features/plates/ingest-listener.js";
 import { type Keyring, loadKeyring } from "./features/secrets/keyring.js";
 import { migrateJobQueue } from "./jobs/job-queue.js";
 import type { Logger } from "./logger.js";
@@ -102,7 +103,8 @@ export async function startHttpServer(deps: AppDeps): Promise<RunningServer> {
   await migrate(deps.pool, deps.log);
   await migrateJobQueue(deps.pool, deps.log);
   const built = buildApp(deps);
-  const server = http.createServer(built.app);
+  // Common plate pushes are answered ahead of Express (decision 0109); everything else goes to it.
+  const server = http.createServer(withPlateIngestListener(deps, built.app));
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) =>
       reject(

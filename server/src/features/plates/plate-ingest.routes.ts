@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import { plateFormatSchema } from "@gridops/camera-adapters/plates/index";
 import type { Request, Response } from "express";
 import { z } from "zod";
@@ -90,7 +91,7 @@ async function principalOf(
  * a dead letter is acknowledged with 202 so vendor retry queues stop resending a payload
  * that will never parse (decision 0103); `?strict=1` answers 422 instead, for integrators.
  */
-function sendIngestResult(res: Response, result: IngestResult, strict: boolean): void {
+export function sendIngestResult(res: ServerResponse, result: IngestResult, strict: boolean): void {
   if (result.kind === "stored") {
     const duplicates = result.outcomes.filter((o) => o.duplicate).length;
     sendJson(res, 200, {
@@ -117,7 +118,7 @@ function sendIngestResult(res: Response, result: IngestResult, strict: boolean):
  * an ETag, which a push answer (never cached, never conditional) does not need; at thousands
  * of pushes a second that is measurable.
  */
-function sendJson(res: Response, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
