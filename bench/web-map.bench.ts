@@ -1,20 +1,33 @@
 /**
  * The command map in headless Chromium (software WebGL, the machines' only GPU):
- *  - first render: from navigation start to the demo district drawn with every layer
- *    (cells, checkpoints, cameras, view cones, live incidents) and the map idle;
+ *  - first render of the demo district. Definition (web/src/views/command/command-map-view.ts,
+ *    `ready`): from the start of the page's navigation (a full page load of #/command with a
+ *    signed-in session and a warm HTTP cache) until every static layer and the incident snapshot
+ *    are on the map and a frame drawn with all tiles in view loaded is on screen. The bench
+ *    checks that this frame had at least one feature of every layer (cell areas, cell names,
+ *    checkpoints, cameras, incidents) and fails otherwise. Baseline: the same page with the
+ *    static layers forced to vector tiles.
+ *  - first render of a large district (2,281 cells, 6,750 cameras): vector tiles (what the map
+ *    chooses) against the same district forced to GeoJSON.
+ *  - an incident created over the API until it is on the commander's map: reached the map's
+ *    source (what the browser test checks), and drawn (the first `idle` after that, i.e. a frame
+ *    with its tiles rebuilt). Baseline: the HTTP response of the create call itself.
  *  - one live update among 1,000 incidents on the map: store change → FeatureIndex diff →
  *    `GeoJSONSource.updateData` applied by the worker. Baseline, same page and data: replacing
  *    the whole layer with `setData` (what applying a diff avoids).
  */
 import { randomBytes } from "node:crypto";
+import os from "node:os";
 import type { Page } from "playwright-core";
 import { loadConfig } from "../server/src/config.js";
 import { keyringOf } from "../server/src/features/secrets/keyring.js";
 import { createLogger } from "../server/src/logger.js";
-import { depsOf, startHttpServer } from "../server/src/runtime.js";
-import { ensureWebBuilt, launchSharedChromium, signIn } from "../web/e2e/browser.js";
+import { depsOf, type RunningServer, startHttpServer } from "../server/src/runtime.js";
+import { TestClient } from "../server/src/test-support/http-client.js";
+import { ensureWebBuilt, launchSharedChromium, type SharedChromium, signIn } from "../web/e2e/browser.js";
+import { loadLargeDistrict } from "../web/e2e/large-district.js";
 import type { BenchResult } from "./support/bench-types.js";
-import { startBenchDatabase } from "./support/database.js";
+import { type BenchDatabase, startBenchDatabase } from "./support/database.js";
 
 // What the page exposes (web/src/views/command/test-hooks.ts), declared here because the
 // bench project has no DOM library; the callbacks below run inside the browser.
@@ -25,28 +38,112 @@ interface PageSource {
 interface PageHooks {
   ready: boolean;
   readyAt: number | null;
+  renderedAtReady: Record<string, number> | null;
+  staticModes: Record<string, string> | null;
   map: {
     getBounds(): { getWest(): number; getEast(): number; getSouth(): number; getNorth(): number };
     once(event: string, listener: (value: unknown) => void): void;
+    on(event: string, listener: (value: unknown) => void): void;
     getSource(id: string): unknown;
   };
-  live?: { store: { upsert(items: unknown[]): unknown }; layer: { flush(): Promise<void> } } | null;
+  live?: {
+    store: { upsert(items: unknown[]): unknown };
+    layer: { flush(): Promise<void> };
+    shownAt(id: number): { map: number | null; list: number | null };
+  } | null;
 }
-declare const window: { __gridops?: PageHooks };
+declare const window: { __gridops?: PageHooks; __idleAt?: number[] };
 declare function requestAnimationFrame(callback: (time: number) => void): number;
 
 const INCIDENTS = 1000;
 const UPDATES = 60;
+const RENDERS = 7;
+const LATENCY_SAMPLES = 20;
+const DEMO_PASSWORD = "gridops-demo";
+const LARGE_PASSWORD = "large-district-bench-9";
+const STEPS = ["district-loaded", "map-created", "incidents-on-map", "drawn-hidden", "first-render"];
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-const p95 = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)] ?? Number.NaN;
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+const median = (values: number[]) => sorted(values)[Math.floor(values.length / 2)] ?? Number.NaN;
+const p95 = (values: number[]) => sorted(values)[Math.floor(values.length * 0.95)] ?? Number.NaN;
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
+const ms = (values: number[]) => values.map((v) => v.toFixed(0)).join(", ");
 
-async function firstRenderMs(page: Page, url: string): Promise<number> {
-  await page.goto(`${url}/#/command`);
-  await page.waitForFunction(() => window.__gridops?.ready === true, null, { timeout: 120_000 });
-  return page.evaluate(() => window.__gridops?.readyAt ?? Number.NaN);
+interface FirstRender {
+  readyAt: number;
+  steps: Record<string, number>;
+  rendered: Record<string, number>;
+  modes: Record<string, string>;
+}
+
+/** One full page load of the command map (a new URL, so not a same-document hash change). */
+async function firstRender(page: Page, url: string, run: string, query = ""): Promise<FirstRender> {
+  await page.goto(`${url}/?run=${run}#/command${query}`);
+  try {
+    await page.waitForFunction(() => window.__gridops?.ready === true, null, { timeout: 120_000 });
+  } catch (error) {
+    // Which step the page got to: the marks it left on its timeline.
+    const reached = await page.evaluate(() =>
+      performance
+        .getEntriesByType("mark")
+        .map((m) => `${m.name}@${m.startTime.toFixed(0)}`)
+        .join(" "),
+    );
+    throw new Error(`first render ${run}${query} not ready after 120 s; reached: ${reached}`, {
+      cause: error,
+    });
+  }
+  // No named functions inside: the bench's TypeScript loader would wrap them in a helper the page lacks.
+  return page.evaluate((steps) => {
+    const hooks = window.__gridops;
+    return {
+      readyAt: hooks?.readyAt ?? Number.NaN,
+      steps: Object.fromEntries(
+        steps.map((step) => [
+          step,
+          performance.getEntriesByName(`gridops:${step}`)[0]?.startTime ?? Number.NaN,
+        ]),
+      ),
+      rendered: hooks?.renderedAtReady ?? {},
+      modes: hooks?.staticModes ?? {},
+    };
+  }, STEPS);
+}
+
+/** "At least one feature of each layer on screen": the first-render definition, checked. */
+function checkAllLayersDrawn(render: FirstRender, what: string): void {
+  const r = render.rendered;
+  const drawn = {
+    cells: (r["cells-tint"] ?? 0) + (r["cells-outline"] ?? 0),
+    cellNames: r["cells-label"] ?? 0,
+    checkpoints: r["checkpoints-symbol"] ?? 0,
+    cameras: (r["cameras-circle"] ?? 0) + (r["cameras-cluster"] ?? 0),
+    incidents: (r["incidents-points"] ?? 0) + (r["incidents-clusters"] ?? 0),
+  };
+  const missing = Object.entries(drawn).filter(([, n]) => n === 0);
+  if (missing.length > 0)
+    throw new Error(
+      `${what}: first frame without ${missing.map(([k]) => k).join(", ")}: ${JSON.stringify(r)}`,
+    );
+}
+
+async function renders(page: Page, url: string, query: string, runs: number): Promise<FirstRender[]> {
+  const out: FirstRender[] = [];
+  for (let n = 0; n < runs; n += 1) out.push(await firstRender(page, url, `${query}${n}`, query));
+  return out;
+}
+
+const medianRender = (runs: FirstRender[]) => median(runs.map((r) => r.readyAt));
+
+/** The steps of the median run, as "step at ms" (the page's own timeline). */
+function stepsOf(runs: FirstRender[]): string {
+  const mid = sorted(runs.map((r) => r.readyAt))[Math.floor(runs.length / 2)];
+  const run = runs.find((r) => r.readyAt === mid) ?? runs[0];
+  return STEPS.map((step) => `${step} ${run?.steps[step]?.toFixed(0)}`).join(", ");
 }
 
 /** Loads 1,000 incidents into the live layer, then times single updates and whole-layer replacements. */
@@ -132,36 +229,205 @@ async function liveUpdateTimes(page: Page): Promise<UpdateTimes> {
   );
 }
 
-export async function run(): Promise<BenchResult[]> {
-  await ensureWebBuilt();
-  const database = await startBenchDatabase({ demo: true });
+/** Grid centres of the demo district, where the bench reports incidents. */
+async function demoGridPoints(api: TestClient, n: number): Promise<{ lon: number; lat: number }[]> {
+  const cells = await api.get("/api/v1/cells?limit=5000");
+  type Ring = [number, number][];
+  const grids = (
+    cells.body.features as { properties: { level: string }; geometry: { coordinates: Ring[][] } }[]
+  )
+    .filter((f) => f.properties.level === "grid")
+    .slice(0, n);
+  return grids.map((grid) => {
+    const ring = grid.geometry.coordinates[0]?.[0]?.slice(0, -1) ?? [];
+    return {
+      lon: ring.reduce((sum, p) => sum + p[0], 0) / ring.length,
+      lat: ring.reduce((sum, p) => sum + p[1], 0) / ring.length,
+    };
+  });
+}
+
+async function reportIncidents(api: TestClient, points: { lon: number; lat: number }[], tag: string) {
+  for (const [i, location] of points.entries()) {
+    const res = await api.post("/api/v1/incidents", {
+      category: "traffic.congestion",
+      priority: i % 5 === 0 ? "high" : "normal",
+      location,
+      description: `${tag} ${i}`,
+    });
+    if (res.status !== 201) throw new Error(`incident: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
+
+interface Latency {
+  created: number[];
+  source: number[];
+  drawn: number[];
+}
+
+/**
+ * Incidents created over the API one at a time while the commander's map is idle: when each
+ * reached the map's source, and when the map next went idle after that (its frame drawn).
+ * Clocks: Date.now() in Node and in the page, the same machine's clock.
+ */
+async function createdToMap(
+  page: Page,
+  api: TestClient,
+  points: { lon: number; lat: number }[],
+): Promise<Latency> {
+  await page.evaluate(() => {
+    const map = window.__gridops?.map;
+    window.__idleAt = [];
+    map?.on("idle", () => window.__idleAt?.push(Date.now()));
+  });
+  const out: Latency = { created: [], source: [], drawn: [] };
+  for (const [i, location] of points.entries()) {
+    const before = Date.now();
+    const res = await api.post("/api/v1/incidents", {
+      category: "traffic.congestion",
+      priority: "normal",
+      location: { lon: location.lon + 0.0002, lat: location.lat + 0.0002 },
+      description: `latency ${i}`,
+    });
+    const createdAt = Date.now();
+    if (res.status !== 201) throw new Error(`incident: HTTP ${res.status}`);
+    const id = res.body.incident.id as number;
+    const shown = await page
+      .waitForFunction(
+        (want) => {
+          const map = window.__gridops?.live?.shownAt(want).map ?? null;
+          const drawn = map === null ? undefined : window.__idleAt?.find((t) => t >= map);
+          return map !== null && drawn !== undefined ? { map, drawn } : null;
+        },
+        id,
+        { timeout: 20_000, polling: 20 },
+      )
+      .then((handle) => handle.jsonValue());
+    if (!shown) throw new Error(`incident ${id} never drawn`);
+    out.created.push(createdAt - before);
+    out.source.push(shown.map - before);
+    out.drawn.push(shown.drawn - before);
+    // Let the map settle so the next sample starts from an idle map, as an operator's would.
+    await page.waitForTimeout(400);
+  }
+  return out;
+}
+
+async function startServer(database: BenchDatabase): Promise<RunningServer> {
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",
     DATABASE_URL: database.connectionString,
     GRIDOPS_LOG_LEVEL: "warn",
   });
-  const server = await startHttpServer(
+  return startHttpServer(
     depsOf(config, database.pool, createLogger(config.logLevel), keyringOf([randomBytes(32)])),
   );
+}
+
+interface LargeResult {
+  tiles: FirstRender[];
+  geojson: FirstRender[];
+  cells: number;
+  cameras: number;
+}
+
+async function largeDistrict(chromium: SharedChromium): Promise<LargeResult> {
+  const database = await startBenchDatabase();
+  const server = await startServer(database);
+  try {
+    const district = await loadLargeDistrict(database.pool, {
+      cols: 50,
+      rows: 45,
+      camerasPerGrid: 3,
+      password: LARGE_PASSWORD,
+    });
+    const page = await chromium.newPage();
+    await signIn(page, server.url, district.users.commander, LARGE_PASSWORD);
+    await page.waitForFunction(() => window.__gridops?.ready === true, null, { timeout: 120_000 });
+    const tiles: FirstRender[] = [];
+    const geojson: FirstRender[] = [];
+    // Interleaved, so both see the same load on this shared machine.
+    for (let n = 0; n < 5; n += 1) {
+      tiles.push(await firstRender(page, server.url, `t${n}`));
+      geojson.push(await firstRender(page, server.url, `g${n}`, "?static=geojson"));
+    }
+    if (tiles.some((r) => r.modes.cells !== "tiles" || r.modes.cameras !== "tiles"))
+      throw new Error(`large district not drawn from tiles: ${JSON.stringify(tiles[0]?.modes)}`);
+    await page.context().close();
+    return { tiles, geojson, cells: district.cellCount, cameras: district.cameraCount };
+  } finally {
+    await server.close();
+    await database.close();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  await ensureWebBuilt();
+  const loadBefore = load();
+  const database = await startBenchDatabase({ demo: true });
+  const server = await startServer(database);
   const chromium = await launchSharedChromium();
   try {
+    const operator = await TestClient.loggedIn(server.url, "operator", DEMO_PASSWORD);
+    const points = await demoGridPoints(operator, 60);
+    await reportIncidents(operator, points.slice(0, 30), "bench");
+
     const page = await chromium.newPage();
-    await signIn(page, server.url, "commander", "gridops-demo");
+    await signIn(page, server.url, "commander", DEMO_PASSWORD);
     await page.waitForFunction(() => window.__gridops?.ready === true, null, { timeout: 120_000 });
-    // Measured on a fresh page load with a warm HTTP cache, the way an operator reopens the map.
-    const renders: number[] = [];
-    for (let n = 0; n < 3; n += 1) renders.push(await firstRenderMs(page, server.url));
+    // Fresh page loads with a warm HTTP cache, the way an operator reopens the map; the two
+    // variants interleaved so both see the same load.
+    const geojsonRuns: FirstRender[] = [];
+    const tileRuns: FirstRender[] = [];
+    for (let n = 0; n < RENDERS; n += 1) {
+      geojsonRuns.push(...(await renders(page, server.url, "", 1)));
+      tileRuns.push(...(await renders(page, server.url, "?static=tiles", 1)));
+    }
+    for (const r of geojsonRuns) checkAllLayersDrawn(r, "demo district");
+    for (const r of tileRuns) checkAllLayersDrawn(r, "demo district, tiles");
+    if (geojsonRuns.some((r) => r.modes.cells !== "geojson")) throw new Error("demo district not GeoJSON");
+
+    await firstRender(page, server.url, "latency");
     await page.waitForFunction(() => window.__gridops?.live != null);
+    const latency = await createdToMap(page, operator, points.slice(30, 30 + LATENCY_SAMPLES));
+
     const { diff, diffMain, setData, setDataMain, frames } = await liveUpdateTimes(page);
+    await page.context().close();
+    const large = await largeDistrict(chromium);
+    const loadAfter = load();
+    const loadNote = `load average (1/5/15 min) ${loadBefore} before, ${loadAfter} after, 2 cores`;
+
+    const demo = medianRender(geojsonRuns);
+    const demoTiles = medianRender(tileRuns);
+    const largeTiles = medianRender(large.tiles);
+    const largeGeojson = medianRender(large.geojson);
     const diffMedian = median(diff);
     const setDataMedian = median(setData);
     return [
       {
-        name: "first render, demo district, all layers (median of 3)",
-        value: median(renders),
+        name: `first render, demo district, all layers (median of ${RENDERS})`,
+        value: demo,
         unit: "ms",
-        note: `target < 2000 ms; runs: ${renders.map((r) => r.toFixed(0)).join(", ")}`,
+        baseline: { name: "same, static layers forced to vector tiles", value: demoTiles },
+        ratio: demo / demoTiles,
+        note: `target < 2000 ms; navigation start → every layer and the incident snapshot on screen in a complete frame (each run checked to show cells, names, checkpoints, cameras, incidents); runs ${ms(geojsonRuns.map((r) => r.readyAt))} (tiles ${ms(tileRuns.map((r) => r.readyAt))}); median run's steps: ${stepsOf(geojsonRuns)}; ${loadNote}`,
+      },
+      {
+        name: `first render, large district (${large.cells} cells, ${large.cameras} cameras) from vector tiles (median of 5)`,
+        value: largeTiles,
+        unit: "ms",
+        baseline: { name: "same district forced to GeoJSON", value: largeGeojson },
+        ratio: largeTiles / largeGeojson,
+        note: `checkpoints GeoJSON in both; runs ${ms(large.tiles.map((r) => r.readyAt))} vs ${ms(large.geojson.map((r) => r.readyAt))}; tiles' median run: ${stepsOf(large.tiles)}`,
+      },
+      {
+        name: `incident created over the API → on the commander's map, drawn (p50 of ${LATENCY_SAMPLES})`,
+        value: median(latency.drawn),
+        unit: "ms",
+        baseline: { name: "the create request's own response (p50)", value: median(latency.created) },
+        ratio: median(latency.drawn) / median(latency.created),
+        note: `issue: within 1 s; drawn p95 ${p95(latency.drawn).toFixed(0)} ms; reached the map's source p50 ${median(latency.source).toFixed(0)} / p95 ${p95(latency.source).toFixed(0)} ms (what the browser test bounds at 2 s); drawn = first map idle after the source had it`,
       },
       {
         name: `one live update among ${INCIDENTS} incidents (median)`,
@@ -184,7 +450,7 @@ export async function run(): Promise<BenchResult[]> {
         name: "map frame while redrawing after a data change (median)",
         value: median(frames),
         unit: "ms",
-        note: `headless Chromium, software WebGL: the applied-update time above is bound by this; frames ${frames.map((f) => f.toFixed(0)).join(", ")}`,
+        note: `headless Chromium, software WebGL: the applied-update time above is bound by this; frames ${ms(frames)}`,
       },
     ];
   } finally {
