@@ -196,16 +196,28 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
     );
   }
 
+  /**
+   * A new hit at the top of a feed already on screen gets its card inserted there; the
+   * others stay as they are. Re-drawing the whole feed for every live hit costs time that
+   * grows with the feed, during a burst of hits exactly when they should show at once.
+   */
+  function insertCard(hit: Hit, before: readonly Hit[], after: readonly Hit[]): boolean {
+    const feed = element.querySelector("[data-testid=hits-feed]");
+    if (!feed || before.length === 0 || after.length !== before.length + 1 || after[0]?.id !== hit.id)
+      return false;
+    feed.prepend(renderHit(hit, ctx.t()));
+    return true;
+  }
+
   const off = realtime.subscribe("hotlist.hit", (event) => {
     void ctx.api
       .hit(event.payload.hitId)
       .then((hit) => {
         if (data.state !== "ready") return;
-        data = {
-          state: "ready",
-          data: { ...data.data, hits: withLiveHit(data.data.hits, hit, shownStatus()) },
-        };
-        render();
+        const before = data.data.hits;
+        const hits = withLiveHit(before, hit, shownStatus());
+        data = { state: "ready", data: { ...data.data, hits } };
+        if (!insertCard(hit, before, hits)) render();
       })
       .catch((error: unknown) => console.warn("live hit not loaded", error));
   });
