@@ -51,6 +51,9 @@ export function cellLayers(language: Language, tiled: TiledSources = NO_TILES): 
       // Finer levels draw last so their fill sits on top of the coarser cells they subdivide.
       layout: { "fill-sort-key": LEVEL_ORDER },
       paint: {
+        // The outline layer draws the boundaries; the fill's own antialiased edge would be a
+        // second pass (and shader) for the same lines.
+        "fill-antialias": false,
         "fill-color": [
           "case",
           [">", OVERDUE, 0],
