@@ -65,6 +65,8 @@ describe("outbox relay", () => {
     });
     await relay.start();
     try {
+      // The LISTEN connection wakes the relay once when it comes up: let that happen first.
+      await expect.poll(() => relay.listening).toBe(true);
       await relay.settle();
       const before = relay.stats.wakeups;
       await change(21);
