@@ -192,6 +192,12 @@ describe("command map on a large district: vector tiles", () => {
     );
     expect(states.cell).toMatchObject({ selected: false });
     expect(states.camera).toMatchObject({ selected: true });
+    // View cones of the tiled cameras in view, made from the tiles' single cameras.
+    await commander.waitForFunction(
+      () => (window.__gridops?.sourceFeatureCount("camera-cones") ?? 0) > 0,
+      null,
+      { timeout: 10_000 },
+    );
   });
 
   it("shades a tiled cell by its open incidents and recolours a tiled camera by live health", async () => {

@@ -121,6 +121,10 @@ describe("command map in a real browser", () => {
     expect(text).toContain(target.name);
     expect(text).toContain("摄像机");
     expect(text).toContain("健康状态");
+    // View cones are made once the map is zoomed in far enough to show them (not at first render).
+    await page.waitForFunction(() => (window.__gridops?.sourceFeatureCount("camera-cones") ?? 0) > 0, null, {
+      timeout: 10_000,
+    });
   });
 
   it("switches the interface and the map labels between zh-CN and en", async () => {
