@@ -16,8 +16,12 @@ export const EXTENT = 4096;
 export const BUFFER = 64;
 /** Below this zoom cameras are drawn as clusters (one point per grid square with a count). */
 export const CAMERA_CLUSTER_BELOW = 14;
-/** Cluster grid square, in tile pixels (of EXTENT). */
-export const CLUSTER_CELL = 64;
+/**
+ * Cluster grid square, in tile units (of EXTENT). MapLibre draws a vector tile 512 screen pixels
+ * wide, so 512 of 4,096 units is a 64-pixel square on screen (64 units were 8 pixels: hardly
+ * any cameras shared a cluster, and a district showed thousands of them; decision 0125).
+ */
+export const CLUSTER_CELL = 512;
 
 /** Deepest cell level (cell_levels.depth) drawn at a zoom: district far out, grids close in. */
 export function maxCellDepth(z: number): number {
