@@ -110,10 +110,10 @@ const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() 
 /** Marks the steps of the first render on the page's timeline (the benchmark reports them). */
 const mark = (step: string) => performance.mark(`gridops:${step}`);
 
-/** Longest the map stays hidden waiting for its first complete frame (a slow tile must not hide it for good). */
+/** Longest the map stays under the loading overlay waiting for its first complete frame (a slow tile must not hide it for good). */
 const REVEAL_AFTER_MS = 8000;
 
-/** Drawing-buffer scale while the map loads hidden: the frames still load every tile, but fill almost no pixels. */
+/** Drawing-buffer scale while the map loads under the overlay: the frames still load every tile, but fill almost no pixels. */
 const LOADING_PIXEL_RATIO = 1 / 16;
 
 /** The camera popup's vendor and model, which camera tiles do not carry, from the camera's record. */
@@ -326,6 +326,7 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
     await live.loaded;
     mark("incidents-on-map");
     await nextIdle(m);
+    // Complete, still at low resolution under the overlay.
     mark("drawn-hidden");
     clearTimeout(giveUp);
     reveal();
