@@ -243,3 +243,32 @@ export async function cellIsWithin(
   );
   return rows[0]?.inside ?? false;
 }
+
+export interface CellUser {
+  userId: number;
+  username: string;
+  displayName: string;
+}
+
+/**
+ * Enabled users holding one of `roles` whose cells include `cellCode` or one of its ancestors
+ * (so they can see it); with a null cell, every such user. `onlyUserId` narrows to one user
+ * (the check before an assignment). Feeds assignment pickers, so bounded.
+ */
+export async function selectUsersCoveringCell(
+  db: Queryable,
+  cellCode: string | null,
+  roles: readonly string[],
+  onlyUserId: number | null = null,
+): Promise<CellUser[]> {
+  const { rows } = await db.query<CellUser>(
+    `SELECT u.id AS "userId", u.username, u.display_name AS "displayName" FROM users u
+      WHERE NOT u.disabled AND ($3::bigint IS NULL OR u.id = $3)
+        AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ANY ($2::text[]))
+        AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM user_cells uc JOIN cells c ON c.code = $1
+                                          WHERE uc.user_id = u.id AND uc.cell_code = ANY (c.path)))
+      ORDER BY u.username LIMIT 500`,
+    [cellCode, roles, onlyUserId],
+  );
+  return rows;
+}

@@ -1,4 +1,5 @@
 import type { Queryable } from "../../db/pool.js";
+import { type CellUser, selectUsersCoveringCell } from "../auth/auth.sql.js";
 
 export interface PersonRow {
   user_id: number;
@@ -21,32 +22,16 @@ export async function selectUserForAssignment(
   return rows[0] ?? null;
 }
 
-export interface AssignableUser {
-  userId: number;
-  username: string;
-  displayName: string;
-}
+export type AssignableUser = CellUser;
 
-/**
- * Enabled users holding one of `roles` whose cells include the grid or one of its ancestors
- * (so they can see the grid they would work in). `onlyUserId` narrows to one user.
- */
-export async function selectAssignableUsers(
+/** Who can fill a role in a grid: users with one of `roles` whose cells include the grid. */
+export function selectAssignableUsers(
   db: Queryable,
   gridCode: string,
   roles: readonly string[],
   onlyUserId: number | null = null,
 ): Promise<AssignableUser[]> {
-  const { rows } = await db.query<AssignableUser>(
-    `SELECT u.id AS "userId", u.username, u.display_name AS "displayName"
-       FROM users u JOIN cells g ON g.code = $1
-      WHERE NOT u.disabled AND ($3::bigint IS NULL OR u.id = $3)
-        AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ANY ($2::text[]))
-        AND EXISTS (SELECT 1 FROM user_cells uc WHERE uc.user_id = u.id AND uc.cell_code = ANY (g.path))
-      ORDER BY u.username LIMIT 500`,
-    [gridCode, roles, onlyUserId],
-  );
-  return rows;
+  return selectUsersCoveringCell(db, gridCode, roles, onlyUserId);
 }
 
 /** Ends the current leader (and the new leader's worker row, if any) and starts the new one. */

@@ -1,5 +1,6 @@
 import type { Queryable } from "../../db/pool.js";
 import { cellScopeClause } from "../../http/geojson.js";
+import { type CellUser, selectUsersCoveringCell } from "../auth/auth.sql.js";
 import type { TicketState } from "./tickets.schemas.js";
 
 export interface TicketRow {
@@ -133,32 +134,13 @@ export async function selectTickets(
 }
 
 /** A user who may work tickets in the cell (technician-like permission and the cell in their scope). */
-export interface TicketAssignee {
-  userId: number;
-  username: string;
-  displayName: string;
-}
+export type TicketAssignee = CellUser;
 
-/**
- * Who can take a ticket of a camera in `cellCode`: active technicians (and admins) whose cells
- * include it or an ancestor. `onlyUserId` narrows to one user (the check before assigning).
- */
-export async function selectTicketAssignees(
+/** Who can take a ticket of a camera in `cellCode`: technicians (and admins) covering the cell. */
+export function selectTicketAssignees(
   db: Queryable,
   cellCode: string | null,
   onlyUserId: number | null = null,
 ): Promise<TicketAssignee[]> {
-  const { rows } = await db.query<TicketAssignee>(
-    `SELECT u.id AS "userId", u.username, u.display_name AS "displayName" FROM users u
-      WHERE NOT u.disabled AND ($3::bigint IS NULL OR u.id = $3)
-        AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('technician', 'admin'))
-        AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM user_cells uc JOIN cells c ON c.code = $1
-                                          WHERE uc.user_id = u.id AND uc.cell_code = ANY(c.path)))
-      ORDER BY u.username LIMIT $2`,
-    [cellCode, ASSIGNEE_LIST_LIMIT, onlyUserId],
-  );
-  return rows;
+  return selectUsersCoveringCell(db, cellCode, ["technician", "admin"], onlyUserId);
 }
-
-/** A cell's technician list is short; this bounds it for a misconfigured district. */
-const ASSIGNEE_LIST_LIMIT = 500;
