@@ -50,6 +50,11 @@ export interface CellsHost {
   done(select?: string): void;
   /** Reloads the cells after a write (tree and map). */
   reload(): Promise<void>;
+  /**
+   * After a write: reloads the cells, leaves the action (selecting `select`, if given) and
+   * reports `text` with the problems the server's check still found.
+   */
+  saved(text: string, problems: readonly TopologyProblem[], select?: string): Promise<void>;
   rerender(): void;
 }
 

@@ -518,6 +518,11 @@ export function createCellsView(ctx: ViewContext): View {
     },
     done: leaveAction,
     reload: reloadCells,
+    async saved(text, savedProblems, select) {
+      await reloadCells();
+      leaveAction(select);
+      host.report({ text, kind: "info" }, savedProblems);
+    },
     rerender: () => render(),
   };
 

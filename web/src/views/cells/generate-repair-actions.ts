@@ -58,12 +58,7 @@ export function createGenerateAction(host: CellsHost, code: string): CellAction 
     try {
       const result = await host.api.generate(code, request.body);
       if (commit) {
-        await host.reload();
-        host.done(code);
-        host.report(
-          { text: t("cells.generate.done", { count: result.count }), kind: "info" },
-          result.report.problems,
-        );
+        await host.saved(t("cells.generate.done", { count: result.count }), result.report.problems, code);
         return;
       }
       previewed = { key: key(), count: result.count };
@@ -176,9 +171,7 @@ export function createRepairAction(host: CellsHost, code: string): CellAction {
       const language = host.ctx.languages.language;
       const moved = formatArea(result.moved_area_m2, t, language);
       if (apply) {
-        await host.reload();
-        host.done(code);
-        host.report({ text: t("cells.repair.done", { moved }), kind: "info" }, result.report.problems);
+        await host.saved(t("cells.repair.done", { moved }), result.report.problems, code);
         return;
       }
       previewed = { key: key(), ok: result.report.ok };

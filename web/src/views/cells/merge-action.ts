@@ -74,17 +74,10 @@ export function createMergeAction(host: CellsHost, code: string): CellAction {
     render();
     try {
       const result = await host.api.merge(code, { with: [...chosen].sort(), dry_run: false });
-      await host.reload();
-      host.done(code);
-      host.report(
-        {
-          text: t("cells.merge.done", {
-            retired: result.retired.join(", "),
-            warnings: result.report.warnings,
-          }),
-          kind: "info",
-        },
+      await host.saved(
+        t("cells.merge.done", { retired: result.retired.join(", "), warnings: result.report.warnings }),
         result.report.problems,
+        code,
       );
       return;
     } catch (error) {

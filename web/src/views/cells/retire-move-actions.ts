@@ -34,11 +34,10 @@ export function createRetireAction(host: CellsHost, code: string): CellAction {
     render();
     try {
       const result = await host.api.retire(code, reason.value.trim());
-      await host.reload();
-      host.done(cell?.properties.parent_code ?? undefined);
-      host.report(
-        { text: t("cells.retire.done", { code, warnings: result.report.warnings }), kind: "info" },
+      await host.saved(
+        t("cells.retire.done", { code, warnings: result.report.warnings }),
         result.report.problems,
+        cell?.properties.parent_code ?? undefined,
       );
       return;
     } catch (error) {
@@ -97,14 +96,10 @@ export function createMoveAction(host: CellsHost, code: string): CellAction {
     try {
       const result = await host.api.move(code, { parent_code: target.value });
       const moved = result.cells.find((c) => c.properties.parent_code === target.value);
-      await host.reload();
-      host.done(moved?.properties.code);
-      host.report(
-        {
-          text: t("cells.move.done", { code, newCode: moved?.properties.code ?? "?", parent: target.value }),
-          kind: "info",
-        },
+      await host.saved(
+        t("cells.move.done", { code, newCode: moved?.properties.code ?? "?", parent: target.value }),
         result.report.problems,
+        moved?.properties.code,
       );
       return;
     } catch (error) {

@@ -100,17 +100,13 @@ export function createSplitAction(host: CellsHost, code: string): CellAction {
     render();
     try {
       const result = await host.api.split(code, body(false));
-      await host.reload();
-      host.done(code);
-      host.report(
-        {
-          text: t("cells.split.done", {
-            codes: result.cells.map((c) => c.properties.code).join(", "),
-            warnings: result.report.warnings,
-          }),
-          kind: "info",
-        },
+      await host.saved(
+        t("cells.split.done", {
+          codes: result.cells.map((c) => c.properties.code).join(", "),
+          warnings: result.report.warnings,
+        }),
         result.report.problems,
+        code,
       );
       return;
     } catch (error) {
