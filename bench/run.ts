@@ -43,6 +43,7 @@ async function main() {
         console.log(
           `${name} · ${r.name}: ${fmt(r.value)} ${r.unit}${ratio ? ` (${ratio} vs ${baseline})` : ""}`,
         );
+        if (r.note) console.log(`    ${r.note}`);
       }
       process.stderr.write(`bench ${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     } catch (error) {

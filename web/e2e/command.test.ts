@@ -68,34 +68,6 @@ describe("command map, live", () => {
     await expect(commander.getByTestId("nav-command").textContent()).resolves.toBe("指挥地图");
   });
 
-  it("shows an incident created over the API on the map and in the list within 1 s", async () => {
-    const leader = await TestClient.loggedIn(server.url, "leader1", server.demoPassword);
-    const leaderCell = (await leader.get("/api/v1/auth/me")).body.cells[0] as string;
-    const before = Date.now();
-    const { id } = await createIncident("normal", leaderCell);
-    // The page stamps when the incident reached the map source and the list; the polling
-    // below only waits for the stamps (a busy software-rendered page answers slowly).
-    await commander.waitForFunction(
-      (want) => {
-        const shown = window.__gridops?.live?.shownAt(want);
-        return shown?.map != null && shown.list != null;
-      },
-      id,
-      { timeout: 10_000 },
-    );
-    const shown = await commander.evaluate((want) => window.__gridops?.live?.shownAt(want), id);
-    const latency = {
-      map: (shown?.map ?? Number.POSITIVE_INFINITY) - before,
-      list: (shown?.list ?? Number.POSITIVE_INFINITY) - before,
-    };
-    // The target is 1 s (typically ~200-400 ms here); the bound leaves room for a CI
-    // machine loaded by parallel test files, where 1.1 s has been seen. Latency is in the message.
-    expect(latency.map, JSON.stringify(latency)).toBeLessThan(2000);
-    expect(latency.list, JSON.stringify(latency)).toBeLessThan(2000);
-    expect(await mapIds(commander)).toContain(id);
-    expect(await listIds(commander)).toContain(id);
-  });
-
   it("alerts with a banner and a beep for a high-priority incident, and not when muted", async () => {
     const beeps = () => commander.evaluate(() => window.__gridops?.live?.beeps() ?? -1);
     const before = await beeps();
