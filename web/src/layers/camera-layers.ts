@@ -2,6 +2,7 @@ import type { ExpressionSpecification, LayerSpecification } from "maplibre-gl";
 import { LABEL_FONT } from "../style/font-faces.js";
 import { LAYER, SOURCE } from "./ids.js";
 import { cameraStatusColor, matchExpression } from "./palette.js";
+import { perFeature, perFeatureAndZoom, zoomStopsPerFeature } from "./shared-programs.js";
 import { NO_TILES, SELECTED, sourceRef, type TiledSources } from "./source-ref.js";
 
 /** Cones appear only from this zoom: below it they merge into noise and cost draw time. */
@@ -28,14 +29,16 @@ export function cameraConeLayers(): LayerSpecification[] {
       type: "fill",
       source: SOURCE.cameraCones,
       minzoom: CONE_MIN_ZOOM,
-      paint: { "fill-color": statusColor, "fill-opacity": 0.18 },
+      // Opacity and width per feature (and zoom), as in the cell fills and outlines: shared shaders.
+      // No antialiased edge (a second pass and shader): the outline layer draws it.
+      paint: { "fill-antialias": false, "fill-color": statusColor, "fill-opacity": perFeature(0.18) },
     },
     {
       id: LAYER.coneOutline,
       type: "line",
       source: SOURCE.cameraCones,
       minzoom: CONE_MIN_ZOOM,
-      paint: { "line-color": statusColor, "line-width": 0.8, "line-opacity": 0.6 },
+      paint: { "line-color": statusColor, "line-width": perFeatureAndZoom(0.8), "line-opacity": 0.6 },
     },
   ];
 }
@@ -51,7 +54,10 @@ export function cameraLayers(tiled: TiledSources = NO_TILES): LayerSpecification
     ...source,
     paint: {
       "circle-color": statusColor,
-      "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, 2.5, 14, 4.5, 17, 7],
+      // Circle properties are fed the same way in every circle layer (colours per feature, sizes
+      // per zoom and feature), so cameras and incidents share one shader (shared-programs.ts).
+      "circle-radius":
+        zoomStopsPerFeature(["interpolate", ["linear"], ["zoom"], 10, 2.5, 14, 4.5, 17, 7]) ?? 4.5,
       "circle-stroke-color": ["case", SELECTED, "#1a202c", "#ffffff"],
       // Zoom must be the outermost input, so the selection case sits inside each stop.
       "circle-stroke-width": [
@@ -90,10 +96,10 @@ function cameraClusterLayers(source: ReturnType<typeof sourceRef>): LayerSpecifi
           cameraStatusColor.degraded,
           cameraStatusColor.online,
         ],
-        "circle-radius": ["step", ["get", "count"], 7, 10, 10, 50, 13, 200, 16],
+        "circle-radius": perFeatureAndZoom(["step", ["get", "count"], 7, 10, 10, 50, 13, 200, 16]),
         "circle-opacity": 0.85,
-        "circle-stroke-color": "#ffffff",
-        "circle-stroke-width": 1.5,
+        "circle-stroke-color": perFeature("#ffffff"),
+        "circle-stroke-width": perFeatureAndZoom(1.5),
       },
     },
     {
@@ -108,7 +114,7 @@ function cameraClusterLayers(source: ReturnType<typeof sourceRef>): LayerSpecifi
         "text-allow-overlap": true,
         "text-ignore-placement": true,
       },
-      paint: { "text-color": "#ffffff" },
+      paint: { "text-color": perFeature("#ffffff") },
     },
   ];
 }

@@ -4,6 +4,7 @@ import { LABEL_FONT } from "../style/font-faces.js";
 import { LAYER, SOURCE } from "./ids.js";
 import { localizedNameExpression } from "./labels.js";
 import { CELL_LEVELS, cellLevelStyle, matchExpression } from "./palette.js";
+import { perFeatureAndZoom } from "./shared-programs.js";
 import { NO_TILES, SELECTED, sourceRef, type TiledSources } from "./source-ref.js";
 
 const byLevel = <K extends "outline" | "width" | "fill" | "opacity">(key: K) =>
@@ -87,7 +88,14 @@ export function cellLayers(language: Language, tiled: TiledSources = NO_TILES): 
       layout: { "line-join": "round" },
       paint: {
         "line-color": ["case", SELECTED, "#d53f8c", matchExpression("level", byLevel("outline"), "#a0aec0")],
-        "line-width": ["case", SELECTED, 4, matchExpression("level", byLevel("width"), 0.5)],
+        // Zoom-and-feature (the same at every zoom), as the base map's zoom-scaled lines: one line
+        // shader for all of them (shared-programs.ts).
+        "line-width": perFeatureAndZoom([
+          "case",
+          SELECTED,
+          4,
+          matchExpression("level", byLevel("width"), 0.5),
+        ]),
       },
     },
     {

@@ -4,6 +4,7 @@ import { LABEL_FONT } from "../style/font-faces.js";
 import { checkpointIconName } from "./checkpoint-icons.js";
 import { LAYER, SOURCE } from "./ids.js";
 import { localizedNameExpression } from "./labels.js";
+import { perFeature } from "./shared-programs.js";
 import { NO_TILES, sourceRef, type TiledSources } from "./source-ref.js";
 
 /** Zoom from which checkpoint names show under their icons. */
@@ -28,7 +29,8 @@ export function checkpointLayers(language: Language, tiled: TiledSources = NO_TI
         "text-allow-overlap": true,
         "text-ignore-placement": true,
       },
-      paint: { "text-color": "#ffffff" },
+      // Per feature, like the cell names' colour: one text shader for both (shared-programs.ts).
+      paint: { "text-color": perFeature("#ffffff") },
     },
     {
       id: LAYER.checkpointLabel,
@@ -44,7 +46,7 @@ export function checkpointLayers(language: Language, tiled: TiledSources = NO_TI
         "text-max-width": 10,
         "text-optional": true,
       },
-      paint: { "text-color": "#742a2a", "text-halo-color": "#ffffff", "text-halo-width": 1.5 },
+      paint: { "text-color": perFeature("#742a2a"), "text-halo-color": "#ffffff", "text-halo-width": 1.5 },
     },
   ];
 }

@@ -2,6 +2,7 @@ import type { LayerSpecification, StyleSpecification } from "maplibre-gl";
 import type { Language } from "../i18n/i18n.js";
 import { SOURCE } from "../layers/ids.js";
 import { overlayLayers } from "../layers/overlay.js";
+import { perFeature, perFeatureAndZoom, zoomStopsPerFeature } from "../layers/shared-programs.js";
 import { sourceRef, type TiledSources } from "../layers/source-ref.js";
 import { districtSources } from "../sources/district-sources.js";
 import { type LoadedDistrict, tiledKinds } from "../sources/load-district.js";
@@ -15,6 +16,40 @@ export function rebasedCellLayer(layer: LayerSpecification, tiled: TiledSources)
   if (!("source" in layer) || layer.source !== BASE_CELLS_SOURCE) return layer;
   const { source: _base, "source-layer": _layer, ...rest } = layer;
   return { ...rest, ...sourceRef(SOURCE.cells, tiled) } as LayerSpecification;
+}
+
+const isPlain = (value: unknown) => typeof value === "number" || typeof value === "string";
+
+/**
+ * A base map fill or line layer fed like the overlay's fills and lines (colours and opacity per
+ * feature, line widths per zoom and feature), so they share the overlay's shaders: without a GPU
+ * each distinct shader costs 40–80 ms of the first painted frame (shared-programs.ts). Only plain
+ * constants and zoom-stop widths are rewritten, to the same values; dashed or patterned lines and
+ * anything else are left as they are. A fill drawn from the cells also loses its antialiased edge
+ * (a second pass and shader): the boundary lines are drawn over that edge.
+ */
+export function sharingOverlayPrograms(layer: LayerSpecification): LayerSpecification {
+  if (layer.type === "fill") {
+    const paint = { ...layer.paint };
+    if (paint["fill-pattern"] !== undefined || !isPlain(paint["fill-color"] ?? "#000000")) return layer;
+    if (!isPlain(paint["fill-opacity"] ?? 1)) return layer;
+    paint["fill-color"] = perFeature((paint["fill-color"] as string | undefined) ?? "#000000");
+    paint["fill-opacity"] = perFeature((paint["fill-opacity"] as number | undefined) ?? 1);
+    if (layer.source === SOURCE.cells) paint["fill-antialias"] = false;
+    return { ...layer, paint };
+  }
+  if (layer.type === "line") {
+    const paint = { ...layer.paint };
+    if (paint["line-dasharray"] !== undefined || paint["line-pattern"] !== undefined) return layer;
+    const color = paint["line-color"] ?? "#000000";
+    const width = paint["line-width"] ?? 1;
+    const zoomWidth = isPlain(width) ? perFeatureAndZoom(width as number) : zoomStopsPerFeature(width);
+    if (!isPlain(color) || !zoomWidth) return layer;
+    paint["line-color"] = perFeature(color as string);
+    paint["line-width"] = zoomWidth;
+    return { ...layer, paint };
+  }
+  return layer;
 }
 
 /**
@@ -34,7 +69,7 @@ export function withDistrictOverlay(
     ...base,
     sources: { ...baseSources, ...districtSources(district) },
     layers: [
-      ...base.layers.map((layer) => rebasedCellLayer(layer, tiled)),
+      ...base.layers.map((layer) => sharingOverlayPrograms(rebasedCellLayer(layer, tiled))),
       ...overlayLayers(language, tiled),
     ],
   };

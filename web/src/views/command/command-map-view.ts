@@ -113,8 +113,24 @@ const mark = (step: string) => performance.mark(`gridops:${step}`);
 /** Longest the map stays under the loading overlay waiting for its first complete frame (a slow tile must not hide it for good). */
 const REVEAL_AFTER_MS = 8000;
 
-/** Drawing-buffer scale while the map loads under the overlay: the frames still load every tile, but fill almost no pixels. */
-const LOADING_PIXEL_RATIO = 1 / 16;
+/**
+ * Holds the map's painting until released. MapLibre's frame loop still runs every frame (it is
+ * what requests tiles, hands data to the worker, places labels and fires `idle`), but it would
+ * also paint a frame per source and tile batch that arrives, and without a GPU each costs the
+ * main thread 100–450 ms of SwiftShader work it must wait for, while the data behind it waits too.
+ * Held, the first frame painted is the complete one. `painter` is MapLibre's renderer (a public,
+ * undocumented field of Map): if a version lacks it, nothing is held and the map paints as it loads.
+ */
+function holdPainting(map: MapLibreMap): () => void {
+  const painter = (map as { painter?: { render?: (...args: never[]) => void } }).painter;
+  const render = painter?.render;
+  if (!painter || typeof render !== "function") return () => {};
+  painter.render = () => {};
+  return () => {
+    painter.render = render;
+    map.triggerRepaint();
+  };
+}
 
 /** The camera popup's vendor and model, which camera tiles do not carry, from the camera's record. */
 function cameraDetails(deps: CommandMapDeps): PopupDetails {
@@ -162,8 +178,9 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
   let live: LiveCommand | null = null;
   let derived: DerivedSources | null = null;
   let destroyed = false;
-  /** The map's first complete frame is on screen (until then it is drawn hidden, see reveal()). */
+  /** The map's first complete frame is on screen (until then it is not painted, see reveal()). */
   let drawn = false;
+  let releasePainting: () => void = () => {};
   const visible = new Set<LayerGroup>(ALL_GROUPS);
   const override = staticModeOverride(deps.params);
   const appBaseUrl = new URL(import.meta.env.BASE_URL, window.location.href).href;
@@ -280,10 +297,9 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
       // Labels appear at once instead of fading in: a fade is several more frames to draw,
       // which in software rendering (no GPU) cost a third of a second each.
       fadeDuration: 0,
-      // Drawn at a tiny resolution until revealed: see reveal().
-      pixelRatio: LOADING_PIXEL_RATIO,
     });
     map = created;
+    releasePainting = holdPainting(created);
     mark("map-created");
     created.on("error", (event: ErrorEvent) => {
       // A tile answered 401: the session ended while the map was open.
@@ -326,7 +342,7 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
     await live.loaded;
     mark("incidents-on-map");
     await nextIdle(m);
-    // Complete, still at low resolution under the overlay.
+    // Complete (every tile loaded, labels placed), not yet painted, under the overlay.
     mark("drawn-hidden");
     clearTimeout(giveUp);
     reveal();
@@ -338,18 +354,18 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
   }
 
   /**
-   * Shows the map at full resolution. Until its first complete frame it is drawn at a sixteenth
-   * of its resolution under an opaque loading overlay: MapLibre draws a frame each time a
-   * source's tiles arrive, and without a GPU a full-size frame costs a few hundred milliseconds
-   * of pixel filling and compositing, for half-loaded frames nobody needs to see. Tiles, labels
-   * and placement depend on the map's size in CSS pixels, not on its resolution, so the loading
-   * is the same; only the last frame is drawn in full. (Hiding the map instead does not help:
-   * the browser then defers the hidden frames' drawing and does all of it when it is shown.)
+   * Paints the map and lifts the loading overlay. Until its first complete frame the map loads
+   * without painting (holdPainting) under an opaque loading overlay: MapLibre would otherwise
+   * paint a frame each time a source's tiles arrive, and without a GPU each costs a few hundred
+   * milliseconds the main thread waits for, for half-loaded frames nobody needs to see. (Drawing
+   * them at a sixteenth of the resolution, the previous way, still cost 100–250 ms each; hiding
+   * the map instead does not help: the browser defers the hidden frames' drawing and does all
+   * of it when it is shown.)
    */
   function reveal(): void {
     if (drawn || destroyed || !map) return;
     drawn = true;
-    map.setPixelRatio(window.devicePixelRatio || 1);
+    releasePainting();
     element.classList.remove("map-pending");
     renderStatus();
   }

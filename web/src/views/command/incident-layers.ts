@@ -4,6 +4,7 @@ import type {
   LayerSpecification,
   Map as MapLibreMap,
 } from "maplibre-gl";
+import { perFeature, perFeatureAndZoom } from "../../layers/shared-programs.js";
 import { LABEL_FONT } from "../../style/font-faces.js";
 
 /** Live layers: kept apart from the static district sources (cells, checkpoints, cameras). */
@@ -31,7 +32,7 @@ const priorityColor = [
   "#dd6b20",
 ] as unknown as ExpressionSpecification;
 
-function incidentLayers(): LayerSpecification[] {
+export function incidentLayers(): LayerSpecification[] {
   return [
     {
       id: INCIDENT_LAYER.clusters,
@@ -41,10 +42,12 @@ function incidentLayers(): LayerSpecification[] {
       paint: {
         // Red when the cluster holds any high-priority or overdue incident, else orange.
         "circle-color": ["case", [">", ["+", ["get", "high"], ["get", "overdue"]], 0], "#e53e3e", "#ed8936"],
-        "circle-radius": ["step", ["get", "point_count"], 12, 10, 16, 50, 22, 200, 28],
+        // Sizes per zoom and feature, colours per feature, as in the camera circles: one circle
+        // shader for all of them (shared-programs.ts).
+        "circle-radius": perFeatureAndZoom(["step", ["get", "point_count"], 12, 10, 16, 50, 22, 200, 28]),
         "circle-opacity": 0.85,
-        "circle-stroke-color": "#ffffff",
-        "circle-stroke-width": 2,
+        "circle-stroke-color": perFeature("#ffffff"),
+        "circle-stroke-width": perFeatureAndZoom(2),
       },
     },
     {
@@ -58,7 +61,7 @@ function incidentLayers(): LayerSpecification[] {
         "text-size": 12,
         "text-allow-overlap": true,
       },
-      paint: { "text-color": "#ffffff" },
+      paint: { "text-color": perFeature("#ffffff") },
     },
     {
       id: INCIDENT_LAYER.points,
@@ -67,9 +70,19 @@ function incidentLayers(): LayerSpecification[] {
       filter: ["!", ["has", "point_count"]],
       paint: {
         "circle-color": priorityColor,
-        "circle-radius": ["case", ["boolean", ["feature-state", "selected"], false], 10, 7],
+        "circle-radius": perFeatureAndZoom([
+          "case",
+          ["boolean", ["feature-state", "selected"], false],
+          10,
+          7,
+        ]),
         "circle-stroke-color": ["case", ["get", "overdue"], "#000000", "#ffffff"],
-        "circle-stroke-width": ["case", ["boolean", ["feature-state", "selected"], false], 4, 2],
+        "circle-stroke-width": perFeatureAndZoom([
+          "case",
+          ["boolean", ["feature-state", "selected"], false],
+          4,
+          2,
+        ]),
       },
     },
   ];
