@@ -10,6 +10,9 @@
  *   GRIDOPS_BENCH_RT_SECONDS [15]  seconds per mode (the issue's full run is 60)
  *   GRIDOPS_BENCH_RT_RATE    [500] events per second
  *   GRIDOPS_BENCH_RT_CLIENTS [2000] connected clients
+ *   GRIDOPS_BENCH_RT_WARMUP_SECONDS [5] seconds of the same load before each mode, left out of
+ *                                       the figures: a fresh server opens its pool connections and
+ *                                       compiles its hot paths then (a running one has done so)
  */
 import { type ChildProcess, fork } from "node:child_process";
 import path from "node:path";
@@ -25,12 +28,16 @@ import type {
   ChildMessage,
   ParentMessage,
   ProduceMode,
+  WARMUP_REFERENCE,
 } from "./support/realtime-server.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.GRIDOPS_BENCH_RT_SECONDS ?? 15);
 const rate = Number(process.env.GRIDOPS_BENCH_RT_RATE ?? 500);
 const clientCount = Number(process.env.GRIDOPS_BENCH_RT_CLIENTS ?? 2000);
+const warmupSeconds = Number(process.env.GRIDOPS_BENCH_RT_WARMUP_SECONDS ?? 5);
+// A type-only import: importing a value would run the child's server module in this process.
+const WARMUP: typeof WARMUP_REFERENCE = "warmup";
 const DISTRICT_CLIENTS = 5;
 const STREET_CLIENTS = 45;
 
@@ -88,7 +95,8 @@ function connect(url: string, token: string, cellCode: string): Promise<BenchCli
   socket.on("incident.created", (event: RealtimeEvent<"incident.created">) => {
     const now = wallClockMs();
     const payload = event.payload as BenchIncidentPayload;
-    const mode = payload.incident.reference as ProduceMode;
+    const mode = payload.incident.reference as ProduceMode | typeof WARMUP;
+    if (mode === WARMUP) return;
     const seen = client.seen.get(mode)!;
     if (seen.has(payload.incident.id)) client.duplicates.set(mode, client.duplicates.get(mode)! + 1);
     else seen.add(payload.incident.id);
@@ -197,6 +205,17 @@ export async function run(): Promise<BenchResult[]> {
       outbox: { p50: 0, p99: 0, lost: 0, dup: 0, rate: 0 },
     };
     for (const mode of ["direct", "outbox"] as const) {
+      if (warmupSeconds > 0) {
+        await produce(server.child, {
+          type: "produce",
+          mode,
+          rate,
+          seconds: warmupSeconds,
+          grids,
+          warmup: true,
+        });
+        await new Promise((r) => setTimeout(r, 1000));
+      }
       const done = await produce(server.child, { type: "produce", mode, rate, seconds, grids });
       const expected = expectedPerClient(clients, grids, done.count);
       const expectedTotal = [...expected.values()].reduce((a, b) => a + b, 0);

@@ -23,6 +23,8 @@ export type ParentMessage =
       rate: number;
       seconds: number;
       grids: { code: string; path: string[] }[];
+      /** Warm-up events: same path, marked so the clients leave them out of the figures. */
+      warmup?: boolean;
     }
   | { type: "stop" };
 export type ChildMessage =
@@ -44,12 +46,15 @@ export interface BenchIncidentPayload extends IncidentCreatedPayload {
   sentAt: number;
 }
 
-function payloadFor(mode: ProduceMode, n: number, cellCode: string): BenchIncidentPayload {
+/** The `reference` of warm-up events (measured events carry their mode there). */
+export const WARMUP_REFERENCE = "warmup";
+
+function payloadFor(mode: ProduceMode, n: number, cellCode: string, warmup: boolean): BenchIncidentPayload {
   return {
     sentAt: wallClockMs(),
     incident: {
       id: n,
-      reference: mode,
+      reference: warmup ? WARMUP_REFERENCE : mode,
       cellCode,
       category: "bench",
       priority: "normal",
@@ -83,6 +88,7 @@ async function main() {
       process.exit(0);
     }
     const { mode, rate, seconds, grids } = message;
+    const warmup = message.warmup === true;
     const total = Math.round(rate * seconds);
     const started = performance.now();
     let produced = 0;
@@ -92,7 +98,7 @@ async function main() {
     const commitMs: number[] = [];
     const emitOne = (n: number) => {
       const grid = grids[n % grids.length]!;
-      const payload = payloadFor(mode, n, grid.code);
+      const payload = payloadFor(mode, n, grid.code, warmup);
       if (mode === "direct") {
         const rooms = grid.path.map((code) => `cell:${code}`);
         const event = {
