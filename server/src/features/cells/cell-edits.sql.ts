@@ -12,11 +12,20 @@ export interface LockedCell {
 }
 
 /** Locks the named cells (any state) so concurrent edits of the same cells serialize. */
-export async function lockCells(db: Queryable, codes: readonly string[]): Promise<LockedCell[]> {
+export function lockCells(db: Queryable, codes: readonly string[]): Promise<LockedCell[]> {
+  return selectCellsForEdit(db, codes, true);
+}
+
+/** The named cells (any state) as edits see them; `forUpdate` also row-locks them. */
+export async function selectCellsForEdit(
+  db: Queryable,
+  codes: readonly string[],
+  forUpdate: boolean,
+): Promise<LockedCell[]> {
   const { rows } = await db.query<LockedCell>(
     `SELECT c.code, c.name, c.level, c.parent_code, c.path, c.retired_at IS NOT NULL AS retired, c.version,
             EXISTS (SELECT 1 FROM cells k WHERE k.parent_code = c.code AND k.retired_at IS NULL) AS has_children
-       FROM cells c WHERE c.code = ANY($1::text[]) ORDER BY c.code FOR UPDATE OF c`,
+       FROM cells c WHERE c.code = ANY($1::text[]) ORDER BY c.code${forUpdate ? " FOR UPDATE OF c" : ""}`,
     [codes],
   );
   return rows;

@@ -28,8 +28,9 @@ const person = (p: sql.PersonRow) => ({
   since: p.valid_from,
 });
 
-async function lockGrid(db: Queryable, code: string): Promise<edits.LockedCell> {
-  const [cell] = await edits.lockCells(db, [code]);
+/** The live grid `code`, row-locked when an assignment will change (a listing only reads it). */
+async function gridFor(db: Queryable, code: string, forUpdate = true): Promise<edits.LockedCell> {
+  const [cell] = await edits.selectCellsForEdit(db, [code], forUpdate);
   if (!cell || cell.retired) throw notFound("Cell", code);
   const leaf = leafLevel(await loadCodeScheme(db));
   if (cell.level !== leaf.level) {
@@ -69,14 +70,14 @@ export async function listAssignable(
   code: string,
   role: "leader" | "worker",
 ): Promise<{ users: sql.AssignableUser[] }> {
-  await lockGrid(db, code);
+  await gridFor(db, code, false);
   return { users: await sql.selectAssignableUsers(db, code, rolesFor[role]) };
 }
 
 /** Appoints the grid's one leader (the previous one's assignment ends); needs the parent in scope. */
 export function setLeader(pool: Pool, ctx: EditContext, code: string, userId: number) {
   return inTransaction(pool, false, async (db) => {
-    const cell = await lockGrid(db, code);
+    const cell = await gridFor(db, code);
     if (!(await cellVisible(db, ctx.auth, cell.parent_code ?? code))) {
       throw forbidden(
         `Appointing the leader of ${code} needs its parent ${cell.parent_code} within your cells.`,
@@ -98,7 +99,7 @@ export function setLeader(pool: Pool, ctx: EditContext, code: string, userId: nu
 
 export function addWorker(pool: Pool, ctx: EditContext, code: string, userId: number) {
   return inTransaction(pool, false, async (db) => {
-    await lockGrid(db, code);
+    await gridFor(db, code);
     const user = await assignable(db, code, userId, "grid_worker");
     if (!(await sql.insertWorker(db, code, userId, ctx.auth.userId))) {
       throw conflict(
@@ -120,7 +121,7 @@ export function addWorker(pool: Pool, ctx: EditContext, code: string, userId: nu
 
 export function removeWorker(pool: Pool, ctx: EditContext, code: string, userId: number) {
   return inTransaction(pool, false, async (db) => {
-    await lockGrid(db, code);
+    await gridFor(db, code);
     if (!(await sql.endWorker(db, code, userId))) throw notFound("Worker", `${userId} in ${code}`);
     await recordAudit(db, {
       ...ctx.audit,

@@ -17,6 +17,26 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe("grid leaders and workers", () => {
+  it("lists the people who may be appointed without waiting for an edit holding the grid", async () => {
+    const leader1 = await TestClient.loggedIn(server.url, "leader1", server.demoPassword);
+    const grid = (await leader1.get("/api/v1/auth/me")).body.cells[0] as string;
+    const editor = await server.db.pool.connect();
+    try {
+      // An edit of the grid in progress: its row is locked until that transaction ends.
+      await editor.query("BEGIN");
+      await editor.query("SELECT 1 FROM cells WHERE code = $1 FOR UPDATE", [grid]);
+      const listed = await Promise.race([
+        admin.get(`/api/v1/cells/${grid}/assignable-people?role=worker`),
+        new Promise<"blocked">((resolve) => setTimeout(() => resolve("blocked"), 3000)),
+      ]);
+      expect(listed).not.toBe("blocked");
+      expect(listed === "blocked" ? null : listed.status).toBe(200);
+    } finally {
+      await editor.query("ROLLBACK");
+      editor.release();
+    }
+  });
+
   it("keeps exactly one leader with history, workers, and a summary of the grid", async () => {
     const leader1 = await TestClient.loggedIn(server.url, "leader1", server.demoPassword);
     const grid = (await leader1.get("/api/v1/auth/me")).body.cells[0] as string;
@@ -24,7 +44,9 @@ describe("grid leaders and workers", () => {
     expect(first.status).toBe(200);
     expect(first.body.leader).toMatchObject({ username: "leader1" });
     // leader2 cannot see this grid yet: appointing them is refused until their cells include it.
-    const outside = await admin.request("PUT", `/api/v1/cells/${grid}/leader`, { user_id: ids.get("leader2") });
+    const outside = await admin.request("PUT", `/api/v1/cells/${grid}/leader`, {
+      user_id: ids.get("leader2"),
+    });
     expect(outside.status).toBe(400);
     expect(outside.body.error.code).toBe("user_outside_cell");
     const offered = await admin.get(`/api/v1/cells/${grid}/assignable-people?role=leader`);
@@ -36,7 +58,11 @@ describe("grid leaders and workers", () => {
       [ids.get("leader2")],
     );
     expect(
-      (await admin.patch(`/api/v1/users/${ids.get("leader2")}`, { cellCodes: [...leader2Cells.map((c) => c.code), grid] })).status,
+      (
+        await admin.patch(`/api/v1/users/${ids.get("leader2")}`, {
+          cellCodes: [...leader2Cells.map((c) => c.code), grid],
+        })
+      ).status,
     ).toBe(200);
     expect(names(await admin.get(`/api/v1/cells/${grid}/assignable-people?role=leader`))).toEqual([
       "leader1",
