@@ -7,9 +7,11 @@ import {
   acceptGap,
   createChild,
   type EditContext,
+  listAcceptedGaps,
   mergeCells,
   moveCell,
   nextChildCode,
+  removeAcceptedGap,
   retireCell,
   splitCell,
   updateCell,
@@ -23,6 +25,7 @@ import { registerCellPeopleRoutes } from "./cell-people.routes.js";
 import { repairCell } from "./cell-repair.service.js";
 import { checkSubtree, loadTopologySettings } from "./cell-topology.js";
 import {
+  acceptedGapParams,
   acceptGapBody,
   batchUpdateBody,
   cellCodeParams,
@@ -108,7 +111,8 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
   routes.add({
     method: "post",
     path: "/api/v1/cells/:code/move",
-    summary: "Move a cell (and its subtree) under another parent of the same level; re-codes it (dry_run previews)",
+    summary:
+      "Move a cell (and its subtree) under another parent of the same level; re-codes it (dry_run previews)",
     tags: ["cells"],
     policy: edit,
     params: cellCodeParams,
@@ -157,6 +161,28 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     bodyLimit: GEOMETRY_BODY_LIMIT,
     status: 201,
     handler: (ctx) => acceptGap(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
+  });
+  routes.add({
+    method: "get",
+    path: "/api/v1/cells/:code/accepted-gaps",
+    summary: "The parts of a cell accepted as needing no child, with reason, who and when (GeoJSON)",
+    tags: ["cells"],
+    policy: { access: "permission", permission: "cells:read", scope: pathCell },
+    params: cellCodeParams,
+    handler: async ({ params }) => {
+      if ((await selectExistingCodes(deps.pool, [params.code])).length === 0)
+        throw notFound("Cell", params.code);
+      return listAcceptedGaps(deps.pool, params.code);
+    },
+  });
+  routes.add({
+    method: "delete",
+    path: "/api/v1/cells/:code/accepted-gaps/:id",
+    summary: "Take back an accepted gap (audited); the answer is the cell's topology report without it",
+    tags: ["cells"],
+    policy: edit,
+    params: acceptedGapParams,
+    handler: (ctx) => removeAcceptedGap(deps.pool, editContext(ctx), ctx.params.code, ctx.params.id),
   });
   routes.add({
     method: "post",

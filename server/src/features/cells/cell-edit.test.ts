@@ -253,6 +253,56 @@ describe("cell editing API", () => {
     );
   });
 
+  it("lists accepted gaps and takes one back (audited): the gap is reported again", async () => {
+    // A grid away from those the other tests here edit (the first and the last ones).
+    const [grid] = await q<{ code: string; parent: string; geometry: unknown }>(
+      `SELECT code, parent_code AS parent, ST_AsGeoJSON(geom, 15)::json AS geometry FROM cells
+        WHERE level = 'grid' AND retired_at IS NULL ORDER BY code DESC OFFSET 10 LIMIT 1`,
+    );
+    const { code, parent, geometry } = grid!;
+    const gapKinds = (r: { body: { report: { problems: { kind: string }[] } } }) =>
+      r.body.report.problems.map((p) => p.kind).filter((k) => k === "coverage_gap");
+    expect(gapKinds(await admin.post(`/api/v1/cells/${code}/retire`, { reason: "reservoir" }))).toEqual([
+      "coverage_gap",
+    ]);
+    const accepted = await admin.post(`/api/v1/cells/${parent}/accepted-gaps`, {
+      geometry,
+      reason: "水库 reservoir",
+    });
+    expect(accepted.status).toBe(201);
+    expect(gapKinds(accepted)).toEqual([]);
+
+    const listed = await admin.get(`/api/v1/cells/${parent}/accepted-gaps`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.features).toEqual([
+      expect.objectContaining({
+        id: accepted.body.id,
+        geometry: expect.objectContaining({ type: "MultiPolygon" }),
+        properties: expect.objectContaining({ reason: "水库 reservoir", accepted_by: "admin" }),
+      }),
+    ]);
+
+    const leader = await TestClient.loggedIn(server.url, "leader1", server.demoPassword);
+    expect(
+      (await leader.request("DELETE", `/api/v1/cells/${parent}/accepted-gaps/${accepted.body.id}`)).status,
+    ).toBe(403);
+    const removed = await admin.request(
+      "DELETE",
+      `/api/v1/cells/${parent}/accepted-gaps/${accepted.body.id}`,
+    );
+    expect(removed.status).toBe(200);
+    expect(gapKinds(removed)).toEqual(["coverage_gap"]);
+    expect((await admin.get(`/api/v1/cells/${parent}/accepted-gaps`)).body.features).toEqual([]);
+    const audit = await q<{ details: { gap_id: number; reason: string } }>(
+      "SELECT details FROM audit_log WHERE action = 'cell.remove_accepted_gap' AND target_id = $1",
+      [parent],
+    );
+    expect(audit.map((a) => a.details)).toEqual([{ gap_id: accepted.body.id, reason: "水库 reservoir" }]);
+    const again = await admin.request("DELETE", `/api/v1/cells/${parent}/accepted-gaps/${accepted.body.id}`);
+    expect(again.status).toBe(404);
+    expect((await admin.request("DELETE", `/api/v1/cells/${parent}/accepted-gaps/abc`)).status).toBe(400);
+  });
+
   it("rejects bad input with a specific error and writes nothing", async () => {
     const { code, parent } = await gridWithNeighbour();
     const before = await counts();

@@ -523,6 +523,50 @@ export function acceptGap(
   });
 }
 
+/** The parts of a cell accepted as needing no child, as GeoJSON features. */
+export async function listAcceptedGaps(db: Queryable, parentCode: string) {
+  const gaps = await sql.selectAcceptedGaps(db, parentCode);
+  return {
+    type: "FeatureCollection" as const,
+    features: gaps.map((g) => ({
+      type: "Feature" as const,
+      id: g.id,
+      geometry: g.geometry,
+      properties: {
+        id: g.id,
+        reason: g.reason,
+        accepted_by: g.accepted_by,
+        accepted_at: g.accepted_at.toISOString(),
+      },
+    })),
+  };
+}
+
+/** Takes back an accepted gap: the topology check reports the uncovered part again. */
+export function removeAcceptedGap(
+  pool: Pool,
+  ctx: EditContext,
+  parentCode: string,
+  gapId: number,
+): Promise<{ report: TopologyReport }> {
+  return inTransaction(pool, false, async (db) => {
+    const parent = await lockOne(db, parentCode);
+    if (!(await cellVisible(db, ctx.auth, parent.code)))
+      throw forbidden(`Cell ${parentCode} is outside your cells.`);
+    const reason = await sql.deleteAcceptedGap(db, parentCode, gapId);
+    if (reason === null) throw notFound("Accepted gap", `${parentCode}/${gapId}`);
+    await recordAudit(db, {
+      ...ctx.audit,
+      action: "cell.remove_accepted_gap",
+      targetType: "cell",
+      targetId: parentCode,
+      cellCode: parentCode,
+      details: { gap_id: gapId, reason },
+    });
+    return { report: await checkTopology(db, [parentCode], await loadTopologySettings(db)) };
+  });
+}
+
 export interface BatchChange {
   code: string;
   name?: string | undefined;

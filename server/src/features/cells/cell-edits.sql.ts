@@ -260,6 +260,38 @@ export async function insertAcceptedGap(
   return rows[0]!.id;
 }
 
+export interface AcceptedGapRow {
+  id: number;
+  geometry: unknown;
+  reason: string;
+  accepted_by: string | null;
+  accepted_at: Date;
+}
+
+/** The accepted gaps of a parent, oldest first, with who accepted them. */
+export async function selectAcceptedGaps(db: Queryable, parentCode: string): Promise<AcceptedGapRow[]> {
+  const { rows } = await db.query<AcceptedGapRow>(
+    `SELECT g.id::int AS id, ST_AsGeoJSON(g.geom)::json AS geometry, g.reason, u.username AS accepted_by, g.accepted_at
+       FROM cell_accepted_gaps g LEFT JOIN users u ON u.id = g.accepted_by
+      WHERE g.parent_code = $1 ORDER BY g.accepted_at, g.id`,
+    [parentCode],
+  );
+  return rows;
+}
+
+/** Removes one accepted gap of a parent; returns its reason, or null when there is none with that id. */
+export async function deleteAcceptedGap(
+  db: Queryable,
+  parentCode: string,
+  id: number,
+): Promise<string | null> {
+  const { rows } = await db.query<{ reason: string }>(
+    "DELETE FROM cell_accepted_gaps WHERE parent_code = $1 AND id = $2 RETURNING reason",
+    [parentCode, id],
+  );
+  return rows[0]?.reason ?? null;
+}
+
 /**
  * Cameras and checkpoints in (or assigned to) changed or retired cells get the current
  * lowest-code finest cell that covers them, so they never point at a retired cell. Cameras

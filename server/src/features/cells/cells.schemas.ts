@@ -43,6 +43,10 @@ export const cellCodeSchema = z
   .string()
   .regex(/^[0-9A-Za-z]{1,32}$/, "cell codes are 1-32 letters or digits");
 export const cellCodeParams = z.strictObject({ code: cellCodeSchema });
+export const acceptedGapParams = z.strictObject({
+  code: cellCodeSchema,
+  id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+});
 const name = z.string().trim().min(1).max(200);
 
 export const createChildBody = z.strictObject({
