@@ -5,11 +5,14 @@ import { recordAudit } from "../audit/audit.service.js";
 import { type CellCodeScheme, loadCodeScheme, schemeOf } from "./cell-code-scheme.js";
 import { type EditContext, inTransaction } from "./cell-edits.service.js";
 
+/** A level id as the code scheme stores it ("district", "grid", or a configured one). */
+export const levelIdSchema = z.string().regex(/^[a-z_]{2,32}$/, "level ids are 2-32 lowercase letters or _");
+
 export const cellSchemeBody = z.strictObject({
   levels: z
     .array(
       z.strictObject({
-        level: z.string().regex(/^[a-z_]{2,32}$/, "level ids are 2-32 lowercase letters or _"),
+        level: levelIdSchema,
         prefix_length: z.int().min(1).max(32),
         name_zh: z.string().trim().min(1).max(50),
         name_en: z.string().trim().min(1).max(50),

@@ -1,9 +1,10 @@
-import { z } from "zod";
 import type { AppDeps } from "../../app-deps.js";
-import { notFound } from "../../http/errors.js";
+import { badRequest, notFound } from "../../http/errors.js";
 import { pagedGeoQuery, toPage } from "../../http/geojson.js";
 import type { RouteRegistry } from "../../http/route.js";
+import { levelDef, loadCodeScheme } from "./cell-code-scheme.js";
 import { registerCellEditRoutes } from "./cell-edit.routes.js";
+import { levelIdSchema } from "./cell-scheme.service.js";
 import { cellCodeParams } from "./cells.schemas.js";
 import { selectCellFeature, selectCellPage } from "./cells.sql.js";
 
@@ -17,9 +18,20 @@ export function registerCellRoutes(routes: RouteRegistry, deps: AppDeps): void {
       "Current cells visible to the caller as a GeoJSON FeatureCollection (bbox filter, keyset paging)",
     tags: ["cells"],
     policy: { access: "permission", permission: "cells:read", scope: "own-cells" },
-    query: pagedGeoQuery.extend({ level: z.enum(["district", "street", "community", "grid"]).optional() }),
-    handler: async ({ query, auth }) =>
-      toPage(await selectCellPage(deps.pool, { ...query, scope: auth.cellCodes }), query.limit),
+    query: pagedGeoQuery.extend({ level: levelIdSchema.optional() }),
+    handler: async ({ query, auth }) => {
+      // The levels are the configured code scheme's (GET /api/v1/cell-scheme), not a fixed four.
+      if (query.level !== undefined) {
+        const scheme = await loadCodeScheme(deps.pool);
+        if (!levelDef(scheme, query.level))
+          throw badRequest(
+            "unknown_level",
+            `No cell level "${query.level}"; the levels are ${scheme.levels.map((l) => l.level).join(", ")}.`,
+            { field: "level" },
+          );
+      }
+      return toPage(await selectCellPage(deps.pool, { ...query, scope: auth.cellCodes }), query.limit);
+    },
   });
   routes.add({
     method: "get",

@@ -4259,7 +4259,7 @@ export interface operations {
                 bbox?: string;
                 limit?: number;
                 cursor?: string;
-                level?: "district" | "street" | "community" | "grid";
+                level?: string;
             };
             header?: never;
             path?: never;
