@@ -10,7 +10,7 @@ import {
   systemActor,
   transitionIncident,
 } from "../incidents/incidents.service.js";
-import type { StoredRead } from "../plates/ingest-queue.js";
+import type { PreparedRead, StoredRead } from "../plates/ingest-queue.js";
 import type { HotlistMatcherCache } from "./hotlist-matcher-cache.js";
 import * as sql from "./hotlists.sql.js";
 
@@ -56,6 +56,19 @@ export function hotlistHitHook(cache: HotlistMatcherCache, log: Logger, pool: Po
     );
     const ids = inserted.map((r) => r.id);
     afterCommit(db, () => void openHitIncidents(pool, log, ids));
+  };
+}
+
+/**
+ * The hook's check before a batch is written (decision 0140): does any read match a live
+ * entry in memory? No → the batch needs no transaction. The matcher is brought up to date
+ * first, on the pool, exactly as the hook does (a change committed before the batch is
+ * seen); a candidate sends the batch down the transaction path, where the hook checks again.
+ */
+export function hotlistMayHit(cache: HotlistMatcherCache, pool: Pool) {
+  return async (reads: readonly PreparedRead[]): Promise<boolean> => {
+    await cache.refreshIfChanged(pool);
+    return reads.some((r) => cache.match(r.row.plate_text, r.row.plate_colour).length > 0);
   };
 }
 

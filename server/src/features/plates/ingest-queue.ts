@@ -5,9 +5,8 @@ import {
   allocateReadIds,
   ensureReadPartitions,
   type ImageRow,
-  insertReadsSkippingDuplicates,
-  lockDedupeKeys,
   type ReadRow,
+  storeReads,
   upsertImages,
 } from "./plate-reads.sql.js";
 
@@ -35,6 +34,13 @@ export interface ReadOutcome {
 /** Runs inside the batch transaction after the reads are inserted (hotlist matching). */
 export type AfterInsertHook = (db: PoolClient, stored: readonly StoredRead[]) => Promise<void>;
 
+/**
+ * Asked before a batch is written: may the hook have anything to write for any of these reads
+ * (false: it certainly has not)? When every hook says no and there are no pictures, the batch
+ * is one autocommit statement instead of a transaction (decision 0140).
+ */
+export type MayWriteCheck = (reads: readonly PreparedRead[]) => Promise<boolean>;
+
 export interface IngestQueueOptions {
   dedupeWindowMs: number;
   /** Reads written in one transaction at most. */
@@ -49,6 +55,11 @@ export interface IngestQueueOptions {
   minReadsForParallelFlush: number;
   /** Reads waiting beyond this are refused with 503 so memory stays bounded. */
   maxQueuedReads: number;
+  /**
+   * Batches nothing else is written with go as one autocommit statement (decision 0140);
+   * false: always a transaction (the one-transaction-per-push baseline keeps its meaning).
+   */
+  autocommit: boolean;
 }
 
 export const defaultQueueOptions: Omit<IngestQueueOptions, "dedupeWindowMs"> = {
@@ -56,6 +67,7 @@ export const defaultQueueOptions: Omit<IngestQueueOptions, "dedupeWindowMs"> = {
   maxConcurrentFlushes: 2,
   minReadsForParallelFlush: 32,
   maxQueuedReads: 50_000,
+  autocommit: true,
 };
 
 interface Job {
@@ -75,17 +87,20 @@ const NO_PARTITION = "23514"; // check_violation: "no partition of relation ... 
 
 /**
  * Group commit: requests hand their reads to the queue and wait; whenever a flush slot is
- * free, everything waiting (up to maxBatchReads) is written in ONE transaction — one lock
- * statement, one multi-row INSERT … SELECT that skips duplicates, the hooks — and only after
- * COMMIT is each request's promise resolved. So a 2xx always means committed, and under load
- * many requests share one commit (one WAL flush) instead of paying for one each.
+ * free, everything waiting (up to maxBatchReads) is written at once — one statement that
+ * takes the duplicate-key locks, skips duplicates and inserts the rest (plate_reads_store) —
+ * and only after COMMIT is each request's promise resolved. So a 2xx always means committed,
+ * and under load many requests share one commit (one WAL flush) instead of paying for one
+ * each. A batch with nothing else to write is that one statement in autocommit; one with
+ * pictures or a hotlist candidate is a transaction with the pictures and hooks after it
+ * (decision 0140).
  */
 export class IngestQueue {
   private readonly pending: Job[] = [];
   private queuedReads = 0;
   private flushing = 0;
   private readonly knownDays = new Set<string>();
-  private readonly hooks: AfterInsertHook[] = [];
+  private readonly hooks: { afterInsert: AfterInsertHook; mayWrite: MayWriteCheck | null }[] = [];
   private readonly ids: IdBlocks;
 
   constructor(
@@ -96,8 +111,9 @@ export class IngestQueue {
     this.ids = new IdBlocks((count) => allocateReadIds(pool, count), opts.maxBatchReads * 2);
   }
 
-  onStored(hook: AfterInsertHook): void {
-    this.hooks.push(hook);
+  /** `mayWrite` lets batches the hook has nothing to do for skip the transaction. */
+  onStored(hook: AfterInsertHook, mayWrite: MayWriteCheck | null = null): void {
+    this.hooks.push({ afterInsert: hook, mayWrite });
   }
 
   get depth(): number {
@@ -195,26 +211,9 @@ export class IngestQueue {
     const rows: ReadRow[] = reads.map((r, i) => ({ ...r.row, id: ids[i]! }));
     const firstOf = duplicatesWithinBatch(rows, this.opts.dedupeWindowMs);
     const kept = rows.filter((_, i) => firstOf[i] === i);
-    const client = await this.pool.connect();
-    let results: { id: number; existing_id: number | null }[];
-    try {
-      await client.query("BEGIN");
-      await lockDedupeKeys(client, dedupeLockKeys(kept));
-      results = await insertReadsSkippingDuplicates(client, kept, this.opts.dedupeWindowMs);
-      const inserted = new Set(results.filter((r) => r.existing_id === null).map((r) => r.id));
-      const stored: StoredRead[] = rows.flatMap((row, i) =>
-        inserted.has(row.id) ? [{ id: row.id, read: reads[i]! }] : [],
-      );
-      await upsertImages(client, imagesOf(stored));
-      for (const hook of this.hooks) await hook(client, stored);
-      // Runs the afterCommit wake-ups (the realtime relay for hotlist.hit events).
-      await commitTransaction(client);
-    } catch (error) {
-      await rollbackTransaction(client);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const results = (await this.canAutocommit(reads))
+      ? await storeReads(this.pool, kept, this.opts.dedupeWindowMs, dedupeLockKeys(kept))
+      : await this.writeInTransaction(reads, rows, kept);
     const existing = new Map(results.map((r) => [r.id, r.existing_id]));
     return rows.map((row, i) => {
       const first = rows[firstOf[i]!]!;
@@ -225,6 +224,45 @@ export class IngestQueue {
         duplicate: storedAs !== null || first !== row,
       };
     });
+  }
+
+  /**
+   * Decision 0140: nothing but the reads to write (no pictures, no hook with work for them),
+   * so the locks, duplicate checks and insert go as one statement, committed when it returns:
+   * one round trip instead of five, each of which waits for a busy event loop under load.
+   */
+  private async canAutocommit(reads: readonly PreparedRead[]): Promise<boolean> {
+    if (!this.opts.autocommit || reads.some((r) => r.images.length > 0)) return false;
+    for (const hook of this.hooks) {
+      if (!hook.mayWrite || (await hook.mayWrite(reads))) return false;
+    }
+    return true;
+  }
+
+  private async writeInTransaction(
+    reads: readonly PreparedRead[],
+    rows: readonly ReadRow[],
+    kept: readonly ReadRow[],
+  ): Promise<{ id: number; existing_id: number | null }[]> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const results = await storeReads(client, kept, this.opts.dedupeWindowMs, dedupeLockKeys(kept));
+      const inserted = new Set(results.filter((r) => r.existing_id === null).map((r) => r.id));
+      const stored: StoredRead[] = rows.flatMap((row, i) =>
+        inserted.has(row.id) ? [{ id: row.id, read: reads[i]! }] : [],
+      );
+      await upsertImages(client, imagesOf(stored));
+      for (const hook of this.hooks) await hook.afterInsert(client, stored);
+      // Runs the afterCommit wake-ups (the realtime relay for hotlist.hit events).
+      await commitTransaction(client);
+      return results;
+    } catch (error) {
+      await rollbackTransaction(client);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   private async ensurePartitions(reads: readonly PreparedRead[]): Promise<void> {

@@ -51,66 +51,6 @@ export async function ensureReadPartitions(db: Queryable, days: readonly string[
   return rows[0]?.created ?? 0;
 }
 
-/**
- * Takes transaction-scoped advisory locks on the duplicate keys of a batch, in ascending
- * order so two batches never deadlock. Whoever holds a key sees every read committed
- * under it before deciding whether its own read is a duplicate.
- */
-export async function lockDedupeKeys(db: Queryable, keys: readonly [number, number][]): Promise<void> {
-  if (keys.length === 0) return;
-  await db.query(
-    // unnest yields the arrays in order, so the locks are taken in the caller's (sorted) order.
-    "SELECT count(pg_advisory_xact_lock(a, b)) FROM unnest($1::int[], $2::int[]) AS u(a, b)",
-    [keys.map((k) => k[0]), keys.map((k) => k[1])],
-  );
-}
-
-/**
- * Inserts the reads that are not duplicates of a stored read (same device and plate within
- * the window, or same device and vendor event id) and says, for each input row, which
- * stored read it duplicates (null: it was inserted).
- */
-export async function insertReadsSkippingDuplicates(
-  db: Queryable,
-  rows: readonly ReadRow[],
-  windowMs: number,
-): Promise<{ id: number; existing_id: number | null }[]> {
-  if (rows.length === 0) return [];
-  const { rows: out } = await db.query<{ id: number; existing_id: number | null }>(
-    `WITH input AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, captured_at timestamptz, received_at timestamptz,
-         plate_text text, plate_raw text, plate_colour text, plate_valid boolean, plate_kind text, confidence real,
-         format text, device_id bigint, camera_id text, checkpoint_id text, lane smallint, direction text,
-         vehicle_type text, vehicle_colour text, cell_code text, cell_path text[], vendor_event_id text,
-         images jsonb, details jsonb, flags text[])
-     ), matched AS (
-       SELECT i.*, coalesce(
-           (SELECT p.id FROM plate_reads p
-             WHERE p.device_id = i.device_id AND p.plate_text = i.plate_text
-               AND p.captured_at > i.captured_at - $2::bigint * interval '1 millisecond'
-               AND p.captured_at < i.captured_at + $2::bigint * interval '1 millisecond'
-             ORDER BY p.captured_at LIMIT 1),
-           (SELECT p.id FROM plate_reads p
-             WHERE i.vendor_event_id IS NOT NULL AND p.device_id = i.device_id AND p.vendor_event_id = i.vendor_event_id
-               AND p.captured_at > i.captured_at - interval '1 day' AND p.captured_at < i.captured_at + interval '1 day'
-             LIMIT 1)) AS existing_id
-         FROM input i
-     ), ins AS (
-       INSERT INTO plate_reads (id, captured_at, received_at, plate_text, plate_raw, plate_colour, plate_valid, plate_kind,
-                                confidence, format, device_id, camera_id, checkpoint_id, lane, direction, vehicle_type,
-                                vehicle_colour, cell_code, cell_path, vendor_event_id, images, details, flags)
-       SELECT id, captured_at, received_at, plate_text, plate_raw, plate_colour, plate_valid, plate_kind,
-              confidence, format, device_id, camera_id, checkpoint_id, lane, direction, vehicle_type,
-              vehicle_colour, cell_code, cell_path, vendor_event_id, images, details, flags
-         FROM matched WHERE existing_id IS NULL
-       RETURNING id
-     )
-     SELECT m.id, m.existing_id FROM matched m`,
-    [JSON.stringify(rows), windowMs],
-  );
-  return out;
-}
-
 /** Stores pictures once by hash; a picture seen again only moves its last_captured_at. */
 export async function upsertImages(db: Queryable, images: readonly ImageRow[]): Promise<void> {
   if (images.length === 0) return;
@@ -127,4 +67,49 @@ export async function upsertImages(db: Queryable, images: readonly ImageRow[]): 
       sorted.map((i) => i.lastCapturedAt),
     ],
   );
+}
+
+/**
+ * Stores the reads that are not duplicates of a stored read (same device and plate within
+ * the window, or same device and vendor event id) and says, for each input row, which stored
+ * read it duplicates (null: it was inserted). One statement (plate_reads_store, migration
+ * 010): transaction-scoped advisory locks on the batch's duplicate keys (`keys`, sorted, so
+ * two batches never deadlock; whoever holds a key sees every read committed under it), then
+ * the checks and the insert. On the pool it is its own transaction, committed when it
+ * returns (decision 0140); on a client inside BEGIN it is part of that transaction.
+ */
+export async function storeReads(
+  db: Queryable,
+  rows: readonly ReadRow[],
+  windowMs: number,
+  keys: readonly [number, number][],
+): Promise<{ id: number; existing_id: number | null }[]> {
+  if (rows.length === 0) return [];
+  const { rows: out } = await db.query<{ id: number; existing_id: number | null }>({
+    // Named: parsed once per connection (the function caches its own plans).
+    name: "plate_reads_store",
+    text: "SELECT id, existing_id FROM plate_reads_store($1::jsonb, $2::bigint, $3::int[], $4::int[], $5::timestamptz, $6::timestamptz)",
+    values: [
+      JSON.stringify(rows),
+      windowMs,
+      keys.map((k) => k[0]),
+      keys.map((k) => k[1]),
+      ...batchBounds(rows),
+    ],
+  });
+  return out;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The captured_at range any duplicate of the batch can be in: a day either side of its reads. */
+function batchBounds(rows: readonly ReadRow[]): [string, string] {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const row of rows) {
+    const t = Date.parse(row.captured_at);
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  return [new Date(min - DAY_MS).toISOString(), new Date(max + DAY_MS).toISOString()];
 }

@@ -2,7 +2,7 @@ import type { FrigateSubscriber } from "@gridops/camera-adapters/plates/index";
 import type { Config } from "../../config.js";
 import type { Pool } from "../../db/pool.js";
 import type { Logger } from "../../logger.js";
-import { hotlistHitHook } from "../hotlists/hits.service.js";
+import { hotlistHitHook, hotlistMayHit } from "../hotlists/hits.service.js";
 import { HotlistMatcherCache } from "../hotlists/hotlist-matcher-cache.js";
 import type { Keyring } from "../secrets/keyring.js";
 import { DeviceAuthenticator } from "./device-auth.js";
@@ -51,12 +51,13 @@ export function platesRuntimeOf(
           maxBatchReads: 1,
           maxConcurrentFlushes: Math.max(1, Math.floor((deps.config.poolMax ?? 10) / 2)),
           minReadsForParallelFlush: 1,
+          autocommit: false,
         }
       : {}),
     ...queueOptions,
   });
   const hotlists = new HotlistMatcherCache(log.child({ component: "hotlist-matcher" }));
-  queue.onStored(hotlistHitHook(hotlists, log, deps.pool));
+  queue.onStored(hotlistHitHook(hotlists, log, deps.pool), hotlistMayHit(hotlists, deps.pool));
   const ingest = new PlateIngest({
     pool: deps.pool,
     log,
