@@ -212,7 +212,13 @@ describe("vendor formats end to end through POST /api/v1/ingest/plates/{format}"
   it("generic: a batch naming two devices stores both reads", async () => {
     await registerDevice("KK-0102-L1");
     await registerDevice("KK-0102-L2");
-    const res = await push("generic", fixture("generic-batch.json"), "application/json");
+    // The fixture's capture times are fixed dates; moved to the last minute so the push stays
+    // inside the accepted window (7 days back) whenever the test runs.
+    const batch = JSON.parse(fixture("generic-batch.json").toString()) as { capturedAt: string }[];
+    batch.forEach((r, i) => {
+      r.capturedAt = new Date(Date.now() - 60_000 + i * 1000).toISOString();
+    });
+    const res = await push("generic", JSON.stringify(batch), "application/json");
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ accepted: 2, stored: 2, duplicates: 0 });
     expect((await readsOf("KK-0102-L1")).map((r) => r.plate_text)).toEqual(["沪AD12345"]);
