@@ -94,7 +94,7 @@ export async function storeReads(
       windowMs,
       keys.map((k) => k[0]),
       keys.map((k) => k[1]),
-      ...batchBounds(rows),
+      ...batchBounds(rows, windowMs),
     ],
   });
   return out;
@@ -102,8 +102,12 @@ export async function storeReads(
 
 const DAY_MS = 86_400_000;
 
-/** The captured_at range any duplicate of the batch can be in: a day either side of its reads. */
-function batchBounds(rows: readonly ReadRow[]): [string, string] {
+/**
+ * The captured_at range any duplicate of the batch can be in: a day (the event-id check) or
+ * the window, whichever is wider, either side of its reads.
+ */
+function batchBounds(rows: readonly ReadRow[], windowMs: number): [string, string] {
+  const reach = Math.max(DAY_MS, windowMs);
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (const row of rows) {
@@ -111,5 +115,5 @@ function batchBounds(rows: readonly ReadRow[]): [string, string] {
     if (t < min) min = t;
     if (t > max) max = t;
   }
-  return [new Date(min - DAY_MS).toISOString(), new Date(max + DAY_MS).toISOString()];
+  return [new Date(min - reach).toISOString(), new Date(max + reach).toISOString()];
 }
