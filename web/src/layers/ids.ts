@@ -16,7 +16,10 @@ export const LAYER = {
   cellLabel: "cells-label",
   coneFill: "camera-cones-fill",
   coneOutline: "camera-cones-outline",
+  /** The grade disc (a circle layer; the id is older than that). */
   checkpointSymbol: "checkpoints-symbol",
+  /** The grade letter on the disc. */
+  checkpointGrade: "checkpoints-grade",
   checkpointLabel: "checkpoints-label",
   cameraCircle: "cameras-circle",
   /** Vector tiles only: below zoom 14 the server sends cameras as clusters with a count. */
@@ -36,7 +39,7 @@ export type LayerGroup = "cells" | "checkpoints" | "cameras" | "viewCones";
 /** Which style layers a layer-panel toggle switches together. */
 export const LAYER_GROUPS: Record<LayerGroup, readonly string[]> = {
   cells: [LAYER.cellTint, LAYER.cellFill, LAYER.cellOutline, LAYER.cellLabel],
-  checkpoints: [LAYER.checkpointSymbol, LAYER.checkpointLabel],
+  checkpoints: [LAYER.checkpointSymbol, LAYER.checkpointGrade, LAYER.checkpointLabel],
   cameras: [LAYER.cameraCircle, LAYER.cameraCluster, LAYER.cameraClusterCount],
   viewCones: [LAYER.coneFill, LAYER.coneOutline],
 };

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { validateStyleMin } from "@maplibre/maplibre-gl-style-spec";
+import { Color, createPropertyExpression, latest, validateStyleMin } from "@maplibre/maplibre-gl-style-spec";
 import type { StyleSpecification } from "maplibre-gl";
 import { describe, expect, it } from "vitest";
 import type { DistrictData } from "../sources/district-sources.js";
@@ -12,10 +12,11 @@ import {
   withFontFaces,
 } from "../style/base-style.js";
 import { LABEL_FONT } from "../style/font-faces.js";
-import { checkpointIconName, drawCheckpointIcon } from "./checkpoint-icons.js";
 import { CLICKABLE_LAYERS, LAYER, LAYER_GROUPS, SOURCE_LAYER } from "./ids.js";
 import { languageDependentLayout, overlayLayers } from "./overlay.js";
-import { matchExpression } from "./palette.js";
+import { CHECKPOINT_GRADES, type CheckpointGrade, checkpointGradeStyle, matchExpression } from "./palette.js";
+
+const parseColor = (css: string) => Color.parse(css);
 
 const district: DistrictData = {
   cells: {
@@ -213,26 +214,38 @@ describe("matchExpression", () => {
   });
 });
 
-describe("drawCheckpointIcon", () => {
-  const pixel = (icon: ReturnType<typeof drawCheckpointIcon>, x: number, y: number) =>
-    Array.from(icon.data.slice((y * icon.width + x) * 4, (y * icon.width + x) * 4 + 4));
+describe("checkpoint markers", () => {
+  const marker = overlayLayers("zh-CN").find((layer) => layer.id === LAYER.checkpointSymbol);
+  /** A paint value of the marker layer for one checkpoint of `grade` (zoom 14). */
+  const paintFor = (property: string, grade: string) => {
+    const paint = (marker && "paint" in marker ? marker.paint : {}) as Record<string, unknown>;
+    const spec = (latest as unknown as Record<string, Record<string, unknown>>).paint_circle?.[property];
+    const parsed = createPropertyExpression(paint[property], property, spec as never);
+    if (parsed.result !== "success") throw new Error(JSON.stringify(parsed.value));
+    return parsed.value.evaluate({ zoom: 14 }, { type: "Point", properties: { grade } } as never);
+  };
 
-  it("draws a grade-coloured disc with a white ring on a transparent square", () => {
-    const icon = drawCheckpointIcon("A", 2);
-    expect(icon.data.length).toBe(icon.width * icon.height * 4);
-    const mid = Math.floor(icon.width / 2);
-    expect(pixel(icon, mid, mid)).toEqual([0x9b, 0x2c, 0x2c, 255]);
-    expect(pixel(icon, 0, 0)[3]).toBe(0);
-    expect(pixel(icon, mid, 3)).toEqual([255, 255, 255, 255]);
+  it("draws each grade as a disc in its colour with a white ring, A larger than B larger than C", () => {
+    expect(marker?.type).toBe("circle");
+    const outer = (grade: CheckpointGrade) =>
+      Number(paintFor("circle-radius", grade)) + Number(paintFor("circle-stroke-width", grade));
+    for (const grade of CHECKPOINT_GRADES) {
+      expect(outer(grade)).toBe(checkpointGradeStyle[grade].radiusPx);
+      expect(String(paintFor("circle-color", grade))).toBe(
+        String(parseColor(checkpointGradeStyle[grade].color)),
+      );
+      expect(String(paintFor("circle-stroke-color", grade))).toBe(String(parseColor("#ffffff")));
+    }
+    expect(outer("A")).toBeGreaterThan(outer("B"));
+    expect(outer("B")).toBeGreaterThan(outer("C"));
   });
 
-  it("makes grade A larger than B larger than C", () => {
-    const [a, b, c] = (["A", "B", "C"] as const).map((grade) => drawCheckpointIcon(grade, 1).width);
-    expect(a).toBeGreaterThan(b ?? 0);
-    expect(b).toBeGreaterThan(c ?? 0);
-  });
-
-  it("names icons to match the layer's icon-image expression", () => {
-    expect(checkpointIconName("B")).toBe("checkpoint-B");
+  it("writes the grade letter on the disc", () => {
+    const letter = overlayLayers("zh-CN").find((layer) => layer.id === LAYER.checkpointGrade);
+    expect(letter).toMatchObject({
+      type: "symbol",
+      source: "checkpoints",
+      layout: { "text-field": ["get", "grade"] },
+    });
   });
 });

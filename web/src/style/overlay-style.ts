@@ -15,7 +15,36 @@ import { BASE_CELLS_SOURCE } from "./base-style.js";
 export function rebasedCellLayer(layer: LayerSpecification, tiled: TiledSources): LayerSpecification {
   if (!("source" in layer) || layer.source !== BASE_CELLS_SOURCE) return layer;
   const { source: _base, "source-layer": _layer, ...rest } = layer;
-  return { ...rest, ...sourceRef(SOURCE.cells, tiled) } as LayerSpecification;
+  const rebased = { ...rest, ...sourceRef(SOURCE.cells, tiled) } as LayerSpecification;
+  if (rebased.type !== "line" || rebased.paint?.["line-dasharray"] === undefined) return rebased;
+  // The overlay outlines every cell level solid on top of it: a dash nobody sees would still be
+  // a shader program of its own (~60 ms of the first frame without a GPU, decision 0127).
+  const { "line-dasharray": _dash, ...paint } = rebased.paint;
+  return { ...rebased, paint };
+}
+
+/**
+ * The style without its bottom background layer, and that layer's colour for the map's container
+ * (CSS) to show through the transparent canvas instead: the same picture, one shader program and
+ * one full-screen pass fewer per frame, which without a GPU are ~60 ms of the first frame and a
+ * part of every frame (decision 0127). Only a plain opaque colour moves; anything else stays.
+ */
+export function backgroundToCss(style: StyleSpecification): {
+  style: StyleSpecification;
+  color: string | null;
+} {
+  const [first, ...rest] = style.layers;
+  if (first?.type !== "background") return { style, color: null };
+  const paint = first.paint ?? {};
+  const color = paint["background-color"] ?? "#000000";
+  const plain =
+    typeof color === "string" &&
+    paint["background-pattern"] === undefined &&
+    (paint["background-opacity"] ?? 1) === 1 &&
+    first.layout?.visibility !== "none" &&
+    first.minzoom === undefined &&
+    first.maxzoom === undefined;
+  return plain ? { style: { ...style, layers: rest }, color } : { style, color: null };
 }
 
 const isPlain = (value: unknown) => typeof value === "number" || typeof value === "string";

@@ -32,7 +32,7 @@ import {
 } from "../../style/base-style.js";
 import { loadBaseStyle } from "../../style/load-base-style.js";
 import { bundledFontFaces } from "../../style/noto-sans-sc.js";
-import { withDistrictOverlay } from "../../style/overlay-style.js";
+import { backgroundToCss, withDistrictOverlay } from "../../style/overlay-style.js";
 import { h } from "../../ui/dom.js";
 import { errorMessage } from "../../ui/error-message.js";
 import { renderLayerPanel } from "../../ui/layer-panel.js";
@@ -46,7 +46,7 @@ import {
 } from "./command-live.js";
 import { DerivedSources } from "./derived-sources.js";
 import { INCIDENT_LAYER } from "./incident-layers.js";
-import { addCheckpointIcons, setGroupVisible, setOverlayLanguage } from "./map-overlay.js";
+import { setGroupVisible, setOverlayLanguage } from "./map-overlay.js";
 import { attachPopups, type PopupDetails } from "./map-popups.js";
 import { exposeTestHooks, type GridOpsTestHooks, markFirstRender } from "./test-hooks.js";
 
@@ -129,6 +129,42 @@ function holdPainting(map: MapLibreMap): () => void {
   return () => {
     painter.render = render;
     map.triggerRepaint();
+  };
+}
+
+/** How far below a fitted zoom the opening view may go to stay under a whole zoom level. */
+const OPENING_ZOOM_SLACK = 0.3;
+
+/**
+ * The zoom the district opens at: its fitted zoom, or just under the whole zoom level when the
+ * fit is a little above one (12.1 → 11.999, the district drawn ~7 % smaller). MapLibre draws a
+ * fractional zoom from the tiles of the whole level below it, so the district then comes from
+ * the larger z11 tiles: about 2–4 tiles per source instead of 6 at z12, each costing the worker
+ * a bucket per layer (decision 0127). Zooming in loads the finer tiles as usual. (Static layers
+ * drawn from the server's vector tiles keep the fitted zoom: what those tiles hold depends on it.)
+ */
+export function openingZoom(fitted: number): number {
+  const below = Math.floor(fitted);
+  return fitted - below < OPENING_ZOOM_SLACK && below > 0 ? below - 0.001 : fitted;
+}
+
+/** Below this pitch the horizon is outside the view (MapLibre's default maxPitch is 60). */
+const SKY_VISIBLE_FROM_PITCH = 60;
+
+/**
+ * MapLibre paints its sky first in every frame, a quad over the whole view, though at this map's
+ * pitch the sky lies above the top edge and every layer covers it. Without a GPU that is a shader
+ * program compiled for the first frame (~60 ms) and a full-screen pass in each (decision 0127),
+ * so it is skipped until the map is pitched far enough for a horizon. `painter.drawFunctions` is
+ * public but undocumented; without it nothing changes.
+ */
+function skipSkyWhileFlat(map: MapLibreMap): void {
+  type Draw = (...args: never[]) => void;
+  const functions = (map as { painter?: { drawFunctions?: { sky?: Draw } } }).painter?.drawFunctions;
+  const drawSky = functions?.sky;
+  if (!functions || typeof drawSky !== "function") return;
+  functions.sky = (...args) => {
+    if (map.getPitch() >= SKY_VISIBLE_FROM_PITCH) drawSky(...args);
   };
 }
 
@@ -282,12 +318,13 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
 
   function createMap(base: StyleSpecification, district: LoadedDistrict): void {
     const bounds = districtBounds(district.layers);
+    const { style, color } = backgroundToCss(
+      withFontFaces(withDistrictOverlay(base, district, languages.language), bundledFontFaces(appBaseUrl)),
+    );
+    mapElement.style.backgroundColor = color ?? "";
     const created = new MapLibreMap({
       container: mapElement,
-      style: withFontFaces(
-        withDistrictOverlay(base, district, languages.language),
-        bundledFontFaces(appBaseUrl),
-      ),
+      style,
       ...(bounds
         ? { bounds, fitBoundsOptions: { padding: fitPadding() } }
         : { center: [116.397, 39.909], zoom: 3 }),
@@ -299,7 +336,11 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
       fadeDuration: 0,
     });
     map = created;
+    // Only GeoJSON is cut into tiles in the worker; the server's vector tiles differ by zoom.
+    if (bounds && !DATA_KINDS.some((kind) => district.layers[kind].mode === "tiles"))
+      created.jumpTo({ zoom: openingZoom(created.getZoom()) });
     releasePainting = holdPainting(created);
+    skipSkyWhileFlat(created);
     mark("map-created");
     created.on("error", (event: ErrorEvent) => {
       // A tile answered 401: the session ended while the map was open.
@@ -323,10 +364,9 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
     created.once("style.load", () => void onStyleLoaded(created, district, testHooks));
   }
 
-  /** Once the style is parsed (before its first frame): icons, hidden layers, the live half. */
+  /** Once the style is parsed (before its first frame): hidden layers, the live half. */
   async function onStyleLoaded(m: MapLibreMap, district: LoadedDistrict, testHooks: GridOpsTestHooks) {
     if (destroyed) return;
-    addCheckpointIcons(m);
     for (const kind of district.forbidden) setGroupVisible(m, GROUP_BY_KIND[kind], false);
     if (district.forbidden.includes("cameras")) setGroupVisible(m, "viewCones", false);
     derived = new DerivedSources(m, district);

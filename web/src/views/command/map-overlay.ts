@@ -1,25 +1,12 @@
 import type { GeoJSONSource, Map as MapLibreMap } from "maplibre-gl";
 import type { Language } from "../../i18n/i18n.js";
-import { checkpointIconName, drawCheckpointIcon } from "../../layers/checkpoint-icons.js";
 import { LAYER_GROUPS, type LayerGroup, SOURCE } from "../../layers/ids.js";
 import { languageDependentLayout, overlayLayers } from "../../layers/overlay.js";
-import { CHECKPOINT_GRADES } from "../../layers/palette.js";
 import type { TiledSources } from "../../layers/source-ref.js";
 import { type DistrictData, districtSources } from "../../sources/district-sources.js";
 import { geojsonDistrict, type LoadedDistrict, tiledKinds } from "../../sources/load-district.js";
 import { BASE_CELLS_SOURCE } from "../../style/base-style.js";
 import { rebasedCellLayer } from "../../style/overlay-style.js";
-
-/** The checkpoint grade icons the checkpoint layer names (drawn in code, added once per map). */
-export function addCheckpointIcons(map: MapLibreMap): void {
-  const pixelRatio = Math.max(1, Math.round(window.devicePixelRatio || 1));
-  for (const grade of CHECKPOINT_GRADES) {
-    const name = checkpointIconName(grade);
-    if (map.hasImage(name)) continue;
-    const icon = drawCheckpointIcon(grade, pixelRatio);
-    map.addImage(name, { width: icon.width, height: icon.height, data: icon.data }, { pixelRatio });
-  }
-}
 
 /**
  * The offline base style draws district land and street boundaries from its own cells source.
@@ -38,7 +25,7 @@ function rebaseCellLayers(map: MapLibreMap, tiled: TiledSources): void {
 }
 
 /**
- * Puts the district's static layers on the map. The first call adds images, sources and layers
+ * Puts the district's static layers on the map. The first call adds sources and layers
  * (vector-tile sources for the layers loaded as tiles); a later call (a retry) replaces GeoJSON
  * data in place, and leaves tiled sources be, as they fetch their own data.
  */
@@ -52,7 +39,6 @@ export function showStaticLayers(map: MapLibreMap, district: LoadedDistrict, lan
     return;
   }
   const tiled: TiledSources = tiledKinds(district.layers);
-  addCheckpointIcons(map);
   for (const [id, spec] of Object.entries(sources)) map.addSource(id, spec);
   rebaseCellLayers(map, tiled);
   for (const layer of overlayLayers(language, tiled)) map.addLayer(layer);
