@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MissingReports } from "../../api/incident-schemas.js";
 import { AlertSound } from "./alerts.js";
+import { openingZoom } from "./opening-zoom.js";
 import { afterFiled } from "./reports-box.js";
 
 const missing: MissingReports = {
@@ -47,5 +48,15 @@ describe("AlertSound", () => {
     sound.beep();
     expect(sound.beeps).toBe(1);
     expect(new AlertSound(storage).muted).toBe(true);
+  });
+});
+
+describe("openingZoom", () => {
+  it("opens just under a whole zoom level when the fit is a little above it, else at the fit", () => {
+    expect(openingZoom(12.1)).toBeCloseTo(11.999, 6);
+    expect(Math.floor(openingZoom(12.29))).toBe(11);
+    expect(openingZoom(12.3)).toBe(12.3);
+    expect(openingZoom(12.75)).toBe(12.75);
+    expect(openingZoom(0.2)).toBe(0.2);
   });
 });
