@@ -367,6 +367,9 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
     await live.loaded;
     mark("incidents-on-map");
     await nextIdle(m);
+    // Labels (tiled cells) and cones made from the tiles just loaded may be one pass behind.
+    await derived.settled();
+    await nextIdle(m);
     // Complete (every tile loaded, labels placed), not yet painted, under the overlay.
     mark("drawn-hidden");
     clearTimeout(giveUp);

@@ -32,6 +32,7 @@ export class DerivedSources {
   readonly #tiledCells: boolean;
   readonly #tiledCameras: boolean;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #settled: (() => void)[] = [];
   #clusterTimer: ReturnType<typeof setTimeout> | null = null;
   #coneFingerprint = "";
   #labelFingerprint = "";
@@ -65,11 +66,22 @@ export class DerivedSources {
     }, CLUSTER_REFRESH_MS);
   }
 
+  /**
+   * Resolves once no pass is pending: the derived sources hold what the tiles loaded so far give
+   * (their own data may still be on its way to the worker; the map's next `idle` covers that).
+   * The first render waits for it: `idle` can come before a pass that tiles just scheduled.
+   */
+  settled(): Promise<void> {
+    if (this.#timer === null) return Promise.resolve();
+    return new Promise((resolve) => this.#settled.push(resolve));
+  }
+
   destroy(): void {
     this.#map.off("sourcedata", this.#onSourceData);
     this.#map.off("zoomend", this.#onZoom);
     if (this.#timer !== null) clearTimeout(this.#timer);
     if (this.#clusterTimer !== null) clearTimeout(this.#clusterTimer);
+    for (const resolve of this.#settled.splice(0)) resolve();
   }
 
   #schedule(): void {
@@ -78,6 +90,7 @@ export class DerivedSources {
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.#update();
+      for (const resolve of this.#settled.splice(0)) resolve();
     }, 60);
   }
 
