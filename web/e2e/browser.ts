@@ -92,6 +92,19 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
 }
 
 /** Waits until the command map is drawn, its incidents are loaded and the realtime stream is live. */
+/** Signs a grid leader in and waits for their live queue (or its empty state). */
+export async function openLeaderView(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  await signIn(page, baseUrl, username, password);
+  await page.getByTestId("grid-leader-view").waitFor();
+  await page.locator("[data-testid=connection][data-status=live]").waitFor();
+  await page.getByTestId("leader-queue").or(page.getByTestId("queue-empty")).first().waitFor();
+}
+
 export async function waitForCommandMap(page: Page): Promise<void> {
   await page.waitForFunction(() => window.__gridops?.ready === true && window.__gridops.live != null, null, {
     timeout: 60_000,

@@ -1,5 +1,5 @@
 import { crc32, deflateSync } from "node:zlib";
-import type { TestClient } from "../../server/src/test-support/http-client.js";
+import { TestClient } from "../../server/src/test-support/http-client.js";
 
 /** A point well inside a cell: the vertex average of its outer ring, checked with the server's lookup. */
 export async function pointInCell(client: TestClient, code: string): Promise<{ lon: number; lat: number }> {
@@ -14,6 +14,28 @@ export async function pointInCell(client: TestClient, code: string): Promise<{ l
   const lon = ring.reduce((sum, p) => sum + p[0]!, 0) / ring.length;
   const lat = ring.reduce((sum, p) => sum + p[1]!, 0) / ring.length;
   return { lon, lat };
+}
+
+/** The first cell of a user (for a grid leader: their grid). */
+export async function firstCellOf(baseUrl: string, username: string, password: string): Promise<string> {
+  const client = await TestClient.loggedIn(baseUrl, username, password);
+  return (await client.get("/api/v1/auth/me")).body.cells[0] as string;
+}
+
+/** Reports a normal-priority environment incident inside `cell`; its id. */
+export async function reportIncidentIn(
+  client: TestClient,
+  cell: string,
+  description: string,
+): Promise<number> {
+  const res = await client.post("/api/v1/incidents", {
+    category: "environment",
+    priority: "normal",
+    location: await pointInCell(client, cell),
+    description,
+  });
+  if (res.status !== 201) throw new Error(`incident: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.incident.id as number;
 }
 
 /** A real (tiny, 2×2 red) PNG file, built with zlib so no binary fixture has to live in the repo. */

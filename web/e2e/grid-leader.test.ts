@@ -6,11 +6,12 @@ import {
   collectProblems,
   ensureWebBuilt,
   launchSharedChromium,
+  openLeaderView,
   type SharedChromium,
   signIn,
   waitForCommandMap,
 } from "./browser.js";
-import { pointInCell, tinyPng } from "./fixtures.js";
+import { firstCellOf, reportIncidentIn, tinyPng } from "./fixtures.js";
 
 type Running = Awaited<ReturnType<typeof startTestServer>>;
 const PHONE = { width: 390, height: 844 };
@@ -22,22 +23,6 @@ let operator: TestClient;
 let cell1: string;
 let leaderProblems: string[];
 
-async function cellOf(username: string): Promise<string> {
-  const client = await TestClient.loggedIn(server.url, username, server.demoPassword);
-  return (await client.get("/api/v1/auth/me")).body.cells[0] as string;
-}
-
-async function createIncident(cell: string, description: string): Promise<number> {
-  const res = await operator.post("/api/v1/incidents", {
-    category: "environment",
-    priority: "normal",
-    location: await pointInCell(operator, cell),
-    description,
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.incident.id as number;
-}
-
 async function transition(id: number, action: string): Promise<void> {
   const current = await operator.get(`/api/v1/incidents/${id}`);
   const res = await operator.post(`/api/v1/incidents/${id}/transitions`, {
@@ -47,22 +32,15 @@ async function transition(id: number, action: string): Promise<void> {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
-async function openLeaderView(page: Page, username: string): Promise<void> {
-  await signIn(page, server.url, username, server.demoPassword);
-  await page.getByTestId("grid-leader-view").waitFor();
-  await page.locator("[data-testid=connection][data-status=live]").waitFor();
-  await page.getByTestId("leader-queue").or(page.getByTestId("queue-empty")).first().waitFor();
-}
-
 beforeAll(async () => {
   await ensureWebBuilt();
   server = await startTestServer({ demo: true });
   operator = await TestClient.loggedIn(server.url, "operator", server.demoPassword);
-  cell1 = await cellOf("leader1");
+  cell1 = await firstCellOf(server.url, "leader1", server.demoPassword);
   chromium = await launchSharedChromium();
   leader1 = await chromium.newPage({ viewport: PHONE });
   leaderProblems = collectProblems(leader1);
-  await openLeaderView(leader1, "leader1");
+  await openLeaderView(leader1, server.url, "leader1", server.demoPassword);
 }, 180_000);
 
 afterAll(async () => {
@@ -79,8 +57,8 @@ describe("grid-leader view on a phone-sized screen", () => {
 
   it("sorts the queue by deadline and shows the time left", async () => {
     const ids = [
-      await createIncident(cell1, "overflowing bins by the school gate"),
-      await createIncident(cell1, "blocked drain on the lane"),
+      await reportIncidentIn(operator, cell1, "overflowing bins by the school gate"),
+      await reportIncidentIn(operator, cell1, "blocked drain on the lane"),
     ];
     await leader1.waitForFunction(
       (want) => want.every((id) => window.__gridopsLeader?.queueIds().includes(id)),
@@ -100,7 +78,7 @@ describe("grid-leader view on a phone-sized screen", () => {
   });
 
   it("accepts a dispatched incident and feeds back with a photo", async () => {
-    const id = await createIncident(cell1, "graffiti on the community noticeboard");
+    const id = await reportIncidentIn(operator, cell1, "graffiti on the community noticeboard");
     await transition(id, "register");
     await transition(id, "dispatch");
     await leader1.waitForFunction(

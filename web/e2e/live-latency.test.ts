@@ -5,11 +5,12 @@ import { startTestServer } from "../../server/src/test-support/test-server.js";
 import {
   ensureWebBuilt,
   launchSharedChromium,
+  openLeaderView,
   type SharedChromium,
   signIn,
   waitForCommandMap,
 } from "./browser.js";
-import { pointInCell } from "./fixtures.js";
+import { firstCellOf, reportIncidentIn } from "./fixtures.js";
 
 /**
  * The issue's "within 1 s" checks, with the 1 s bound itself. This file runs in its own
@@ -30,22 +31,6 @@ let operator: TestClient;
 let cell1: string;
 let cell2: string;
 
-async function cellOf(username: string): Promise<string> {
-  const client = await TestClient.loggedIn(server.url, username, server.demoPassword);
-  return (await client.get("/api/v1/auth/me")).body.cells[0] as string;
-}
-
-async function createIncident(cell: string, description: string): Promise<number> {
-  const res = await operator.post("/api/v1/incidents", {
-    category: "environment",
-    priority: "normal",
-    location: await pointInCell(operator, cell),
-    description,
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.incident.id as number;
-}
-
 const queueIds = (page: Page) => page.evaluate(() => window.__gridopsLeader?.queueIds() ?? []);
 
 /** Milliseconds from `since` until the leader's queue lists the incident (polled every 20 ms, so an over-estimate). */
@@ -57,18 +42,14 @@ async function queuedAfter(page: Page, id: number, since: number): Promise<numbe
   return Date.now() - since;
 }
 
-async function openLeaderView(page: Page, username: string): Promise<void> {
-  await signIn(page, server.url, username, server.demoPassword);
-  await page.getByTestId("grid-leader-view").waitFor();
-  await page.locator("[data-testid=connection][data-status=live]").waitFor();
-  await page.getByTestId("leader-queue").or(page.getByTestId("queue-empty")).first().waitFor();
-}
-
 beforeAll(async () => {
   await ensureWebBuilt();
   server = await startTestServer({ demo: true });
   operator = await TestClient.loggedIn(server.url, "operator", server.demoPassword);
-  [cell1, cell2] = await Promise.all([cellOf("leader1"), cellOf("leader2")]);
+  [cell1, cell2] = await Promise.all([
+    firstCellOf(server.url, "leader1", server.demoPassword),
+    firstCellOf(server.url, "leader2", server.demoPassword),
+  ]);
   chromium = await launchSharedChromium();
   commander = await chromium.newPage();
   leader1 = await chromium.newPage({ viewport: PHONE });
@@ -76,8 +57,8 @@ beforeAll(async () => {
   await signIn(commander, server.url, "commander", server.demoPassword);
   await Promise.all([
     waitForCommandMap(commander),
-    openLeaderView(leader1, "leader1"),
-    openLeaderView(leader2, "leader2"),
+    openLeaderView(leader1, server.url, "leader1", server.demoPassword),
+    openLeaderView(leader2, server.url, "leader2", server.demoPassword),
   ]);
 }, 180_000);
 
@@ -89,7 +70,7 @@ afterAll(async () => {
 describe("an incident created over the API, live in the browsers", () => {
   it("is on the commander's map and list and in the right grid leader's queue within 1 s, and not in another leader's", async () => {
     const before = Date.now();
-    const mine = await createIncident(cell1, "overflowing bins by the school gate");
+    const mine = await reportIncidentIn(operator, cell1, "overflowing bins by the school gate");
     const [leaderMs] = await Promise.all([
       queuedAfter(leader1, mine, before),
       commander.waitForFunction(
@@ -116,7 +97,7 @@ describe("an incident created over the API, live in the browsers", () => {
     // Events arrive in order: once leader2 has a later incident in its grid, it would also
     // have had the first one if it were going to get it.
     const before2 = Date.now();
-    const theirs = await createIncident(cell2, "broken street light");
+    const theirs = await reportIncidentIn(operator, cell2, "broken street light");
     const leader2Ms = await queuedAfter(leader2, theirs, before2);
     expect(leader2Ms, `leader2 queue after ${leader2Ms} ms`).toBeLessThan(TARGET_MS);
     expect(await queueIds(leader2)).not.toContain(mine);

@@ -1,5 +1,6 @@
 import type { Request } from "express";
 import type { AppDeps } from "../../app-deps.js";
+import type { Queryable } from "../../db/pool.js";
 import { notFound } from "../../http/errors.js";
 import type { RouteContext, RouteRegistry } from "../../http/route.js";
 import { auditSource } from "../audit/audit.service.js";
@@ -46,6 +47,11 @@ export const pathCell = {
 const edit = { access: "permission", permission: "cells:edit", scope: pathCell } as const;
 const GEOMETRY_BODY_LIMIT = "5mb";
 
+/** 404 unless a cell (current or retired) has this code. */
+async function requireCell(db: Queryable, code: string): Promise<void> {
+  if ((await selectExistingCodes(db, [code])).length === 0) throw notFound("Cell", code);
+}
+
 const editContext = (ctx: RouteContext<unknown, unknown, unknown>): EditContext => ({
   auth: ctx.auth,
   audit: auditSource(ctx.req, ctx.auth),
@@ -61,8 +67,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: { access: "permission", permission: "cells:read", scope: pathCell },
     params: cellCodeParams,
     handler: async ({ params }) => {
-      if ((await selectExistingCodes(deps.pool, [params.code])).length === 0)
-        throw notFound("Cell", params.code);
+      await requireCell(deps.pool, params.code);
       return checkSubtree(deps.pool, params.code, await loadTopologySettings(deps.pool));
     },
   });
@@ -170,8 +175,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: { access: "permission", permission: "cells:read", scope: pathCell },
     params: cellCodeParams,
     handler: async ({ params }) => {
-      if ((await selectExistingCodes(deps.pool, [params.code])).length === 0)
-        throw notFound("Cell", params.code);
+      await requireCell(deps.pool, params.code);
       return listAcceptedGaps(deps.pool, params.code);
     },
   });
