@@ -22,6 +22,7 @@ import {
   districtBounds,
   type LoadedDistrict,
   loadDistrict,
+  tiledKinds,
 } from "../../sources/load-district.js";
 import { type StaticMode, staticModeOverride } from "../../sources/static-mode.js";
 import {
@@ -234,7 +235,7 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
   const renderPanel = () => {
     const t = languages.t;
     if (!loaded || !counts) return panelSlot.replaceChildren();
-    const tiled = DATA_KINDS.some((kind) => loaded?.layers[kind].mode === "tiles");
+    const tiled = tiledKinds(loaded.layers).size > 0;
     panelSlot.replaceChildren(
       renderLayerPanel({
         t,
@@ -322,7 +323,7 @@ export function createCommandMapView(deps: CommandMapDeps): CommandMapView {
     });
     map = created;
     // Only GeoJSON is cut into tiles in the worker; the server's vector tiles differ by zoom.
-    if (bounds && !DATA_KINDS.some((kind) => district.layers[kind].mode === "tiles"))
+    if (bounds && tiledKinds(district.layers).size === 0)
       created.jumpTo({ zoom: openingZoom(created.getZoom()) });
     releasePainting = holdPainting(created);
     skipSkyWhileFlat(created);
