@@ -86,7 +86,8 @@ export async function storeReads(
 ): Promise<{ id: number; existing_id: number | null }[]> {
   if (rows.length === 0) return [];
   const { rows: out } = await db.query<{ id: number; existing_id: number | null }>({
-    // Named: parsed once per connection (the function caches its own plans).
+    // Named: this call is parsed once per connection. The function's own statements are planned
+    // afresh on every call (force_custom_plan, migration 010), with the batch's day range.
     name: "plate_reads_store",
     text: "SELECT id, existing_id FROM plate_reads_store($1::jsonb, $2::bigint, $3::int[], $4::int[], $5::timestamptz, $6::timestamptz)",
     values: [
