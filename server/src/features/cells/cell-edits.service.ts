@@ -492,6 +492,13 @@ export function retireCell(
   });
 }
 
+/** Locks the cell whose accepted gaps change; it must be within the editor's cells. */
+async function lockGapParent(db: Queryable, auth: AuthContext, parentCode: string): Promise<void> {
+  const parent = await lockOne(db, parentCode);
+  if (!(await cellVisible(db, auth, parent.code)))
+    throw forbidden(`Cell ${parentCode} is outside your cells.`);
+}
+
 export function acceptGap(
   pool: Pool,
   ctx: EditContext,
@@ -499,9 +506,7 @@ export function acceptGap(
   input: { geometry: AreaGeometry; reason: string },
 ): Promise<{ id: number; report: TopologyReport }> {
   return inTransaction(pool, false, async (db) => {
-    const parent = await lockOne(db, parentCode);
-    if (!(await cellVisible(db, ctx.auth, parent.code)))
-      throw forbidden(`Cell ${parentCode} is outside your cells.`);
+    await lockGapParent(db, ctx.auth, parentCode);
     await requireValid(db, input.geometry, null);
     const id = await sql.insertAcceptedGap(
       db,
@@ -550,9 +555,7 @@ export function removeAcceptedGap(
   gapId: number,
 ): Promise<{ report: TopologyReport }> {
   return inTransaction(pool, false, async (db) => {
-    const parent = await lockOne(db, parentCode);
-    if (!(await cellVisible(db, ctx.auth, parent.code)))
-      throw forbidden(`Cell ${parentCode} is outside your cells.`);
+    await lockGapParent(db, ctx.auth, parentCode);
     const reason = await sql.deleteAcceptedGap(db, parentCode, gapId);
     if (reason === null) throw notFound("Accepted gap", `${parentCode}/${gapId}`);
     await recordAudit(db, {
