@@ -10,24 +10,24 @@ import { registerAuthRoutes } from "./features/auth/auth.routes.js";
 import { cellVisible } from "./features/auth/auth.service.js";
 import { registerCalendarRoutes } from "./features/calendar/calendar.routes.js";
 import { registerCameraRoutes } from "./features/cameras/cameras.routes.js";
-import { registerHealthRoutes } from "./features/health/health.routes.js";
-import { registerTicketRoutes } from "./features/tickets/tickets.routes.js";
 import { registerCellRoutes } from "./features/cells/cells.routes.js";
 import { registerCheckpointRoutes } from "./features/checkpoints/checkpoints.routes.js";
+import { registerHealthRoutes } from "./features/health/health.routes.js";
+import { registerHotlistRoutes } from "./features/hotlists/hotlists.routes.js";
 import { registerIncidentRoutes } from "./features/incidents/incidents.routes.js";
-import { registerReportRoutes } from "./features/reports/reports.routes.js";
-import { registerStatsRoutes } from "./features/stats/stats.routes.js";
+import { registerDeadLetterRoutes } from "./features/ingest/dead-letters.routes.js";
 import { registerMetricsRoutes } from "./features/metrics/metrics.routes.js";
 import { registerOgcRoutes } from "./features/ogc/ogc.routes.js";
-import { registerTileRoutes } from "./features/tiles/tiles.routes.js";
 import { registerOpen311Routes } from "./features/open311/open311.routes.js";
-import { registerWebhookRoutes } from "./features/webhooks/webhooks.routes.js";
-import { registerSystemRoutes } from "./features/system/system.routes.js";
-import { registerPlateIngestRoutes } from "./features/plates/plate-ingest.routes.js";
 import { registerPlateDeviceRoutes } from "./features/plates/plate-devices.routes.js";
-import { registerDeadLetterRoutes } from "./features/ingest/dead-letters.routes.js";
-import { registerHotlistRoutes } from "./features/hotlists/hotlists.routes.js";
+import { registerPlateIngestRoutes } from "./features/plates/plate-ingest.routes.js";
 import { registerPlateSearchRoutes } from "./features/plates/plate-search.routes.js";
+import { registerReportRoutes } from "./features/reports/reports.routes.js";
+import { registerStatsRoutes } from "./features/stats/stats.routes.js";
+import { registerSystemRoutes } from "./features/system/system.routes.js";
+import { registerTicketRoutes } from "./features/tickets/tickets.routes.js";
+import { registerTileRoutes } from "./features/tiles/tiles.routes.js";
+import { registerWebhookRoutes } from "./features/webhooks/webhooks.routes.js";
 import { registerApiDocsRoutes } from "./http/api-docs.routes.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
 import { RouteRegistry } from "./http/route.js";
@@ -75,7 +75,11 @@ export function buildApp(deps: AppDeps, extra: FeatureRegistrar[] = []): BuiltAp
   app.use(requestId(), requestLog(deps), securityHeaders(deps));
   app.use(resolveAuth(deps.pool));
   const router = express.Router();
-  const routes = new RouteRegistry(router, { cellVisible: (auth, cell) => cellVisible(deps.pool, auth, cell) });
+  const routes = new RouteRegistry(
+    router,
+    { cellVisible: (auth, cell) => cellVisible(deps.pool, auth, cell) },
+    deps.config.env === "test",
+  );
   for (const register of [...featureRoutes, ...extra]) register(routes, deps);
   app.use(router);
   app.use("/api", notFoundHandler);
@@ -100,10 +104,20 @@ function requestLog(deps: AppDeps): RequestHandler {
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const route = req.route?.path ? String(req.route.path) : "unmatched";
-      deps.metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, ms / 1000);
+      deps.metrics.httpDuration.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        ms / 1000,
+      );
       const level = res.statusCode >= 500 ? "error" : "debug";
       deps.log[level](
-        { requestId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, actor: req.auth?.actor },
+        {
+          requestId: req.id,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          actor: req.auth?.actor,
+        },
         "request",
       );
     });

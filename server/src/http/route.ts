@@ -52,6 +52,10 @@ export interface RouteDefinition<
   bodyLimit?: string;
   /** Raw-body routes (ingest) parse themselves; JSON parsing is skipped. */
   rawBody?: { limit: string; types: string[] };
+  /**
+   * The success body as it goes over the wire (dates as ISO strings): documented in OpenAPI and,
+   * when the registry checks responses (tests), compared with every body the handler returns.
+   */
   response?: z.ZodType;
   /** Return a value to send it as JSON (200, or `status`); return undefined after writing `res` yourself. */
   status?: number;
@@ -80,13 +84,26 @@ export class RouteRegistry {
   constructor(
     private readonly router: Router,
     private readonly scopes: ScopeChecker,
+    /** Check each returned body against the route's `response` schema (on in tests). */
+    private readonly checkResponses = false,
   ) {}
 
-  add<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType>(def: RouteDefinition<PS, QS, BS>): void {
+  add<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType>(
+    def: RouteDefinition<PS, QS, BS>,
+  ): void {
     if (!def.policy) throw new Error(`Route ${def.method.toUpperCase()} ${def.path} has no policy`);
-    const handlers: RequestHandler[] = [this.authorize(def.policy), ...bodyParsers(def), runHandler(def)];
+    const handlers: RequestHandler[] = [
+      this.authorize(def.policy),
+      ...bodyParsers(def),
+      runHandler(def, this.checkResponses),
+    ];
     this.router[def.method](def.path, ...handlers);
-    this.routes.push({ method: def.method, path: def.path, policy: def.policy, definition: def as RouteDefinition });
+    this.routes.push({
+      method: def.method,
+      path: def.path,
+      policy: def.policy,
+      definition: def as RouteDefinition,
+    });
   }
 
   private authorize(policy: Policy): RequestHandler {
@@ -126,12 +143,33 @@ function requireJsonBody(def: RouteDefinition): RequestHandler {
   };
 }
 
-function runHandler(def: RouteDefinition): RequestHandler {
+function runHandler(def: RouteDefinition, checkResponses: boolean): RequestHandler {
   return async (req, res) => {
     const params = parseInput("params", def.params, req.params);
     const query = parseInput("query", def.query, req.query);
     const body = parseInput("body", def.body, def.body ? (req.body ?? {}) : undefined);
     const result = await def.handler({ req, res, params, query, body, auth: req.auth as AuthContext });
-    if (result !== undefined && !res.headersSent) res.status(def.status ?? 200).json(result);
+    if (result === undefined || res.headersSent) return;
+    if (checkResponses && def.response) assertDocumentedResponse(def, result);
+    res.status(def.status ?? 200).json(result);
   };
+}
+
+/**
+ * The OpenAPI document is generated from `response`; this keeps it honest. It compares the body
+ * as JSON will carry it (a Date becomes its ISO string), so the schema describes the wire.
+ */
+export function assertDocumentedResponse(def: RouteDefinition, result: unknown): void {
+  const wire: unknown = JSON.parse(JSON.stringify(result));
+  const checked = def.response?.safeParse(wire);
+  if (!checked || checked.success) return;
+  const problems = checked.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
+  // Only tests check responses, so the detail may reach the client: it is the test's failure message.
+  throw new AppError(
+    500,
+    "undocumented_response",
+    `${def.method.toUpperCase()} ${def.path} answered a body its documented response schema refuses: ${problems.join("; ")}`,
+  );
 }

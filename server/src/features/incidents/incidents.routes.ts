@@ -3,11 +3,22 @@ import type { AppDeps } from "../../app-deps.js";
 import type { Queryable } from "../../db/pool.js";
 import { badRequest, notFound } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
+import { okResponse } from "../../http/wire.js";
 import { systemClock } from "../../jobs/clock.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
 import type { AuthContext } from "../auth/auth-context.js";
 import { readMultipartFiles, selectIncidentAttachment, storeAttachments } from "./attachments.js";
 import { selectTimeLimits, upsertTimeLimits } from "./deadlines.sql.js";
+import {
+  attachmentsResponse,
+  categoriesResponse,
+  createdIncidentResponse,
+  incidentMapResponse,
+  incidentPageResponse,
+  incidentResponse,
+  timeLimitsResponse,
+  timelineResponse,
+} from "./incidents.responses.js";
 import {
   attachmentParams,
   callbackBody,
@@ -70,6 +81,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     summary: "Incident category tree (flat list with parentCode), names in zh-CN and en",
     tags: ["incidents"],
     policy: { access: "permission", permission: "incidents:read", scope: "global" },
+    response: categoriesResponse,
     handler: async () => ({
       categories: (await selectCategories(deps.pool)).map((c) => ({
         code: c.code,
@@ -89,6 +101,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["incidents"],
     policy: configure,
     body: categoryBody,
+    response: okResponse,
     handler: async ({ req, body }) =>
       deps.withTransaction(async (db) => {
         if (body.parentCode !== null) await checkCategoryParent(db, body.code, body.parentCode);
@@ -117,6 +130,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     summary: "Time limits per stage, category and priority, in working minutes (null = any)",
     tags: ["incidents"],
     policy: { access: "permission", permission: "incidents:read", scope: "global" },
+    response: timeLimitsResponse,
     handler: async () => ({
       limits: (await selectTimeLimits(deps.pool)).map((l) => ({
         category: l.category_code,
@@ -135,6 +149,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["incidents"],
     policy: configure,
     body: timeLimitsBody,
+    response: okResponse,
     handler: async ({ req, body }) =>
       deps.withTransaction(async (db) => {
         await upsertTimeLimits(
@@ -164,6 +179,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["incidents"],
     policy: read,
     query: listIncidentsQuery,
+    response: incidentPageResponse,
     handler: async ({ req, query, auth }) => {
       const actor = actorOf(req, auth);
       const assignee = query.assignee === "me" ? (auth.userId ?? -1) : query.assignee;
@@ -192,6 +208,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["incidents"],
     policy: read,
     query: incidentMapQuery,
+    response: incidentMapResponse,
     handler: ({ query, auth }) =>
       selectIncidentFeatures(deps.pool, {
         scope: auth.cellCodes,
@@ -209,6 +226,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: { access: "permission", permission: "incidents:report", scope: "own-cells" },
     body: createIncidentBody,
     status: 201,
+    response: createdIncidentResponse,
     handler: async ({ body, auth }) => {
       const source =
         body.source === "manual" && auth.roles.includes("grid_worker") ? "grid_worker_report" : body.source;
@@ -231,6 +249,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["incidents"],
     policy: read,
     params: incidentIdParams,
+    response: incidentResponse,
     handler: ({ req, params, auth }) => getIncident(deps.pool, params.id, actorOf(req, auth)),
   });
 
@@ -241,6 +260,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["incidents"],
     policy: read,
     params: incidentIdParams,
+    response: timelineResponse,
     handler: async ({ req, params, auth }) => ({
       events: await getTimeline(deps.pool, params.id, actorOf(req, auth)),
     }),
@@ -255,6 +275,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: read,
     params: incidentIdParams,
     body: transitionBody,
+    response: incidentResponse,
     handler: ({ req, params, body, auth }) =>
       deps.withTransaction((db) =>
         transitionIncident(db, { id: params.id, ...body }, actorOf(req, auth), clock),
@@ -270,6 +291,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: { access: "permission", permission: "incidents:register", scope: "own-cells" },
     params: incidentIdParams,
     body: mergeBody,
+    response: incidentResponse,
     handler: ({ req, params, body, auth }) =>
       deps.withTransaction((db) =>
         mergeIncident(
@@ -290,6 +312,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     params: incidentIdParams,
     body: callbackBody,
     status: 201,
+    response: incidentResponse,
     handler: ({ req, params, body, auth }) =>
       deps.withTransaction((db) =>
         recordCallback(
@@ -309,6 +332,7 @@ export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["incidents"],
     policy: { access: "permission", permission: "incidents:report", scope: "global" },
     status: 201,
+    response: attachmentsResponse,
     handler: async ({ req, auth }) => {
       const files = await readMultipartFiles(req, {
         maxBytes: deps.config.attachmentMaxBytes,

@@ -6395,7 +6395,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        categories: {
+                            code: string;
+                            parentCode: string | null;
+                            name: string;
+                            nameEn: string;
+                            sortOrder: number;
+                            active: boolean;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -6454,7 +6465,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -6499,7 +6515,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        limits: {
+                            category: string | null;
+                            priority: string | null;
+                            stage: string;
+                            limitMinutes: number;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -6556,7 +6581,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -6614,7 +6644,72 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        incidents: {
+                            id: number;
+                            reference: string;
+                            category: string;
+                            categoryName: string;
+                            categoryNameEn: string;
+                            source: string;
+                            sourceRef: string | null;
+                            priority: string;
+                            /** @enum {string} */
+                            state: "reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided";
+                            stateBeforeSuspend: ("reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided") | null;
+                            description: string;
+                            title: string;
+                            location: {
+                                lon: number;
+                                lat: number;
+                            };
+                            cellCode: string;
+                            cameraId: string | null;
+                            reporterUserId: number | null;
+                            reporter: string;
+                            assigneeUserId: number | null;
+                            accountableUserId: number | null;
+                            mergedIntoId: number | null;
+                            version: number;
+                            /** Format: date-time */
+                            reportedAt: string;
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            deadline: {
+                                stage: string;
+                                limitMinutes: number;
+                                /** Format: date-time */
+                                startedAt: string;
+                                warnAt: string | null;
+                                dueAt: string | null;
+                                paused: boolean;
+                                usedMinutes: number;
+                                warnedAt: string | null;
+                                overdueAt: string | null;
+                            } | null;
+                            everOverdue: boolean;
+                            duplicates: {
+                                id: number;
+                                distanceM: number;
+                                state: string;
+                                /** Format: date-time */
+                                reportedAt: string;
+                            }[];
+                            callback: {
+                                rating: string;
+                                note: string | null;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            } | null;
+                            /** @description What the caller may do next */
+                            allowedActions: ("register" | "dispatch" | "accept" | "feed_back" | "verify" | "reject" | "close" | "return" | "suspend" | "resume" | "void")[];
+                        }[];
+                        /** @description Pass as before_id for the next page; null on the last */
+                        nextBeforeId: number | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -6685,7 +6780,76 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        incident: {
+                            id: number;
+                            reference: string;
+                            category: string;
+                            categoryName: string;
+                            categoryNameEn: string;
+                            source: string;
+                            sourceRef: string | null;
+                            priority: string;
+                            /** @enum {string} */
+                            state: "reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided";
+                            stateBeforeSuspend: ("reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided") | null;
+                            description: string;
+                            title: string;
+                            location: {
+                                lon: number;
+                                lat: number;
+                            };
+                            cellCode: string;
+                            cameraId: string | null;
+                            reporterUserId: number | null;
+                            reporter: string;
+                            assigneeUserId: number | null;
+                            accountableUserId: number | null;
+                            mergedIntoId: number | null;
+                            version: number;
+                            /** Format: date-time */
+                            reportedAt: string;
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            deadline: {
+                                stage: string;
+                                limitMinutes: number;
+                                /** Format: date-time */
+                                startedAt: string;
+                                warnAt: string | null;
+                                dueAt: string | null;
+                                paused: boolean;
+                                usedMinutes: number;
+                                warnedAt: string | null;
+                                overdueAt: string | null;
+                            } | null;
+                            everOverdue: boolean;
+                            duplicates: {
+                                id: number;
+                                distanceM: number;
+                                state: string;
+                                /** Format: date-time */
+                                reportedAt: string;
+                            }[];
+                            callback: {
+                                rating: string;
+                                note: string | null;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            } | null;
+                            /** @description What the caller may do next */
+                            allowedActions: ("register" | "dispatch" | "accept" | "feed_back" | "verify" | "reject" | "close" | "return" | "suspend" | "resume" | "void")[];
+                        };
+                        duplicates: {
+                            id: number;
+                            distanceM: number;
+                        }[];
+                        /** @description An open incident with the same source reference existed; nothing was created */
+                        existing: boolean;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -6734,7 +6898,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "FeatureCollection";
+                        features: {
+                            /** @constant */
+                            type: "Feature";
+                            id: number;
+                            geometry: {
+                                /** @constant */
+                                type: "Point";
+                                coordinates: number[];
+                            };
+                            properties: {
+                                id: number;
+                                reference: string | null;
+                                cellCode: string;
+                                category: string;
+                                priority: string;
+                                state: string;
+                                title: string;
+                                location: {
+                                    lon: number;
+                                    lat: number;
+                                } | null;
+                                dueAt: string | null;
+                                overdue: boolean;
+                                overdueAt: string | null;
+                                /** Format: date-time */
+                                reportedAt: string;
+                                closedAt: string | null;
+                                version: number;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        }[];
+                        /** @description More incidents matched than limit */
+                        truncated: boolean;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -6781,7 +6984,68 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        reference: string;
+                        category: string;
+                        categoryName: string;
+                        categoryNameEn: string;
+                        source: string;
+                        sourceRef: string | null;
+                        priority: string;
+                        /** @enum {string} */
+                        state: "reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided";
+                        stateBeforeSuspend: ("reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided") | null;
+                        description: string;
+                        title: string;
+                        location: {
+                            lon: number;
+                            lat: number;
+                        };
+                        cellCode: string;
+                        cameraId: string | null;
+                        reporterUserId: number | null;
+                        reporter: string;
+                        assigneeUserId: number | null;
+                        accountableUserId: number | null;
+                        mergedIntoId: number | null;
+                        version: number;
+                        /** Format: date-time */
+                        reportedAt: string;
+                        closedAt: string | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        deadline: {
+                            stage: string;
+                            limitMinutes: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                            warnAt: string | null;
+                            dueAt: string | null;
+                            paused: boolean;
+                            usedMinutes: number;
+                            warnedAt: string | null;
+                            overdueAt: string | null;
+                        } | null;
+                        everOverdue: boolean;
+                        duplicates: {
+                            id: number;
+                            distanceM: number;
+                            state: string;
+                            /** Format: date-time */
+                            reportedAt: string;
+                        }[];
+                        callback: {
+                            rating: string;
+                            note: string | null;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        } | null;
+                        /** @description What the caller may do next */
+                        allowedActions: ("register" | "dispatch" | "accept" | "feed_back" | "verify" | "reject" | "close" | "return" | "suspend" | "resume" | "void")[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -6884,7 +7148,68 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        reference: string;
+                        category: string;
+                        categoryName: string;
+                        categoryNameEn: string;
+                        source: string;
+                        sourceRef: string | null;
+                        priority: string;
+                        /** @enum {string} */
+                        state: "reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided";
+                        stateBeforeSuspend: ("reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided") | null;
+                        description: string;
+                        title: string;
+                        location: {
+                            lon: number;
+                            lat: number;
+                        };
+                        cellCode: string;
+                        cameraId: string | null;
+                        reporterUserId: number | null;
+                        reporter: string;
+                        assigneeUserId: number | null;
+                        accountableUserId: number | null;
+                        mergedIntoId: number | null;
+                        version: number;
+                        /** Format: date-time */
+                        reportedAt: string;
+                        closedAt: string | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        deadline: {
+                            stage: string;
+                            limitMinutes: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                            warnAt: string | null;
+                            dueAt: string | null;
+                            paused: boolean;
+                            usedMinutes: number;
+                            warnedAt: string | null;
+                            overdueAt: string | null;
+                        } | null;
+                        everOverdue: boolean;
+                        duplicates: {
+                            id: number;
+                            distanceM: number;
+                            state: string;
+                            /** Format: date-time */
+                            reportedAt: string;
+                        }[];
+                        callback: {
+                            rating: string;
+                            note: string | null;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        } | null;
+                        /** @description What the caller may do next */
+                        allowedActions: ("register" | "dispatch" | "accept" | "feed_back" | "verify" | "reject" | "close" | "return" | "suspend" | "resume" | "void")[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -6939,7 +7264,68 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        reference: string;
+                        category: string;
+                        categoryName: string;
+                        categoryNameEn: string;
+                        source: string;
+                        sourceRef: string | null;
+                        priority: string;
+                        /** @enum {string} */
+                        state: "reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided";
+                        stateBeforeSuspend: ("reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided") | null;
+                        description: string;
+                        title: string;
+                        location: {
+                            lon: number;
+                            lat: number;
+                        };
+                        cellCode: string;
+                        cameraId: string | null;
+                        reporterUserId: number | null;
+                        reporter: string;
+                        assigneeUserId: number | null;
+                        accountableUserId: number | null;
+                        mergedIntoId: number | null;
+                        version: number;
+                        /** Format: date-time */
+                        reportedAt: string;
+                        closedAt: string | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        deadline: {
+                            stage: string;
+                            limitMinutes: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                            warnAt: string | null;
+                            dueAt: string | null;
+                            paused: boolean;
+                            usedMinutes: number;
+                            warnedAt: string | null;
+                            overdueAt: string | null;
+                        } | null;
+                        everOverdue: boolean;
+                        duplicates: {
+                            id: number;
+                            distanceM: number;
+                            state: string;
+                            /** Format: date-time */
+                            reportedAt: string;
+                        }[];
+                        callback: {
+                            rating: string;
+                            note: string | null;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        } | null;
+                        /** @description What the caller may do next */
+                        allowedActions: ("register" | "dispatch" | "accept" | "feed_back" | "verify" | "reject" | "close" | "return" | "suspend" | "resume" | "void")[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -6986,7 +7372,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        events: {
+                            id: number;
+                            incidentId: number;
+                            kind: string;
+                            action: string | null;
+                            fromState: string | null;
+                            toState: string | null;
+                            actorUserId: number | null;
+                            actor: string;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            note: string | null;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            attachments: {
+                                sha256: string;
+                                mediaType: string;
+                                sizeBytes: number;
+                            }[];
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7045,7 +7455,68 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        reference: string;
+                        category: string;
+                        categoryName: string;
+                        categoryNameEn: string;
+                        source: string;
+                        sourceRef: string | null;
+                        priority: string;
+                        /** @enum {string} */
+                        state: "reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided";
+                        stateBeforeSuspend: ("reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided") | null;
+                        description: string;
+                        title: string;
+                        location: {
+                            lon: number;
+                            lat: number;
+                        };
+                        cellCode: string;
+                        cameraId: string | null;
+                        reporterUserId: number | null;
+                        reporter: string;
+                        assigneeUserId: number | null;
+                        accountableUserId: number | null;
+                        mergedIntoId: number | null;
+                        version: number;
+                        /** Format: date-time */
+                        reportedAt: string;
+                        closedAt: string | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        deadline: {
+                            stage: string;
+                            limitMinutes: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                            warnAt: string | null;
+                            dueAt: string | null;
+                            paused: boolean;
+                            usedMinutes: number;
+                            warnedAt: string | null;
+                            overdueAt: string | null;
+                        } | null;
+                        everOverdue: boolean;
+                        duplicates: {
+                            id: number;
+                            distanceM: number;
+                            state: string;
+                            /** Format: date-time */
+                            reportedAt: string;
+                        }[];
+                        callback: {
+                            rating: string;
+                            note: string | null;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        } | null;
+                        /** @description What the caller may do next */
+                        allowedActions: ("register" | "dispatch" | "accept" | "feed_back" | "verify" | "reject" | "close" | "return" | "suspend" | "resume" | "void")[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7090,7 +7561,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        attachments: {
+                            sha256: string;
+                            mediaType: string;
+                            sizeBytes: number;
+                            fileName: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
