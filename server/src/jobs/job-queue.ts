@@ -80,25 +80,3 @@ export async function cancelJobs(db: Queryable, jobKeys: readonly string[]): Pro
   if (jobKeys.length === 0) return;
   await db.query("SELECT graphile_worker.remove_job(k) FROM unnest($1::text[]) AS k", [jobKeys]);
 }
-
-export interface PendingJob {
-  task: string;
-  jobKey: string | null;
-  runAt: Date;
-  payload: unknown;
-  attempts: number;
-  lastError: string | null;
-}
-
-/** Pending jobs whose key starts with a prefix (inspection, tests, admin views). */
-export async function selectPendingJobs(db: Queryable, jobKeyPrefix: string): Promise<PendingJob[]> {
-  const { rows } = await db.query<PendingJob>(
-    // The public view has no payload; the private table is read-only here, for inspection.
-    `SELECT t.identifier AS task, j.key AS "jobKey", j.run_at AS "runAt", j.payload, j.attempts, j.last_error AS "lastError"
-       FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-      WHERE j.key LIKE $1 || '%'
-      ORDER BY j.run_at, j.id`,
-    [jobKeyPrefix],
-  );
-  return rows;
-}

@@ -3,9 +3,10 @@ import { loadConfig } from "../config.js";
 import { withTransaction } from "../db/pool.js";
 import { createIncident } from "../features/incidents/incidents.service.js";
 import { createLogger } from "../logger.js";
+import { selectPendingJobs } from "../test-support/pending-jobs.js";
 import { createTestDatabase, type TestDatabase } from "../test-support/test-db.js";
 import { systemClock } from "./clock.js";
-import { migrateJobQueue, scheduleJob, selectPendingJobs } from "./job-queue.js";
+import { migrateJobQueue, scheduleJob } from "./job-queue.js";
 import { collectJobs, type JobDeps, type JobRegistrar, JobRegistryError } from "./job-registry.js";
 import { startJobRunner } from "./job-runner.js";
 

@@ -160,41 +160,59 @@ export async function insertCameraEventRows(db: Queryable, events: readonly Came
   );
 }
 
-/**
- * SQL condition on graphile_worker._private_jobs `j`: the job may still run (waiting, not
- * failed for good), or it runs under a lock younger than the lease (ms, in parameter `lease`).
- */
-const liveJob = (lease: string) => `((j.locked_at IS NULL AND j.attempts < j.max_attempts)
-  OR j.locked_at > now() - make_interval(secs => ${lease}::double precision / 1000))`;
-
 /** Serialises dispatchers (one per worker process may run at once) for the rest of the transaction. */
 export async function lockDispatch(db: Queryable): Promise<void> {
   await db.query("SELECT pg_advisory_xact_lock(hashtext('gridops.cameras.dispatch'))");
 }
 
+export type BatchKind = "shallow" | "deep";
+
+/** Remembers which cameras a batch job holds; call in the transaction that queues the job. */
+export async function insertCheckBatches(
+  db: Queryable,
+  batches: readonly { jobKey: string; kind: BatchKind; cameraIds: readonly string[] }[],
+): Promise<void> {
+  if (batches.length === 0) return;
+  await db.query(
+    `INSERT INTO camera_check_batches (job_key, kind, camera_ids)
+     SELECT b.job_key, b.kind, ARRAY(SELECT jsonb_array_elements_text(b.camera_ids))
+       FROM jsonb_to_recordset($1::jsonb) AS b(job_key text, kind text, camera_ids jsonb)`,
+    [JSON.stringify(batches.map((b) => ({ job_key: b.jobKey, kind: b.kind, camera_ids: b.cameraIds })))],
+  );
+}
+
 /**
- * Cameras due for a shallow check within the horizon that no live batch job lists, oldest
- * due first. A batch job is live while it waits to run (and may still run), or while it runs
- * and its lock is younger than the lease; a batch of a crashed worker stops counting after it.
+ * Forgets the batches whose job is no longer live, as graphile-worker's public `jobs` view shows
+ * it: a job is live while it waits to run (and may still run), or while it runs under a lock
+ * younger than the lease; a finished job is gone from the view, and a crashed worker's batch
+ * stops counting once its lock is older than the lease. Call under `lockDispatch`.
  */
+export async function pruneCheckBatches(db: Queryable, leaseMs: number): Promise<void> {
+  await db.query(
+    `DELETE FROM camera_check_batches b
+      WHERE NOT EXISTS (
+        SELECT 1 FROM graphile_worker.jobs j
+         WHERE j.key = b.job_key
+           AND ((j.locked_at IS NULL AND j.attempts < j.max_attempts)
+                OR j.locked_at > now() - make_interval(secs => $1::double precision / 1000)))`,
+    [leaseMs],
+  );
+}
+
+/** Cameras due for a shallow check within the horizon that no live batch lists, oldest due first. */
 export async function selectDueCameras(
   db: Queryable,
   horizon: Date,
   limit: number,
-  batchKeyPrefix: string,
-  leaseMs: number,
 ): Promise<{ camera_id: string; next_check_at: Date }[]> {
   const { rows } = await db.query<{ camera_id: string; next_check_at: Date }>(
     `SELECT h.camera_id, h.next_check_at
        FROM camera_health h
       WHERE h.next_check_at <= $1
-        AND h.camera_id NOT IN (
-          SELECT json_array_elements_text(j.payload -> 'cameraIds')
-            FROM graphile_worker._private_jobs j
-           WHERE j.key LIKE $3 || '%' AND ${liveJob("$4")})
+        AND h.camera_id NOT IN (SELECT unnest(b.camera_ids) FROM camera_check_batches b WHERE b.kind = 'shallow')
       ORDER BY h.next_check_at
       LIMIT $2`,
-    [horizon, limit, batchKeyPrefix, leaseMs],
+    [horizon, limit],
   );
   return rows;
 }
@@ -203,19 +221,14 @@ export async function selectDueCameras(
  * Cameras that answer (deep checks on dead ones are wasted), least recently deep-checked first;
  * none while a deep batch is live, so slow deep checks cannot pile batches up in the queue.
  */
-export async function selectDeepCandidates(
-  db: Queryable,
-  limit: number,
-  batchKeyPrefix: string,
-  leaseMs: number,
-): Promise<string[]> {
+export async function selectDeepCandidates(db: Queryable, limit: number): Promise<string[]> {
   const { rows } = await db.query<{ camera_id: string }>(
     `SELECT h.camera_id FROM camera_health h JOIN cameras c ON c.id = h.camera_id
       WHERE h.state NOT IN ('offline', 'auth_failed') AND jsonb_array_length(c.rtsp_profiles) > 0
-        AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key LIKE $2 || '%' AND ${liveJob("$3")})
+        AND NOT EXISTS (SELECT 1 FROM camera_check_batches b WHERE b.kind = 'deep')
       ORDER BY h.last_deep_check_at NULLS FIRST, h.camera_id
       LIMIT $1`,
-    [limit, batchKeyPrefix, leaseMs],
+    [limit],
   );
   return rows.map((r) => r.camera_id);
 }

@@ -2,8 +2,8 @@ import { type OnvifSimulator, startOnvifSimulator } from "@gridops/camera-adapte
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppDeps } from "../../app-deps.js";
 import { ManualClock } from "../../jobs/clock.js";
-import { selectPendingJobs } from "../../jobs/job-queue.js";
 import { TestClient } from "../../test-support/http-client.js";
+import { selectPendingJobs } from "../../test-support/pending-jobs.js";
 import { startTestServer, type TestServer } from "../../test-support/test-server.js";
 import { sealCredentials } from "../cameras/cameras.service.js";
 import { escalateOfflineCameras } from "./offline-escalation.js";

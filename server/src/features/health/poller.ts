@@ -406,36 +406,34 @@ export class CameraPoller {
     const { batchSize, batchLeaseMs, dispatchEveryMs, deepChecksPerMinute, maxDispatch } = this.options;
     const result = await this.deps.withTransaction(async (db) => {
       await sql.lockDispatch(db);
-      const due = await sql.selectDueCameras(
-        db,
-        new Date(now.getTime() + dispatchEveryMs),
-        maxDispatch,
-        BATCH_KEY,
-        batchLeaseMs,
-      );
+      await sql.pruneCheckBatches(db, batchLeaseMs);
+      const due = await sql.selectDueCameras(db, new Date(now.getTime() + dispatchEveryMs), maxDispatch);
       const deepBudget = Math.ceil((deepChecksPerMinute * dispatchEveryMs) / 60_000);
-      const deep =
-        deepBudget > 0 ? await sql.selectDeepCandidates(db, deepBudget, DEEP_KEY, batchLeaseMs) : [];
-      const batches = chunks(due, batchSize);
+      const deep = deepBudget > 0 ? await sql.selectDeepCandidates(db, deepBudget) : [];
+      const batches = chunks(due, batchSize).map((batch) => ({
+        jobKey: BATCH_KEY + randomUUID(),
+        kind: "shallow" as const,
+        cameraIds: batch.map((c) => c.camera_id),
+        runAt: new Date(Math.max(batch[0]!.next_check_at.getTime(), now.getTime())),
+      }));
+      const deepBatch =
+        deep.length > 0 ? [{ jobKey: DEEP_KEY + randomUUID(), kind: "deep" as const, cameraIds: deep }] : [];
+      await sql.insertCheckBatches(db, [...batches, ...deepBatch]);
       await scheduleJobs(db, [
         ...batches.map((batch) => ({
           task: BATCH_TASK,
-          payload: { cameraIds: batch.map((c) => c.camera_id) },
-          runAt: new Date(Math.max(batch[0]!.next_check_at.getTime(), now.getTime())),
-          jobKey: BATCH_KEY + randomUUID(),
+          payload: { cameraIds: batch.cameraIds },
+          runAt: batch.runAt,
+          jobKey: batch.jobKey,
           // A failed batch would only be retried late; the next dispatch takes its cameras again.
           maxAttempts: 1,
         })),
-        ...(deep.length > 0
-          ? [
-              {
-                task: DEEP_TASK,
-                payload: { cameraIds: deep },
-                jobKey: DEEP_KEY + randomUUID(),
-                maxAttempts: 1,
-              },
-            ]
-          : []),
+        ...deepBatch.map((batch) => ({
+          task: DEEP_TASK,
+          payload: { cameraIds: batch.cameraIds },
+          jobKey: batch.jobKey,
+          maxAttempts: 1,
+        })),
       ]);
       return { shallow: due.length, deep: deep.length, batches: batches.length };
     });

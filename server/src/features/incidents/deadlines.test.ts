@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTransaction } from "../../db/pool.js";
 import { ManualClock } from "../../jobs/clock.js";
-import { migrateJobQueue, selectPendingJobs } from "../../jobs/job-queue.js";
+import { migrateJobQueue } from "../../jobs/job-queue.js";
 import { createLogger } from "../../logger.js";
+import { selectPendingJobs } from "../../test-support/pending-jobs.js";
 import { createTestDatabase, type TestDatabase } from "../../test-support/test-db.js";
 import { fireDeadline } from "./deadlines.js";
 import { createIncident, systemActor, transitionIncident } from "./incidents.service.js";
