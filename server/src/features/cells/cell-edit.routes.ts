@@ -26,6 +26,17 @@ import { registerCellPeopleRoutes } from "./cell-people.routes.js";
 import { repairCell } from "./cell-repair.service.js";
 import { checkSubtree, loadTopologySettings } from "./cell-topology.js";
 import {
+  acceptedGapResponse,
+  acceptedGapsResponse,
+  areaEditResultResponse,
+  editResultResponse,
+  generateResponse,
+  nextChildCodeResponse,
+  repairResponse,
+  reportOnlyResponse,
+  topologyReportResponse,
+} from "./cells.responses.js";
+import {
   acceptedGapParams,
   acceptGapBody,
   batchUpdateBody,
@@ -66,6 +77,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["cells"],
     policy: { access: "permission", permission: "cells:read", scope: pathCell },
     params: cellCodeParams,
+    response: topologyReportResponse,
     handler: async ({ params }) => {
       await requireCell(deps.pool, params.code);
       return checkSubtree(deps.pool, params.code, await loadTopologySettings(deps.pool));
@@ -78,6 +90,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["cells"],
     policy: edit,
     params: cellCodeParams,
+    response: nextChildCodeResponse,
     handler: ({ params }) => nextChildCode(deps.pool, params.code),
   });
   routes.add({
@@ -90,6 +103,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     body: createChildBody,
     bodyLimit: GEOMETRY_BODY_LIMIT,
     status: 201,
+    response: editResultResponse,
     handler: (ctx) => createChild(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
   routes.add({
@@ -101,6 +115,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     params: cellCodeParams,
     body: updateCellBody,
     bodyLimit: GEOMETRY_BODY_LIMIT,
+    response: editResultResponse,
     handler: (ctx) => updateCell(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
   routes.add({
@@ -111,6 +126,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: { access: "permission", permission: "cells:edit", scope: "own-cells" },
     body: batchUpdateBody,
     bodyLimit: "10mb",
+    response: editResultResponse,
     handler: (ctx) => updateCellsTogether(deps.pool, editContext(ctx), ctx.body),
   });
   routes.add({
@@ -122,6 +138,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: edit,
     params: cellCodeParams,
     body: moveCellBody,
+    response: editResultResponse,
     handler: (ctx) => moveCell(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
   routes.add({
@@ -133,6 +150,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     params: cellCodeParams,
     body: splitCellBody,
     bodyLimit: GEOMETRY_BODY_LIMIT,
+    response: areaEditResultResponse,
     handler: (ctx) => splitCell(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
   routes.add({
@@ -143,6 +161,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: edit,
     params: cellCodeParams,
     body: mergeCellsBody,
+    response: areaEditResultResponse,
     handler: (ctx) => mergeCells(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
   routes.add({
@@ -153,6 +172,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: edit,
     params: cellCodeParams,
     body: retireCellBody,
+    response: editResultResponse,
     handler: (ctx) => retireCell(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
   routes.add({
@@ -165,6 +185,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     body: acceptGapBody,
     bodyLimit: GEOMETRY_BODY_LIMIT,
     status: 201,
+    response: acceptedGapResponse,
     handler: (ctx) => acceptGap(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
   routes.add({
@@ -174,6 +195,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["cells"],
     policy: { access: "permission", permission: "cells:read", scope: pathCell },
     params: cellCodeParams,
+    response: acceptedGapsResponse,
     handler: async ({ params }) => {
       await requireCell(deps.pool, params.code);
       return listAcceptedGaps(deps.pool, params.code);
@@ -186,6 +208,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["cells"],
     policy: edit,
     params: acceptedGapParams,
+    response: reportOnlyResponse,
     handler: (ctx) => removeAcceptedGap(deps.pool, editContext(ctx), ctx.params.code, ctx.params.id),
   });
   routes.add({
@@ -196,6 +219,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: edit,
     params: cellCodeParams,
     body: generateBody,
+    response: generateResponse,
     handler: (ctx) => generateChildren(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
   routes.add({
@@ -207,6 +231,7 @@ export function registerCellEditRoutes(routes: RouteRegistry, deps: AppDeps): vo
     params: cellCodeParams,
     body: repairBody,
     bodyLimit: GEOMETRY_BODY_LIMIT,
+    response: repairResponse,
     handler: (ctx) => repairCell(deps.pool, editContext(ctx), ctx.params.code, ctx.body),
   });
   registerCellImportRoutes(routes, deps);

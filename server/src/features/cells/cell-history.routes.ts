@@ -8,6 +8,7 @@ import { loadCodeScheme } from "./cell-code-scheme.js";
 import { pathCell } from "./cell-edit.routes.js";
 import { cellAt, selectCellVersions } from "./cell-history.js";
 import { cellSchemeBody, replaceCodeScheme } from "./cell-scheme.service.js";
+import { cellAtResponse, cellHistoryResponse, cellSchemeResponse } from "./cells.responses.js";
 import { cellAtQuery, cellCodeParams } from "./cells.schemas.js";
 
 export function registerCellHistoryRoutes(routes: RouteRegistry, deps: AppDeps): void {
@@ -18,6 +19,7 @@ export function registerCellHistoryRoutes(routes: RouteRegistry, deps: AppDeps):
     tags: ["cells"],
     policy: { access: "permission", permission: "cells:read", scope: pathCell },
     params: cellCodeParams,
+    response: cellHistoryResponse,
     handler: async ({ params }) => {
       const versions = await selectCellVersions(deps.pool, params.code);
       if (versions.length === 0) throw notFound("Cell", params.code);
@@ -31,6 +33,7 @@ export function registerCellHistoryRoutes(routes: RouteRegistry, deps: AppDeps):
     tags: ["cells"],
     policy: { access: "permission", permission: "cells:read", scope: "own-cells" },
     query: cellAtQuery,
+    response: cellAtResponse,
     handler: async ({ query, auth }) => {
       const byPoint = query.lon !== undefined && query.lat !== undefined;
       if (byPoint === (query.code !== undefined)) {
@@ -51,6 +54,7 @@ export function registerCellHistoryRoutes(routes: RouteRegistry, deps: AppDeps):
     tags: ["cells"],
     policy: { access: "permission", permission: "cells:read", scope: "global" },
     query: z.strictObject({}),
+    response: cellSchemeResponse,
     handler: () => loadCodeScheme(deps.pool),
   });
   routes.add({
@@ -60,6 +64,7 @@ export function registerCellHistoryRoutes(routes: RouteRegistry, deps: AppDeps):
     tags: ["cells"],
     policy: { access: "permission", permission: "config:manage", scope: "global" },
     body: cellSchemeBody,
+    response: cellSchemeResponse,
     handler: ({ req, body, auth }) =>
       replaceCodeScheme(deps.pool, { auth, audit: auditSource(req, auth) }, body),
   });

@@ -7,6 +7,7 @@ import { auditSource } from "../audit/audit.service.js";
 import { pathCell } from "./cell-edit.routes.js";
 import { applyImport, getImport, requireImportRoot, startImport } from "./cell-import.service.js";
 import { selectSubtreeForExport } from "./cell-import.sql.js";
+import { importReportResponse, importStartedResponse, importStatusResponse } from "./cells.responses.js";
 import { cellCodeParams, cellCodeSchema } from "./cells.schemas.js";
 
 const MAX_IMPORT_BYTES = "200mb";
@@ -46,6 +47,7 @@ export function registerCellImportRoutes(routes: RouteRegistry, deps: AppDeps): 
       ],
     },
     status: 202,
+    response: importStartedResponse,
     handler: async ({ req, query, auth }) => {
       const root = requireImportRoot(query.root);
       const body = req.body instanceof Buffer ? new Uint8Array(req.body) : new Uint8Array(0);
@@ -69,6 +71,7 @@ export function registerCellImportRoutes(routes: RouteRegistry, deps: AppDeps): 
     tags: ["cells"],
     policy: { access: "permission", permission: "cells:edit", scope: "own-cells" },
     params: importParams,
+    response: importStatusResponse,
     handler: ({ params, auth }) => getImport(deps.pool, params.id, auth.cellCodes),
   });
   routes.add({
@@ -78,6 +81,7 @@ export function registerCellImportRoutes(routes: RouteRegistry, deps: AppDeps): 
     tags: ["cells"],
     policy: { access: "permission", permission: "cells:edit", scope: "own-cells" },
     params: importParams,
+    response: importReportResponse,
     handler: ({ req, params, auth }) =>
       applyImport(deps.pool, { auth, audit: auditSource(req, auth) }, params.id),
   });

@@ -10,6 +10,7 @@ import {
   removeWorker,
   setLeader,
 } from "./cell-people.service.js";
+import { assignableUsersResponse, cellPeopleResponse, cellSummaryResponse } from "./cells.responses.js";
 import {
   addWorkerBody,
   assignableQuery,
@@ -29,6 +30,7 @@ export function registerCellPeopleRoutes(routes: RouteRegistry, deps: AppDeps): 
     tags: ["cells"],
     policy: read,
     params: cellCodeParams,
+    response: cellSummaryResponse,
     handler: ({ params, auth }) => getCellSummary(deps.pool, params.code, auth),
   });
   routes.add({
@@ -38,6 +40,7 @@ export function registerCellPeopleRoutes(routes: RouteRegistry, deps: AppDeps): 
     tags: ["cells"],
     policy: read,
     params: cellCodeParams,
+    response: cellPeopleResponse,
     handler: ({ params }) => getPeople(deps.pool, params.code),
   });
   routes.add({
@@ -49,6 +52,7 @@ export function registerCellPeopleRoutes(routes: RouteRegistry, deps: AppDeps): 
     policy: edit,
     params: cellCodeParams,
     query: assignableQuery,
+    response: assignableUsersResponse,
     handler: ({ params, query }) => listAssignable(deps.pool, params.code, query.role),
   });
   routes.add({
@@ -59,6 +63,7 @@ export function registerCellPeopleRoutes(routes: RouteRegistry, deps: AppDeps): 
     policy: edit,
     params: cellCodeParams,
     body: assignLeaderBody,
+    response: cellPeopleResponse,
     handler: ({ req, params, body, auth }) =>
       setLeader(deps.pool, { auth, audit: auditSource(req, auth) }, params.code, body.user_id),
   });
@@ -71,6 +76,7 @@ export function registerCellPeopleRoutes(routes: RouteRegistry, deps: AppDeps): 
     params: cellCodeParams,
     body: addWorkerBody,
     status: 201,
+    response: cellPeopleResponse,
     handler: ({ req, params, body, auth }) =>
       addWorker(deps.pool, { auth, audit: auditSource(req, auth) }, params.code, body.user_id),
   });
@@ -81,6 +87,7 @@ export function registerCellPeopleRoutes(routes: RouteRegistry, deps: AppDeps): 
     tags: ["cells"],
     policy: edit,
     params: workerParams,
+    response: cellPeopleResponse,
     handler: ({ req, params, auth }) =>
       removeWorker(deps.pool, { auth, audit: auditSource(req, auth) }, params.code, params.userId),
   });

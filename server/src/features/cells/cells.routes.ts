@@ -5,6 +5,7 @@ import type { RouteRegistry } from "../../http/route.js";
 import { levelDef, loadCodeScheme } from "./cell-code-scheme.js";
 import { registerCellEditRoutes } from "./cell-edit.routes.js";
 import { levelIdSchema } from "./cell-scheme.service.js";
+import { cellFeatureResponse, cellPageResponse } from "./cells.responses.js";
 import { cellCodeParams } from "./cells.schemas.js";
 import { selectCellFeature, selectCellPage } from "./cells.sql.js";
 
@@ -19,6 +20,7 @@ export function registerCellRoutes(routes: RouteRegistry, deps: AppDeps): void {
     tags: ["cells"],
     policy: { access: "permission", permission: "cells:read", scope: "own-cells" },
     query: pagedGeoQuery.extend({ level: levelIdSchema.optional() }),
+    response: cellPageResponse,
     handler: async ({ query, auth }) => {
       // The levels are the configured code scheme's (GET /api/v1/cell-scheme), not a fixed four.
       if (query.level !== undefined) {
@@ -40,6 +42,7 @@ export function registerCellRoutes(routes: RouteRegistry, deps: AppDeps): void {
     tags: ["cells"],
     policy: { access: "permission", permission: "cells:read", scope: "own-cells" },
     params: cellCodeParams,
+    response: cellFeatureResponse,
     handler: async ({ params, auth }) => {
       const feature = await selectCellFeature(deps.pool, params.code, auth.cellCodes);
       if (!feature) throw notFound("Cell", params.code);

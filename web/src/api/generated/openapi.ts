@@ -3970,7 +3970,25 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        code: string;
+                        version: number;
+                        name: string;
+                        name_en: string | null;
+                        level: string;
+                        parent_code: string | null;
+                        /** Format: date-time */
+                        valid_from: string;
+                        /** @description Null for the current version */
+                        valid_to: string | null;
+                        geometry: {
+                            /** @constant */
+                            type: "MultiPolygon";
+                            coordinates: number[][][][];
+                        };
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4027,7 +4045,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @constant */
+                        status: "parsing";
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4074,7 +4098,126 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        /**
+                         * @description ready: the dry run passed and apply may run; a dry run cut off for an hour reads failed
+                         * @enum {string}
+                         */
+                        status: "parsing" | "checking" | "ready" | "rejected" | "applied" | "failed";
+                        file_name: string;
+                        format: string | null;
+                        crs: string | null;
+                        root_code: string | null;
+                        /** @description Progress of the dry run; {} before the first report */
+                        progress: {
+                            /** @enum {string} */
+                            phase: "unpacking" | "reading" | "checking" | "done";
+                            done: number;
+                            total: number | null;
+                        } | Record<string, never>;
+                        /** @description Why the file was rejected (row and cell_code for file errors) or the import failed */
+                        error: {
+                            code: string;
+                            message: string;
+                            row?: number | null;
+                            cell_code?: string | null;
+                        } | null;
+                        report: {
+                            ok: boolean;
+                            /** @description Features in the file */
+                            features: number;
+                            add: string[];
+                            change: string[];
+                            retire: string[];
+                            unchanged: number;
+                            /** @description Problems with single rows; nothing is written while any exist */
+                            rows: {
+                                row: number;
+                                code: string;
+                                error: string;
+                                message: string;
+                            }[];
+                            topology: {
+                                /** @description Nothing blocks a write (warnings may remain) */
+                                ok: boolean;
+                                errors: number;
+                                warnings: number;
+                                problems: ({
+                                    /** @constant */
+                                    kind: "invalid_geometry";
+                                    /** @constant */
+                                    severity: "error";
+                                    code: string | null;
+                                    /** @description The file row, for imports */
+                                    row: number | null;
+                                    reason: string;
+                                    /** @description Where the geometry is invalid (a point) */
+                                    location: {
+                                        type: string;
+                                        coordinates?: unknown[];
+                                    } | null;
+                                } | {
+                                    /** @constant */
+                                    kind: "outside_parent";
+                                    /** @constant */
+                                    severity: "error";
+                                    code: string;
+                                    parent_code: string;
+                                    area_m2: number;
+                                    max_distance_m: number;
+                                    /** @description A GeoJSON geometry */
+                                    geometry: {
+                                        type: string;
+                                        coordinates?: unknown[];
+                                    };
+                                } | {
+                                    /** @constant */
+                                    kind: "sibling_overlap";
+                                    /** @constant */
+                                    severity: "error";
+                                    code: string;
+                                    other_code: string;
+                                    area_m2: number;
+                                    /** @description A GeoJSON geometry */
+                                    geometry: {
+                                        type: string;
+                                        coordinates?: unknown[];
+                                    };
+                                } | {
+                                    /** @constant */
+                                    kind: "coverage_gap";
+                                    /** @constant */
+                                    severity: "warning";
+                                    parent_code: string;
+                                    area_m2: number;
+                                    /** @description A GeoJSON geometry */
+                                    geometry: {
+                                        type: string;
+                                        coordinates?: unknown[];
+                                    };
+                                } | {
+                                    /** @constant */
+                                    kind: "sliver";
+                                    /** @constant */
+                                    severity: "warning";
+                                    code: string;
+                                    part: number;
+                                    area_m2: number;
+                                    /** @description A GeoJSON geometry */
+                                    geometry: {
+                                        type: string;
+                                        coordinates?: unknown[];
+                                    };
+                                })[];
+                            } | null;
+                        } | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        applied_at: string | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4121,7 +4264,97 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        /** @description Features in the file */
+                        features: number;
+                        add: string[];
+                        change: string[];
+                        retire: string[];
+                        unchanged: number;
+                        /** @description Problems with single rows; nothing is written while any exist */
+                        rows: {
+                            row: number;
+                            code: string;
+                            error: string;
+                            message: string;
+                        }[];
+                        topology: {
+                            /** @description Nothing blocks a write (warnings may remain) */
+                            ok: boolean;
+                            errors: number;
+                            warnings: number;
+                            problems: ({
+                                /** @constant */
+                                kind: "invalid_geometry";
+                                /** @constant */
+                                severity: "error";
+                                code: string | null;
+                                /** @description The file row, for imports */
+                                row: number | null;
+                                reason: string;
+                                /** @description Where the geometry is invalid (a point) */
+                                location: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                } | null;
+                            } | {
+                                /** @constant */
+                                kind: "outside_parent";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                parent_code: string;
+                                area_m2: number;
+                                max_distance_m: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sibling_overlap";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                other_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "coverage_gap";
+                                /** @constant */
+                                severity: "warning";
+                                parent_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sliver";
+                                /** @constant */
+                                severity: "warning";
+                                code: string;
+                                part: number;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            })[];
+                        } | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4166,7 +4399,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        levels: {
+                            level: string;
+                            depth: number;
+                            /** @description Characters of the code this level keeps */
+                            prefixLength: number;
+                            nameZh: string | null;
+                            nameEn: string | null;
+                        }[];
+                        codeLength: number;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4222,7 +4467,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        levels: {
+                            level: string;
+                            depth: number;
+                            /** @description Characters of the code this level keeps */
+                            prefixLength: number;
+                            nameZh: string | null;
+                            nameEn: string | null;
+                        }[];
+                        codeLength: number;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4272,7 +4529,35 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "FeatureCollection";
+                        features: {
+                            /** @constant */
+                            type: "Feature";
+                            /** @description The cell code */
+                            id: string;
+                            geometry: {
+                                /** @constant */
+                                type: "MultiPolygon";
+                                coordinates: number[][][][];
+                            };
+                            properties: {
+                                code: string;
+                                name: string;
+                                name_en: string | null;
+                                /** @description A level id of the configured code scheme (GET /api/v1/cell-scheme) */
+                                level: string;
+                                /** @description Null for a district */
+                                parent_code: string | null;
+                                version: number;
+                            };
+                        }[];
+                        /** @description Pass as cursor for the next page; null on the last */
+                        next_cursor: string | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4319,7 +4604,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "Feature";
+                        /** @description The cell code */
+                        id: string;
+                        geometry: {
+                            /** @constant */
+                            type: "MultiPolygon";
+                            coordinates: number[][][][];
+                        };
+                        properties: {
+                            code: string;
+                            name: string;
+                            name_en: string | null;
+                            /** @description A level id of the configured code scheme (GET /api/v1/cell-scheme) */
+                            level: string;
+                            /** @description Null for a district */
+                            parent_code: string | null;
+                            version: number;
+                        };
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4391,7 +4698,111 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The cells created or changed, current state */
+                        cells: {
+                            /** @constant */
+                            type: "Feature";
+                            id: string;
+                            geometry: {
+                                /** @constant */
+                                type: "MultiPolygon";
+                                coordinates: number[][][][];
+                            };
+                            properties: {
+                                code: string;
+                                name: string;
+                                name_en: string | null;
+                                /** @description A level id of the configured code scheme (GET /api/v1/cell-scheme) */
+                                level: string;
+                                /** @description Null for a district */
+                                parent_code: string | null;
+                                version: number;
+                                retired: boolean;
+                                /** @description Codes that replaced a retired, moved or merged cell; null while none */
+                                successor_codes: string[] | null;
+                                area_m2: number;
+                            };
+                        }[];
+                        retired: string[];
+                        report: {
+                            /** @description Nothing blocks a write (warnings may remain) */
+                            ok: boolean;
+                            errors: number;
+                            warnings: number;
+                            problems: ({
+                                /** @constant */
+                                kind: "invalid_geometry";
+                                /** @constant */
+                                severity: "error";
+                                code: string | null;
+                                /** @description The file row, for imports */
+                                row: number | null;
+                                reason: string;
+                                /** @description Where the geometry is invalid (a point) */
+                                location: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                } | null;
+                            } | {
+                                /** @constant */
+                                kind: "outside_parent";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                parent_code: string;
+                                area_m2: number;
+                                max_distance_m: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sibling_overlap";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                other_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "coverage_gap";
+                                /** @constant */
+                                severity: "warning";
+                                parent_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sliver";
+                                /** @constant */
+                                severity: "warning";
+                                code: string;
+                                part: number;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            })[];
+                        };
+                        /** @description True when nothing was written (a preview) */
+                        dry_run: boolean;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4438,7 +4849,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "FeatureCollection";
+                        features: {
+                            /** @constant */
+                            type: "Feature";
+                            id: number;
+                            /** @description A GeoJSON geometry */
+                            geometry: {
+                                type: string;
+                                coordinates?: unknown[];
+                            };
+                            properties: {
+                                id: number;
+                                reason: string;
+                                /** @description Username; null when the user is gone */
+                                accepted_by: string | null;
+                                /** Format: date-time */
+                                accepted_at: string;
+                            };
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4506,7 +4940,84 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        report: {
+                            /** @description Nothing blocks a write (warnings may remain) */
+                            ok: boolean;
+                            errors: number;
+                            warnings: number;
+                            problems: ({
+                                /** @constant */
+                                kind: "invalid_geometry";
+                                /** @constant */
+                                severity: "error";
+                                code: string | null;
+                                /** @description The file row, for imports */
+                                row: number | null;
+                                reason: string;
+                                /** @description Where the geometry is invalid (a point) */
+                                location: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                } | null;
+                            } | {
+                                /** @constant */
+                                kind: "outside_parent";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                parent_code: string;
+                                area_m2: number;
+                                max_distance_m: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sibling_overlap";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                other_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "coverage_gap";
+                                /** @constant */
+                                severity: "warning";
+                                parent_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sliver";
+                                /** @constant */
+                                severity: "warning";
+                                code: string;
+                                part: number;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            })[];
+                        };
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4554,7 +5065,83 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        report: {
+                            /** @description Nothing blocks a write (warnings may remain) */
+                            ok: boolean;
+                            errors: number;
+                            warnings: number;
+                            problems: ({
+                                /** @constant */
+                                kind: "invalid_geometry";
+                                /** @constant */
+                                severity: "error";
+                                code: string | null;
+                                /** @description The file row, for imports */
+                                row: number | null;
+                                reason: string;
+                                /** @description Where the geometry is invalid (a point) */
+                                location: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                } | null;
+                            } | {
+                                /** @constant */
+                                kind: "outside_parent";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                parent_code: string;
+                                area_m2: number;
+                                max_distance_m: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sibling_overlap";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                other_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "coverage_gap";
+                                /** @constant */
+                                severity: "warning";
+                                parent_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sliver";
+                                /** @constant */
+                                severity: "warning";
+                                code: string;
+                                part: number;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            })[];
+                        };
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4603,7 +5190,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        users: {
+                            userId: number;
+                            username: string;
+                            displayName: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4650,7 +5245,81 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Nothing blocks a write (warnings may remain) */
+                        ok: boolean;
+                        errors: number;
+                        warnings: number;
+                        problems: ({
+                            /** @constant */
+                            kind: "invalid_geometry";
+                            /** @constant */
+                            severity: "error";
+                            code: string | null;
+                            /** @description The file row, for imports */
+                            row: number | null;
+                            reason: string;
+                            /** @description Where the geometry is invalid (a point) */
+                            location: {
+                                type: string;
+                                coordinates?: unknown[];
+                            } | null;
+                        } | {
+                            /** @constant */
+                            kind: "outside_parent";
+                            /** @constant */
+                            severity: "error";
+                            code: string;
+                            parent_code: string;
+                            area_m2: number;
+                            max_distance_m: number;
+                            /** @description A GeoJSON geometry */
+                            geometry: {
+                                type: string;
+                                coordinates?: unknown[];
+                            };
+                        } | {
+                            /** @constant */
+                            kind: "sibling_overlap";
+                            /** @constant */
+                            severity: "error";
+                            code: string;
+                            other_code: string;
+                            area_m2: number;
+                            /** @description A GeoJSON geometry */
+                            geometry: {
+                                type: string;
+                                coordinates?: unknown[];
+                            };
+                        } | {
+                            /** @constant */
+                            kind: "coverage_gap";
+                            /** @constant */
+                            severity: "warning";
+                            parent_code: string;
+                            area_m2: number;
+                            /** @description A GeoJSON geometry */
+                            geometry: {
+                                type: string;
+                                coordinates?: unknown[];
+                            };
+                        } | {
+                            /** @constant */
+                            kind: "sliver";
+                            /** @constant */
+                            severity: "warning";
+                            code: string;
+                            part: number;
+                            area_m2: number;
+                            /** @description A GeoJSON geometry */
+                            geometry: {
+                                type: string;
+                                coordinates?: unknown[];
+                            };
+                        })[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4722,7 +5391,111 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The cells created or changed, current state */
+                        cells: {
+                            /** @constant */
+                            type: "Feature";
+                            id: string;
+                            geometry: {
+                                /** @constant */
+                                type: "MultiPolygon";
+                                coordinates: number[][][][];
+                            };
+                            properties: {
+                                code: string;
+                                name: string;
+                                name_en: string | null;
+                                /** @description A level id of the configured code scheme (GET /api/v1/cell-scheme) */
+                                level: string;
+                                /** @description Null for a district */
+                                parent_code: string | null;
+                                version: number;
+                                retired: boolean;
+                                /** @description Codes that replaced a retired, moved or merged cell; null while none */
+                                successor_codes: string[] | null;
+                                area_m2: number;
+                            };
+                        }[];
+                        retired: string[];
+                        report: {
+                            /** @description Nothing blocks a write (warnings may remain) */
+                            ok: boolean;
+                            errors: number;
+                            warnings: number;
+                            problems: ({
+                                /** @constant */
+                                kind: "invalid_geometry";
+                                /** @constant */
+                                severity: "error";
+                                code: string | null;
+                                /** @description The file row, for imports */
+                                row: number | null;
+                                reason: string;
+                                /** @description Where the geometry is invalid (a point) */
+                                location: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                } | null;
+                            } | {
+                                /** @constant */
+                                kind: "outside_parent";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                parent_code: string;
+                                area_m2: number;
+                                max_distance_m: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sibling_overlap";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                other_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "coverage_gap";
+                                /** @constant */
+                                severity: "warning";
+                                parent_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sliver";
+                                /** @constant */
+                                severity: "warning";
+                                code: string;
+                                part: number;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            })[];
+                        };
+                        /** @description True when nothing was written (a preview) */
+                        dry_run: boolean;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4833,7 +5606,113 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        dry_run: boolean;
+                        count: number;
+                        report: {
+                            /** @description Nothing blocks a write (warnings may remain) */
+                            ok: boolean;
+                            errors: number;
+                            warnings: number;
+                            problems: ({
+                                /** @constant */
+                                kind: "invalid_geometry";
+                                /** @constant */
+                                severity: "error";
+                                code: string | null;
+                                /** @description The file row, for imports */
+                                row: number | null;
+                                reason: string;
+                                /** @description Where the geometry is invalid (a point) */
+                                location: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                } | null;
+                            } | {
+                                /** @constant */
+                                kind: "outside_parent";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                parent_code: string;
+                                area_m2: number;
+                                max_distance_m: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sibling_overlap";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                other_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "coverage_gap";
+                                /** @constant */
+                                severity: "warning";
+                                parent_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sliver";
+                                /** @constant */
+                                severity: "warning";
+                                code: string;
+                                part: number;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            })[];
+                        };
+                        cells: {
+                            /** @constant */
+                            type: "FeatureCollection";
+                            features: {
+                                /** @constant */
+                                type: "Feature";
+                                id: string;
+                                geometry: {
+                                    /** @constant */
+                                    type: "MultiPolygon";
+                                    coordinates: number[][][][];
+                                };
+                                properties: {
+                                    code: string;
+                                    name: string;
+                                    name_en: string | null;
+                                    /** @description A level id of the configured code scheme (GET /api/v1/cell-scheme) */
+                                    level: string;
+                                    /** @description Null for a district */
+                                    parent_code: string | null;
+                                    version: number;
+                                    retired: boolean;
+                                    /** @description Codes that replaced a retired, moved or merged cell; null while none */
+                                    successor_codes: string[] | null;
+                                    area_m2: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4880,7 +5759,28 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        code: string;
+                        versions: {
+                            version: number;
+                            name: string;
+                            name_en: string | null;
+                            level: string;
+                            parent_code: string | null;
+                            /** Format: date-time */
+                            valid_from: string;
+                            /** @description Null for the current version */
+                            valid_to: string | null;
+                            geometry: {
+                                /** @constant */
+                                type: "MultiPolygon";
+                                coordinates: number[][][][];
+                            };
+                            area_m2: number;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4933,7 +5833,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        leader: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** Format: date-time */
+                            since: string;
+                        } | null;
+                        workers: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
+                        /** @description Ended assignments, newest first */
+                        history: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** @enum {string} */
+                            role: "leader" | "worker";
+                            /** Format: date-time */
+                            valid_from: string;
+                            /** Format: date-time */
+                            valid_to: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4988,7 +5917,113 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The cells created or changed, current state */
+                        cells: {
+                            /** @constant */
+                            type: "Feature";
+                            id: string;
+                            geometry: {
+                                /** @constant */
+                                type: "MultiPolygon";
+                                coordinates: number[][][][];
+                            };
+                            properties: {
+                                code: string;
+                                name: string;
+                                name_en: string | null;
+                                /** @description A level id of the configured code scheme (GET /api/v1/cell-scheme) */
+                                level: string;
+                                /** @description Null for a district */
+                                parent_code: string | null;
+                                version: number;
+                                retired: boolean;
+                                /** @description Codes that replaced a retired, moved or merged cell; null while none */
+                                successor_codes: string[] | null;
+                                area_m2: number;
+                            };
+                        }[];
+                        retired: string[];
+                        report: {
+                            /** @description Nothing blocks a write (warnings may remain) */
+                            ok: boolean;
+                            errors: number;
+                            warnings: number;
+                            problems: ({
+                                /** @constant */
+                                kind: "invalid_geometry";
+                                /** @constant */
+                                severity: "error";
+                                code: string | null;
+                                /** @description The file row, for imports */
+                                row: number | null;
+                                reason: string;
+                                /** @description Where the geometry is invalid (a point) */
+                                location: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                } | null;
+                            } | {
+                                /** @constant */
+                                kind: "outside_parent";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                parent_code: string;
+                                area_m2: number;
+                                max_distance_m: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sibling_overlap";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                other_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "coverage_gap";
+                                /** @constant */
+                                severity: "warning";
+                                parent_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sliver";
+                                /** @constant */
+                                severity: "warning";
+                                code: string;
+                                part: number;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            })[];
+                        };
+                        /** @description True when nothing was written (a preview) */
+                        dry_run: boolean;
+                        area_before_m2: number;
+                        area_after_m2: number;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -5044,7 +6079,111 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The cells created or changed, current state */
+                        cells: {
+                            /** @constant */
+                            type: "Feature";
+                            id: string;
+                            geometry: {
+                                /** @constant */
+                                type: "MultiPolygon";
+                                coordinates: number[][][][];
+                            };
+                            properties: {
+                                code: string;
+                                name: string;
+                                name_en: string | null;
+                                /** @description A level id of the configured code scheme (GET /api/v1/cell-scheme) */
+                                level: string;
+                                /** @description Null for a district */
+                                parent_code: string | null;
+                                version: number;
+                                retired: boolean;
+                                /** @description Codes that replaced a retired, moved or merged cell; null while none */
+                                successor_codes: string[] | null;
+                                area_m2: number;
+                            };
+                        }[];
+                        retired: string[];
+                        report: {
+                            /** @description Nothing blocks a write (warnings may remain) */
+                            ok: boolean;
+                            errors: number;
+                            warnings: number;
+                            problems: ({
+                                /** @constant */
+                                kind: "invalid_geometry";
+                                /** @constant */
+                                severity: "error";
+                                code: string | null;
+                                /** @description The file row, for imports */
+                                row: number | null;
+                                reason: string;
+                                /** @description Where the geometry is invalid (a point) */
+                                location: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                } | null;
+                            } | {
+                                /** @constant */
+                                kind: "outside_parent";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                parent_code: string;
+                                area_m2: number;
+                                max_distance_m: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sibling_overlap";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                other_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "coverage_gap";
+                                /** @constant */
+                                severity: "warning";
+                                parent_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sliver";
+                                /** @constant */
+                                severity: "warning";
+                                code: string;
+                                part: number;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            })[];
+                        };
+                        /** @description True when nothing was written (a preview) */
+                        dry_run: boolean;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -5091,7 +6230,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        code: string;
+                        level: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -5138,7 +6282,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        leader: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** Format: date-time */
+                            since: string;
+                        } | null;
+                        workers: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
+                        /** @description Ended assignments, newest first */
+                        history: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** @enum {string} */
+                            role: "leader" | "worker";
+                            /** Format: date-time */
+                            valid_from: string;
+                            /** Format: date-time */
+                            valid_to: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -5212,7 +6385,100 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        dry_run: boolean;
+                        before: {
+                            valid: boolean;
+                            /** @description Why the stored (or given) geometry is invalid */
+                            reason: string | null;
+                            /** @description Null when the geometry before was invalid */
+                            area_m2: number | null;
+                        };
+                        after: {
+                            geometry: {
+                                /** @constant */
+                                type: "MultiPolygon";
+                                coordinates: number[][][][];
+                            };
+                            area_m2: number | null;
+                        };
+                        moved_area_m2: number | null;
+                        report: {
+                            /** @description Nothing blocks a write (warnings may remain) */
+                            ok: boolean;
+                            errors: number;
+                            warnings: number;
+                            problems: ({
+                                /** @constant */
+                                kind: "invalid_geometry";
+                                /** @constant */
+                                severity: "error";
+                                code: string | null;
+                                /** @description The file row, for imports */
+                                row: number | null;
+                                reason: string;
+                                /** @description Where the geometry is invalid (a point) */
+                                location: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                } | null;
+                            } | {
+                                /** @constant */
+                                kind: "outside_parent";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                parent_code: string;
+                                area_m2: number;
+                                max_distance_m: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sibling_overlap";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                other_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "coverage_gap";
+                                /** @constant */
+                                severity: "warning";
+                                parent_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sliver";
+                                /** @constant */
+                                severity: "warning";
+                                code: string;
+                                part: number;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            })[];
+                        };
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -5267,7 +6533,111 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The cells created or changed, current state */
+                        cells: {
+                            /** @constant */
+                            type: "Feature";
+                            id: string;
+                            geometry: {
+                                /** @constant */
+                                type: "MultiPolygon";
+                                coordinates: number[][][][];
+                            };
+                            properties: {
+                                code: string;
+                                name: string;
+                                name_en: string | null;
+                                /** @description A level id of the configured code scheme (GET /api/v1/cell-scheme) */
+                                level: string;
+                                /** @description Null for a district */
+                                parent_code: string | null;
+                                version: number;
+                                retired: boolean;
+                                /** @description Codes that replaced a retired, moved or merged cell; null while none */
+                                successor_codes: string[] | null;
+                                area_m2: number;
+                            };
+                        }[];
+                        retired: string[];
+                        report: {
+                            /** @description Nothing blocks a write (warnings may remain) */
+                            ok: boolean;
+                            errors: number;
+                            warnings: number;
+                            problems: ({
+                                /** @constant */
+                                kind: "invalid_geometry";
+                                /** @constant */
+                                severity: "error";
+                                code: string | null;
+                                /** @description The file row, for imports */
+                                row: number | null;
+                                reason: string;
+                                /** @description Where the geometry is invalid (a point) */
+                                location: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                } | null;
+                            } | {
+                                /** @constant */
+                                kind: "outside_parent";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                parent_code: string;
+                                area_m2: number;
+                                max_distance_m: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sibling_overlap";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                other_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "coverage_gap";
+                                /** @constant */
+                                severity: "warning";
+                                parent_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sliver";
+                                /** @constant */
+                                severity: "warning";
+                                code: string;
+                                part: number;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            })[];
+                        };
+                        /** @description True when nothing was written (a preview) */
+                        dry_run: boolean;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -5329,7 +6699,113 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The cells created or changed, current state */
+                        cells: {
+                            /** @constant */
+                            type: "Feature";
+                            id: string;
+                            geometry: {
+                                /** @constant */
+                                type: "MultiPolygon";
+                                coordinates: number[][][][];
+                            };
+                            properties: {
+                                code: string;
+                                name: string;
+                                name_en: string | null;
+                                /** @description A level id of the configured code scheme (GET /api/v1/cell-scheme) */
+                                level: string;
+                                /** @description Null for a district */
+                                parent_code: string | null;
+                                version: number;
+                                retired: boolean;
+                                /** @description Codes that replaced a retired, moved or merged cell; null while none */
+                                successor_codes: string[] | null;
+                                area_m2: number;
+                            };
+                        }[];
+                        retired: string[];
+                        report: {
+                            /** @description Nothing blocks a write (warnings may remain) */
+                            ok: boolean;
+                            errors: number;
+                            warnings: number;
+                            problems: ({
+                                /** @constant */
+                                kind: "invalid_geometry";
+                                /** @constant */
+                                severity: "error";
+                                code: string | null;
+                                /** @description The file row, for imports */
+                                row: number | null;
+                                reason: string;
+                                /** @description Where the geometry is invalid (a point) */
+                                location: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                } | null;
+                            } | {
+                                /** @constant */
+                                kind: "outside_parent";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                parent_code: string;
+                                area_m2: number;
+                                max_distance_m: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sibling_overlap";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                other_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "coverage_gap";
+                                /** @constant */
+                                severity: "warning";
+                                parent_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sliver";
+                                /** @constant */
+                                severity: "warning";
+                                code: string;
+                                part: number;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            })[];
+                        };
+                        /** @description True when nothing was written (a preview) */
+                        dry_run: boolean;
+                        area_before_m2: number;
+                        area_after_m2: number;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -5376,7 +6852,53 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        cell: {
+                            code: string;
+                            name: string;
+                            name_en: string | null;
+                            level: string;
+                            parent_code: string | null;
+                            version: number;
+                            area_m2: number;
+                        };
+                        leader: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** Format: date-time */
+                            since: string;
+                        } | null;
+                        workers: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
+                        cameras: {
+                            /** @description Cameras in the cell and below it */
+                            total: number;
+                            /** @description Count per camera status */
+                            by_status: {
+                                [key: string]: number;
+                            };
+                        };
+                        checkpoints: {
+                            total: number;
+                            items: {
+                                id: string;
+                                name: string;
+                                grade: string;
+                            }[];
+                        };
+                        /** @description Reserved for a registered summary section; no feature registers one yet */
+                        incidents: null;
+                        /** @description Reserved for a registered summary section; no feature registers one yet */
+                        daily_report: null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -5429,7 +6951,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        leader: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** Format: date-time */
+                            since: string;
+                        } | null;
+                        workers: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
+                        /** @description Ended assignments, newest first */
+                        history: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** @enum {string} */
+                            role: "leader" | "worker";
+                            /** Format: date-time */
+                            valid_from: string;
+                            /** Format: date-time */
+                            valid_to: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -5477,7 +7028,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        leader: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** Format: date-time */
+                            since: string;
+                        } | null;
+                        workers: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
+                        /** @description Ended assignments, newest first */
+                        history: {
+                            user_id: number;
+                            username: string;
+                            display_name: string;
+                            /** @enum {string} */
+                            role: "leader" | "worker";
+                            /** Format: date-time */
+                            valid_from: string;
+                            /** Format: date-time */
+                            valid_to: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -5549,7 +7129,111 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The cells created or changed, current state */
+                        cells: {
+                            /** @constant */
+                            type: "Feature";
+                            id: string;
+                            geometry: {
+                                /** @constant */
+                                type: "MultiPolygon";
+                                coordinates: number[][][][];
+                            };
+                            properties: {
+                                code: string;
+                                name: string;
+                                name_en: string | null;
+                                /** @description A level id of the configured code scheme (GET /api/v1/cell-scheme) */
+                                level: string;
+                                /** @description Null for a district */
+                                parent_code: string | null;
+                                version: number;
+                                retired: boolean;
+                                /** @description Codes that replaced a retired, moved or merged cell; null while none */
+                                successor_codes: string[] | null;
+                                area_m2: number;
+                            };
+                        }[];
+                        retired: string[];
+                        report: {
+                            /** @description Nothing blocks a write (warnings may remain) */
+                            ok: boolean;
+                            errors: number;
+                            warnings: number;
+                            problems: ({
+                                /** @constant */
+                                kind: "invalid_geometry";
+                                /** @constant */
+                                severity: "error";
+                                code: string | null;
+                                /** @description The file row, for imports */
+                                row: number | null;
+                                reason: string;
+                                /** @description Where the geometry is invalid (a point) */
+                                location: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                } | null;
+                            } | {
+                                /** @constant */
+                                kind: "outside_parent";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                parent_code: string;
+                                area_m2: number;
+                                max_distance_m: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sibling_overlap";
+                                /** @constant */
+                                severity: "error";
+                                code: string;
+                                other_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "coverage_gap";
+                                /** @constant */
+                                severity: "warning";
+                                parent_code: string;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            } | {
+                                /** @constant */
+                                kind: "sliver";
+                                /** @constant */
+                                severity: "warning";
+                                code: string;
+                                part: number;
+                                area_m2: number;
+                                /** @description A GeoJSON geometry */
+                                geometry: {
+                                    type: string;
+                                    coordinates?: unknown[];
+                                };
+                            })[];
+                        };
+                        /** @description True when nothing was written (a preview) */
+                        dry_run: boolean;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
