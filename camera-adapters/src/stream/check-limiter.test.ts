@@ -72,4 +72,60 @@ describe("StreamCheckLimiter", () => {
     gate.resolve();
     await first;
   });
+
+  it("starts the oldest waiting check of a free camera first, across cameras", async () => {
+    const limiter = new StreamCheckLimiter({ globalConcurrency: 1, perKeyConcurrency: 1 });
+    const started: string[] = [];
+    const gate = deferred();
+    const task = (name: string) => async () => {
+      started.push(name);
+      if (name === "a1") await gate.promise;
+    };
+    const all = Promise.all(
+      ["a1", "b1", "a2", "c1", "b2"].map((name) => limiter.run(name.slice(0, 1), task(name))),
+    );
+    await Promise.resolve();
+    expect(limiter.queuedCount).toBe(4);
+    gate.resolve();
+    await all;
+    expect(started).toEqual(["a1", "b1", "a2", "c1", "b2"]);
+  });
+
+  it("lets checks of free cameras pass many waiting behind one busy camera", async () => {
+    const limiter = new StreamCheckLimiter({ globalConcurrency: 2, perKeyConcurrency: 1 });
+    const busy = deferred();
+    const behind = Array.from({ length: 5000 }, () => limiter.run("recorder", () => busy.promise));
+    const held = deferred();
+    const first = limiter.run("recorder", () => held.promise);
+    expect(limiter.queuedCount).toBe(5000);
+    // The recorder holds one slot; the other slot serves every other camera in turn.
+    const others = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => limiter.run(`cam-${i}`, async () => i)),
+    );
+    expect(others).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(limiter.activeFor("recorder")).toBe(1);
+    busy.resolve();
+    held.resolve();
+    await Promise.all([first, ...behind]);
+    expect(limiter.queuedCount).toBe(0);
+    expect(limiter.activeCount).toBe(0);
+  });
+
+  it("runs up to perKeyConcurrency checks of one camera, and an aborted oldest waiter does not stall the rest", async () => {
+    const limiter = new StreamCheckLimiter({ globalConcurrency: 4, perKeyConcurrency: 2 });
+    const gates = [deferred(), deferred()];
+    const running = gates.map((g) => limiter.run("a", () => g.promise));
+    const controller = new AbortController();
+    const aborted = limiter.run("a", async () => "never", controller.signal);
+    const next = limiter.run("a", async () => "next");
+    expect(limiter.activeFor("a")).toBe(2);
+    controller.abort(new Error("gone"));
+    await expect(aborted).rejects.toThrow("gone");
+    expect(limiter.queuedCount).toBe(1);
+    gates[0]!.resolve();
+    await expect(next).resolves.toBe("next");
+    gates[1]!.resolve();
+    await Promise.all(running);
+    expect(limiter.activeCount).toBe(0);
+  });
 });
