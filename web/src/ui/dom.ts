@@ -1,4 +1,5 @@
-type Child = Node | string | null | undefined | false;
+/** What `h` accepts as a child: nothing (null, undefined, false) is skipped. */
+export type Child = Node | string | null | undefined | false;
 
 export interface ElementOptions {
   className?: string;

@@ -1,4 +1,5 @@
-import { h } from "./dom.js";
+import { button, formActions } from "./actions.js";
+import { type Child, h } from "./dom.js";
 
 /** A label wrapping its control, so clicking the text focuses the input. */
 export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
@@ -63,9 +64,7 @@ export function checkboxGroup(
   const element = h(
     "div",
     { className: "checkbox-group", attrs: { "data-testid": `group-${name}` } },
-    ...boxes.map(({ box, choice }) =>
-      h("label", { className: "checkbox" }, box, h("span", { text: choice.label })),
-    ),
+    ...boxes.map(({ box, choice }) => checkboxLabel(box, choice.label)),
   );
   return { element, values: () => boxes.filter(({ box }) => box.checked).map(({ box }) => box.value) };
 }
@@ -79,4 +78,60 @@ export function formError(message: string | null): HTMLElement | "" {
         attrs: { role: "alert", "data-testid": "form-error" },
       })
     : "";
+}
+
+/** A checkbox with its text after it, inside one label so the text toggles the box. */
+export function checkboxLabel(box: HTMLInputElement, text: string): HTMLLabelElement {
+  return h("label", { className: "checkbox" }, box, h("span", { text }));
+}
+
+export interface FormSpec {
+  className: string;
+  testId: string;
+  onSubmit: (event: SubmitEvent) => void;
+  /** Skip the browser's own checks: the panel checks the fields and shows one message of its own. */
+  novalidate?: boolean;
+}
+
+export function form(spec: FormSpec, ...children: Child[]): HTMLFormElement {
+  return h(
+    "form",
+    {
+      className: spec.className,
+      attrs: { ...(spec.novalidate ? { novalidate: "" } : {}), "data-testid": spec.testId },
+      on: { submit: spec.onSubmit },
+    },
+    ...children,
+  );
+}
+
+export interface FilterBarSpec {
+  testId: string;
+  onSubmit: (event: SubmitEvent) => void;
+  novalidate?: boolean;
+  /** The filter fields, in order (see `field`). */
+  fields: readonly Child[];
+  /** The submit button. */
+  apply: { text: string; testId: string };
+  /** A button that clears the fields; `onReset` does the clearing and reloads. */
+  reset?: { text: string; onReset: () => void };
+  /** More buttons or links after apply and reset (export). */
+  extraActions?: readonly Child[];
+  /** Below the buttons (the form's error line). */
+  footer?: Child;
+}
+
+/** A one-line filter form: fields, then apply (submit), reset and any extra actions. */
+export function filterBar(spec: FilterBarSpec): HTMLFormElement {
+  const reset = spec.reset;
+  return form(
+    { className: "filter-bar", testId: spec.testId, onSubmit: spec.onSubmit, novalidate: spec.novalidate },
+    ...spec.fields,
+    formActions(
+      button({ text: spec.apply.text, testId: spec.apply.testId, submit: true }),
+      reset ? button({ text: reset.text, onClick: () => reset.onReset() }) : null,
+      ...(spec.extraActions ?? []),
+    ),
+    spec.footer,
+  );
 }

@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditFilter, AuditPage } from "../../api/admin-api.js";
+import { pager } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
-import { field, formError, textInput } from "../../ui/form.js";
+import { field, filterBar, formError, textInput } from "../../ui/form.js";
 import { formatDateTime, localInputToIso } from "../../ui/format.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
@@ -106,31 +107,28 @@ export function createAuditPanel(ctx: AdminContext): Panel {
   };
 
   function renderFilters(t: AdminTranslate) {
-    return h(
-      "form",
-      { className: "filter-bar", attrs: { "data-testid": "audit-filters" }, on: { submit: apply } },
-      field(t("admin.audit.actor"), inputs.actor),
-      field(t("admin.audit.action"), inputs.action),
-      field(t("admin.audit.targetType"), inputs.target_type),
-      field(t("admin.audit.targetId"), inputs.target_id),
-      field(t("admin.audit.from"), inputs.from),
-      field(t("admin.audit.to"), inputs.to),
-      h(
-        "div",
-        { className: "form-actions" },
-        h("button", {
-          text: t("admin.audit.apply"),
-          attrs: { type: "submit", "data-testid": "audit-apply" },
-        }),
-        h("button", { text: t("admin.audit.reset"), attrs: { type: "button" }, on: { click: reset } }),
+    return filterBar({
+      testId: "audit-filters",
+      onSubmit: apply,
+      fields: [
+        field(t("admin.audit.actor"), inputs.actor),
+        field(t("admin.audit.action"), inputs.action),
+        field(t("admin.audit.targetType"), inputs.target_type),
+        field(t("admin.audit.targetId"), inputs.target_id),
+        field(t("admin.audit.from"), inputs.from),
+        field(t("admin.audit.to"), inputs.to),
+      ],
+      apply: { text: t("admin.audit.apply"), testId: "audit-apply" },
+      reset: { text: t("admin.audit.reset"), onReset: reset },
+      extraActions: [
         h("a", {
           className: "button-link",
           text: t("admin.audit.export"),
           attrs: { href: ctx.api.auditCsvUrl(filter), download: "", "data-testid": "audit-export" },
         }),
-      ),
-      formError(filterError),
-    );
+      ],
+      footer: formError(filterError),
+    });
   }
 
   function renderPage(page: AuditPage, t: AdminTranslate) {
@@ -156,35 +154,27 @@ export function createAuditPanel(ctx: AdminContext): Panel {
       "div",
       {},
       table,
-      h(
-        "div",
-        { className: "pager" },
-        h("button", {
+      pager(
+        {
           text: t("admin.audit.newer"),
-          attrs: {
-            type: "button",
-            "data-testid": "audit-newer",
-            ...(pages.hasNewer ? {} : { disabled: "" }),
+          testId: "audit-newer",
+          disabled: !pages.hasNewer,
+          onClick: () => {
+            pages.newer();
+            void load();
           },
-          on: {
-            click: () => {
-              pages.newer();
-              void load();
-            },
-          },
-        }),
+        },
         h("span", { text: t("admin.audit.page", { page: pages.page }) }),
-        h("button", {
+        {
           text: t("admin.audit.older"),
-          attrs: { type: "button", "data-testid": "audit-older", ...(next === null ? { disabled: "" } : {}) },
-          on: {
-            click: () => {
-              if (next === null) return;
-              pages.older(next);
-              void load();
-            },
+          testId: "audit-older",
+          disabled: next === null,
+          onClick: () => {
+            if (next === null) return;
+            pages.older(next);
+            void load();
           },
-        }),
+        },
       ),
     );
   }

@@ -9,8 +9,18 @@ import {
   type Priority,
   type ReasonCode,
 } from "../../api/plates-api.js";
+import { button, formActions } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
-import { field, formError, relabelSelect, select, textInput } from "../../ui/form.js";
+import {
+  type Choice,
+  checkboxLabel,
+  field,
+  form,
+  formError,
+  relabelSelect,
+  select,
+  textInput,
+} from "../../ui/form.js";
 import { formatDateTime, isoToLocalInput, localInputToIso } from "../../ui/format.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
@@ -67,6 +77,11 @@ export function entryRequest(
     note: values.note.trim() === "" ? null : values.note.trim(),
   };
 }
+
+const priorityChoices = (t: PlatesTranslate): Choice[] =>
+  PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p, t) }));
+const matchChoices = (t: PlatesTranslate): Choice[] =>
+  MATCH_LEVELS.map((m) => ({ value: m, label: matchLabel(m, t) }));
 
 /** Hotlists (布控名单): lists, their entries, adding (with reason, case, expiry, priority, fuzzy level) and removing. */
 export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
@@ -199,14 +214,8 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
   const openEdit = (e: HotlistEntry) => {
     editing = e;
     const t = ctx.t();
-    relabelSelect(
-      edit.priority,
-      PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p, t) })),
-    );
-    relabelSelect(
-      edit.matchLevel,
-      MATCH_LEVELS.map((m) => ({ value: m, label: matchLabel(m, t) })),
-    );
+    relabelSelect(edit.priority, priorityChoices(t));
+    relabelSelect(edit.matchLevel, matchChoices(t));
     edit.priority.value = e.priority;
     edit.matchLevel.value = e.matchLevel;
     edit.expires.value = isoToLocalInput(new Date(e.expiresAt));
@@ -238,21 +247,10 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
 
   function renderEditCard(t: PlatesTranslate) {
     if (!editing) return "";
-    relabelSelect(
-      edit.priority,
-      PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p, t) })),
-    );
-    relabelSelect(
-      edit.matchLevel,
-      MATCH_LEVELS.map((m) => ({ value: m, label: matchLabel(m, t) })),
-    );
-    return h(
-      "form",
-      {
-        className: "admin-form",
-        attrs: { novalidate: "", "data-testid": "entry-edit" },
-        on: { submit: saveEdit },
-      },
+    relabelSelect(edit.priority, priorityChoices(t));
+    relabelSelect(edit.matchLevel, matchChoices(t));
+    return form(
+      { className: "admin-form", testId: "entry-edit", novalidate: true, onSubmit: saveEdit },
       h("h3", { text: t("plates.hotlists.changeTitle", { plate: editing.plate }) }),
       h(
         "div",
@@ -261,21 +259,13 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
         field(t("plates.hotlists.matchLevel"), edit.matchLevel),
         field(t("plates.hotlists.expires"), edit.expires),
       ),
-      h(
-        "div",
-        { className: "form-actions" },
-        h("button", {
-          text: t("plates.hotlists.saveChange"),
-          attrs: { type: "submit", "data-testid": "entry-edit-save" },
-        }),
-        h("button", {
+      formActions(
+        button({ text: t("plates.hotlists.saveChange"), testId: "entry-edit-save", submit: true }),
+        button({
           text: t("plates.hotlists.cancel"),
-          attrs: { type: "button" },
-          on: {
-            click: () => {
-              editing = null;
-              renderEntriesSlot();
-            },
+          onClick: () => {
+            editing = null;
+            renderEntriesSlot();
           },
         }),
       ),
@@ -299,15 +289,14 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
       { className: "count-chips", attrs: { "data-testid": "hotlists" } },
       hotlists.length === 0 ? h("span", { className: "table-empty", text: t("plates.hotlists.empty") }) : "",
       ...hotlists.map((list) =>
-        h("button", {
+        button({
           className: list.id === selected ? "count-chip active" : "count-chip",
           text: `${list.name} · ${t("plates.hotlists.entries", { count: list.live_entries })}`,
-          attrs: { type: "button", "data-testid": `hotlist-${list.id}`, title: list.description ?? "" },
-          on: {
-            click: () => {
-              selected = list.id;
-              void loadEntries();
-            },
+          testId: `hotlist-${list.id}`,
+          attrs: { title: list.description ?? "" },
+          onClick: () => {
+            selected = list.id;
+            void loadEntries();
           },
         }),
       ),
@@ -316,19 +305,11 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
 
   function renderListForm(t: PlatesTranslate) {
     if (!canManage) return "";
-    return h(
-      "form",
-      {
-        className: "filter-bar",
-        attrs: { novalidate: "", "data-testid": "hotlist-form" },
-        on: { submit: createList },
-      },
+    return form(
+      { className: "filter-bar", testId: "hotlist-form", novalidate: true, onSubmit: createList },
       field(t("plates.hotlists.listName"), listName),
       field(t("plates.hotlists.listDescription"), listDescription),
-      h("button", {
-        text: t("plates.hotlists.createList"),
-        attrs: { type: "submit", "data-testid": "hotlist-create" },
-      }),
+      button({ text: t("plates.hotlists.createList"), testId: "hotlist-create", submit: true }),
     );
   }
 
@@ -339,27 +320,16 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
       { value: "", label: t("plates.hotlists.anyColour") },
       ...PLATE_COLOURS.map((c) => ({ value: c, label: colourLabel(c, t) })),
     ]);
-    relabelSelect(
-      entry.matchLevel,
-      MATCH_LEVELS.map((m) => ({ value: m, label: matchLabel(m, t) })),
-    );
+    relabelSelect(entry.matchLevel, matchChoices(t));
     relabelSelect(entry.reasonCode, [
       { value: "", label: t("plates.hotlists.chooseReason") },
       ...reasons.map((r) => ({ value: r.code, label: reasonLabel(r.code, reasons, language) })),
     ]);
-    relabelSelect(
-      entry.priority,
-      PRIORITIES.map((p) => ({ value: p, label: priorityLabel(p, t) })),
-    );
+    relabelSelect(entry.priority, priorityChoices(t));
     if (entry.priority.value === "") entry.priority.value = "normal";
     if (entry.matchLevel.value === "") entry.matchLevel.value = "exact";
-    return h(
-      "form",
-      {
-        className: "admin-form",
-        attrs: { novalidate: "", "data-testid": "entry-form" },
-        on: { submit: addEntry },
-      },
+    return form(
+      { className: "admin-form", testId: "entry-form", novalidate: true, onSubmit: addEntry },
       h("h3", { text: t("plates.hotlists.addEntry") }),
       h(
         "div",
@@ -373,14 +343,7 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
         field(t("plates.hotlists.expires"), entry.expires),
         field(t("plates.hotlists.note"), entry.note),
       ),
-      h(
-        "div",
-        { className: "form-actions" },
-        h("button", {
-          text: t("plates.hotlists.save"),
-          attrs: { type: "submit", "data-testid": "entry-save" },
-        }),
-      ),
+      formActions(button({ text: t("plates.hotlists.save"), testId: "entry-save", submit: true })),
     );
   }
 
@@ -402,19 +365,17 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
           header: "",
           cell: (e) =>
             canManage && entryState(e, now) !== "removed"
-              ? h(
-                  "div",
-                  { className: "form-actions" },
-                  h("button", {
+              ? formActions(
+                  button({
                     text: t("plates.hotlists.change"),
-                    attrs: { type: "button", "data-testid": `entry-change-${e.id}` },
-                    on: { click: () => openEdit(e) },
+                    testId: `entry-change-${e.id}`,
+                    onClick: () => openEdit(e),
                   }),
-                  h("button", {
+                  button({
                     className: "danger",
                     text: t("plates.hotlists.remove"),
-                    attrs: { type: "button", "data-testid": `entry-remove-${e.id}` },
-                    on: { click: () => removeEntry(e) },
+                    testId: `entry-remove-${e.id}`,
+                    onClick: () => removeEntry(e),
                   }),
                 )
               : "",
@@ -446,14 +407,7 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
             renderListForm(t),
             formError(problem),
             renderEntryForm(reasonCodes, t),
-            selected === null
-              ? ""
-              : h(
-                  "label",
-                  { className: "checkbox" },
-                  showInactive,
-                  h("span", { text: t("plates.hotlists.showInactive") }),
-                ),
+            selected === null ? "" : checkboxLabel(showInactive, t("plates.hotlists.showInactive")),
             entriesSlot,
           ),
       ),

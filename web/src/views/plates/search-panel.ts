@@ -1,7 +1,17 @@
 import type { CheckpointCollection } from "../../api/gridops-api.js";
 import type { PlateRead, PlateSearch, SearchPurpose } from "../../api/plates-api.js";
+import { button } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
-import { type Choice, field, formError, relabelSelect, select, textInput } from "../../ui/form.js";
+import {
+  type Choice,
+  checkboxLabel,
+  field,
+  filterBar,
+  formError,
+  relabelSelect,
+  select,
+  textInput,
+} from "../../ui/form.js";
 import { formatDateTime, isoToLocalInput, localInputToIso } from "../../ui/format.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
@@ -158,41 +168,34 @@ export function createSearchPanel(
       { value: "", label: t("plates.search.anyCheckpoint") },
       ...checkpoints,
     ]);
-    return h(
-      "form",
-      {
-        className: "filter-bar",
-        attrs: { novalidate: "", "data-testid": "search-form" },
-        on: { submit: search },
-      },
-      field(t("plates.search.purpose"), inputs.purpose),
-      inputs.purpose.value === OTHER_PURPOSE ? field(t("plates.search.purposeText"), inputs.purposeText) : "",
-      field(t("plates.search.case"), inputs.caseReference),
-      field(t("plates.search.plate"), inputs.plate, t("plates.search.plateHint")),
-      h("label", { className: "checkbox" }, inputs.partial, h("span", { text: t("plates.search.partial") })),
-      field(t("plates.search.checkpoint"), inputs.checkpoint),
-      field(t("plates.search.from"), inputs.from),
-      field(t("plates.search.to"), inputs.to),
-      h(
-        "div",
-        { className: "form-actions" },
-        h("button", {
-          text: t("plates.search.submit"),
-          attrs: { type: "submit", "data-testid": "search-submit" },
-        }),
+    return filterBar({
+      testId: "search-form",
+      novalidate: true,
+      onSubmit: search,
+      fields: [
+        field(t("plates.search.purpose"), inputs.purpose),
+        inputs.purpose.value === OTHER_PURPOSE
+          ? field(t("plates.search.purposeText"), inputs.purposeText)
+          : "",
+        field(t("plates.search.case"), inputs.caseReference),
+        field(t("plates.search.plate"), inputs.plate, t("plates.search.plateHint")),
+        checkboxLabel(inputs.partial, t("plates.search.partial")),
+        field(t("plates.search.checkpoint"), inputs.checkpoint),
+        field(t("plates.search.from"), inputs.from),
+        field(t("plates.search.to"), inputs.to),
+      ],
+      apply: { text: t("plates.search.submit"), testId: "search-submit" },
+      extraActions: [
         ctx.can("plates:export")
-          ? h("button", {
+          ? button({
               text: exporting ? t("plates.search.exporting") : t("plates.search.export"),
-              attrs: {
-                type: "button",
-                "data-testid": "search-export",
-                ...(exporting ? { disabled: "" } : {}),
-              },
-              on: { click: () => void exportCsv() },
+              testId: "search-export",
+              disabled: exporting,
+              onClick: () => void exportCsv(),
             })
           : "",
-      ),
-    );
+      ],
+    });
   }
 
   function renderResults(data: Results, t: PlatesTranslate) {
@@ -232,11 +235,7 @@ export function createSearchPanel(
       ),
       data.nextCursor === null
         ? ""
-        : h("button", {
-            text: t("plates.more"),
-            attrs: { type: "button", "data-testid": "search-more" },
-            on: { click: () => void more() },
-          }),
+        : button({ text: t("plates.more"), testId: "search-more", onClick: () => void more() }),
     );
   }
 

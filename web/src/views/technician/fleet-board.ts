@@ -1,8 +1,9 @@
 import type { CellCollection } from "../../api/gridops-api.js";
 import type { FleetCamera, FleetFilter, FleetPage } from "../../api/technician-api.js";
 import { CAMERA_STATUSES } from "../../layers/palette.js";
+import { button, pager } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
-import { field, textInput } from "../../ui/form.js";
+import { field, filterBar, textInput } from "../../ui/form.js";
 import { formatDateTime, localInputToIso } from "../../ui/format.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
@@ -95,62 +96,50 @@ export function createFleetBoard(
     return h(
       "div",
       { className: "count-chips", attrs: { "data-testid": "fleet-counts" } },
-      h("button", {
+      button({
         className: states.size === 0 ? "count-chip active" : "count-chip",
         text: t("tech.counts.all", { count: total }),
-        attrs: { type: "button", "data-testid": "count-all" },
-        on: { click: () => toggleState(null) },
+        testId: "count-all",
+        onClick: () => toggleState(null),
       }),
-      ...CAMERA_STATUSES.map((state) => {
-        const chip = h(
-          "button",
+      ...CAMERA_STATUSES.map((state) =>
+        button(
           {
             className: states.has(state) ? "count-chip active" : "count-chip",
-            attrs: {
-              type: "button",
-              "data-testid": `count-${state}`,
-              "data-count": String(page.counts[state] ?? 0),
-            },
-            on: { click: () => toggleState(state) },
+            text: "",
+            testId: `count-${state}`,
+            attrs: { "data-count": String(page.counts[state] ?? 0) },
+            onClick: () => toggleState(state),
           },
           stateBadge(state, ctx.stateLabel(state)),
           ` ${page.counts[state] ?? 0}`,
-        );
-        return chip;
-      }),
+        ),
+      ),
     );
   }
 
   function renderFilters(t: TechTranslate) {
-    return h(
-      "form",
-      { className: "filter-bar", attrs: { "data-testid": "fleet-filters" }, on: { submit: apply } },
-      field(t("tech.filter.search"), inputs.q),
-      field(t("tech.filter.vendor"), inputs.vendor),
-      field(t("tech.filter.model"), inputs.model),
-      field(t("tech.filter.firmware"), inputs.firmware),
-      field(t("tech.filter.cell"), inputs.cell),
-      field(t("tech.filter.since"), inputs.since),
-      h(
-        "div",
-        { className: "form-actions" },
-        h("button", {
-          text: t("tech.filter.apply"),
-          attrs: { type: "submit", "data-testid": "fleet-apply" },
-        }),
-        h("button", {
-          text: t("tech.filter.reset"),
-          attrs: { type: "button" },
-          on: {
-            click: () => {
-              for (const input of Object.values(inputs)) input.value = "";
-              states.clear();
-              apply();
-            },
-          },
-        }),
-      ),
-    );
+    return filterBar({
+      testId: "fleet-filters",
+      onSubmit: apply,
+      fields: [
+        field(t("tech.filter.search"), inputs.q),
+        field(t("tech.filter.vendor"), inputs.vendor),
+        field(t("tech.filter.model"), inputs.model),
+        field(t("tech.filter.firmware"), inputs.firmware),
+        field(t("tech.filter.cell"), inputs.cell),
+        field(t("tech.filter.since"), inputs.since),
+      ],
+      apply: { text: t("tech.filter.apply"), testId: "fleet-apply" },
+      reset: {
+        text: t("tech.filter.reset"),
+        onReset: () => {
+          for (const input of Object.values(inputs)) input.value = "";
+          states.clear();
+          apply();
+        },
+      },
+    });
   }
 
   function renderRows(page: FleetPage, t: TechTranslate) {
@@ -199,33 +188,28 @@ export function createFleetBoard(
 
   function renderPager(page: FleetPage, t: TechTranslate) {
     const to = Math.min(page.total, page.offset + page.cameras.length);
-    return h(
-      "div",
-      { className: "pager" },
-      h("button", {
+    return pager(
+      {
         text: t("tech.prev"),
-        attrs: { type: "button", ...(offset === 0 ? { disabled: "" } : {}) },
-        on: {
-          click: () => {
-            offset = Math.max(0, offset - PAGE_SIZE);
-            void load();
-          },
+        disabled: offset === 0,
+        onClick: () => {
+          offset = Math.max(0, offset - PAGE_SIZE);
+          void load();
         },
-      }),
+      },
       h("span", {
         text: t("tech.page", { from: page.total === 0 ? 0 : page.offset + 1, to, total: page.total }),
         attrs: { "data-testid": "fleet-page" },
       }),
-      h("button", {
+      {
         text: t("tech.next"),
-        attrs: { type: "button", "data-testid": "fleet-next", ...(to >= page.total ? { disabled: "" } : {}) },
-        on: {
-          click: () => {
-            offset += PAGE_SIZE;
-            void load();
-          },
+        testId: "fleet-next",
+        disabled: to >= page.total,
+        onClick: () => {
+          offset += PAGE_SIZE;
+          void load();
         },
-      }),
+      },
     );
   }
 
