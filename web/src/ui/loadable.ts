@@ -1,3 +1,4 @@
+import { button } from "./actions.js";
 import { h } from "./dom.js";
 
 /** Data a panel is waiting for, has, or failed to get. */
@@ -35,7 +36,7 @@ export function renderLoadable<T>(
       { className: "panel-status error", attrs: { role: "alert", "data-testid": "panel-error" } },
       h("div", { className: "status-title", text: labels.failed }),
       h("div", { className: "status-detail", text: labels.detail(value.error) }),
-      h("button", { text: labels.retry, attrs: { type: "button" }, on: { click: onRetry } }),
+      button({ text: labels.retry, onClick: onRetry }),
     );
   }
   return renderData(value.data);

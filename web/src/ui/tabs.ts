@@ -1,3 +1,4 @@
+import { button } from "./actions.js";
 import { h } from "./dom.js";
 
 export interface Tab<Id extends string> {
@@ -16,16 +17,12 @@ export function renderTabs<Id extends string>(
     "nav",
     { className: "tabs", attrs: { role: "tablist" } },
     ...tabs.map((tab) =>
-      h("button", {
+      button({
         className: tab.id === active ? "tab active" : "tab",
         text: tab.label,
-        attrs: {
-          type: "button",
-          role: "tab",
-          "aria-selected": String(tab.id === active),
-          "data-testid": `${testIdPrefix}-${tab.id}`,
-        },
-        on: { click: () => onSelect(tab.id) },
+        testId: `${testIdPrefix}-${tab.id}`,
+        attrs: { role: "tab", "aria-selected": String(tab.id === active) },
+        onClick: () => onSelect(tab.id),
       }),
     ),
   );

@@ -1,6 +1,14 @@
 import type { NewToken, TokenRecord } from "../../api/admin-api.js";
+import { button, formActions, toolbar } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
-import { type CheckboxGroup, checkboxGroup, field, formError, textInput } from "../../ui/form.js";
+import {
+  type CheckboxGroup,
+  checkboxGroup,
+  field,
+  form as formElement,
+  formError,
+  textInput,
+} from "../../ui/form.js";
 import { formatDateTime, localInputToIso } from "../../ui/format.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
@@ -149,22 +157,14 @@ export function createTokensPanel(ctx: AdminContext): Panel {
       h("h3", { text: t("admin.tokens.secretTitle") }),
       h("p", { text: t("admin.tokens.secretOnce") }),
       h("code", { className: "secret", text: secret.token, attrs: { "data-testid": "token-secret" } }),
-      h(
-        "div",
-        { className: "form-actions" },
-        h("button", {
-          text: copyLabel,
-          attrs: { type: "button", "data-testid": "token-copy" },
-          on: { click: () => void copySecret() },
-        }),
-        h("button", {
+      formActions(
+        button({ text: copyLabel, testId: "token-copy", onClick: () => void copySecret() }),
+        button({
           text: t("admin.tokens.done"),
-          attrs: { type: "button", "data-testid": "token-secret-done" },
-          on: {
-            click: () => {
-              secret = null;
-              render();
-            },
+          testId: "token-secret-done",
+          onClick: () => {
+            secret = null;
+            render();
           },
         }),
       ),
@@ -178,12 +178,12 @@ export function createTokensPanel(ctx: AdminContext): Panel {
       f.permissions?.values() ?? [],
     );
     f.picker.relabel(ctx.cellPickerLabels(), ctx.language());
-    return h(
-      "form",
+    return formElement(
       {
         className: "admin-form",
-        attrs: { novalidate: "", "data-testid": "token-form" },
-        on: { submit: (event) => void submit(event) },
+        testId: "token-form",
+        novalidate: true,
+        onSubmit: (event) => void submit(event),
       },
       h("h3", { text: t("admin.tokens.new") }),
       field(t("admin.tokens.name"), f.name),
@@ -192,21 +192,18 @@ export function createTokensPanel(ctx: AdminContext): Panel {
       field(t("admin.tokens.cameras"), f.cameras, t("admin.tokens.camerasHint")),
       field(t("admin.tokens.expires"), f.expires),
       formError(f.error),
-      h(
-        "div",
-        { className: "form-actions" },
-        h("button", {
+      formActions(
+        button({
           text: f.busy ? t("admin.saving") : t("admin.tokens.create"),
-          attrs: { type: "submit", "data-testid": "token-save", ...(f.busy ? { disabled: "" } : {}) },
+          testId: "token-save",
+          submit: true,
+          disabled: f.busy,
         }),
-        h("button", {
+        button({
           text: t("admin.cancel"),
-          attrs: { type: "button" },
-          on: {
-            click: () => {
-              form = null;
-              render();
-            },
+          onClick: () => {
+            form = null;
+            render();
           },
         }),
       ),
@@ -240,11 +237,11 @@ export function createTokensPanel(ctx: AdminContext): Panel {
           cell: (k) =>
             tokenStatus(k, now) === "revoked"
               ? ""
-              : h("button", {
+              : button({
                   text: t("admin.tokens.revoke"),
                   className: "danger",
-                  attrs: { type: "button", "data-testid": `token-revoke-${k.id}` },
-                  on: { click: () => void revoke(k) },
+                  testId: `token-revoke-${k.id}`,
+                  onClick: () => void revoke(k),
                 }),
         },
       ],
@@ -272,13 +269,11 @@ export function createTokensPanel(ctx: AdminContext): Panel {
             {},
             form
               ? renderForm(form, t)
-              : h(
-                  "div",
-                  { className: "toolbar" },
-                  h("button", {
+              : toolbar(
+                  button({
                     text: t("admin.tokens.new"),
-                    attrs: { type: "button", "data-testid": "token-new" },
-                    on: { click: () => openForm(cells) },
+                    testId: "token-new",
+                    onClick: () => openForm(cells),
                   }),
                 ),
             formError(rowError),

@@ -1,6 +1,15 @@
 import { ROLES, type UserChange, type UserRecord } from "../../api/admin-api.js";
+import { button, formActions } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
-import { type CheckboxGroup, checkboxGroup, field, formError, textInput } from "../../ui/form.js";
+import {
+  type CheckboxGroup,
+  checkboxGroup,
+  checkboxLabel,
+  field,
+  form,
+  formError,
+  textInput,
+} from "../../ui/form.js";
 import { roleLabel } from "../../ui/user-menu.js";
 import type { AdminContext } from "./admin-context.js";
 import { type CellOption, createCellPicker } from "./cell-picker.js";
@@ -50,10 +59,11 @@ export function createUserForm(
   let roles: CheckboxGroup | null = null;
   let error: string | null = null;
   let busy = false;
-  const element = h("form", {
+  const element = form({
     className: "admin-form",
-    attrs: { "data-testid": "user-form", novalidate: "" },
-    on: { submit: (event) => void submit(event) },
+    testId: "user-form",
+    novalidate: true,
+    onSubmit: (event) => void submit(event),
   });
 
   function render() {
@@ -75,24 +85,18 @@ export function createUserForm(
         password,
         user ? t("admin.users.passwordHint") : undefined,
       ),
-      user
-        ? h("label", { className: "checkbox" }, disabled, h("span", { text: t("admin.users.disabled") }))
-        : "",
+      user ? checkboxLabel(disabled, t("admin.users.disabled")) : "",
       h("fieldset", {}, h("legend", { text: t("admin.users.roles") }), roles.element),
       h("fieldset", {}, h("legend", { text: t("admin.users.cells") }), picker.element),
       formError(error),
-      h(
-        "div",
-        { className: "form-actions" },
-        h("button", {
+      formActions(
+        button({
           text: busy ? t("admin.saving") : t("admin.save"),
-          attrs: { type: "submit", "data-testid": "user-save", ...(busy ? { disabled: "" } : {}) },
+          testId: "user-save",
+          submit: true,
+          disabled: busy,
         }),
-        h("button", {
-          text: t("admin.cancel"),
-          attrs: { type: "button" },
-          on: { click: () => events.onCancel() },
-        }),
+        button({ text: t("admin.cancel"), onClick: () => events.onCancel() }),
       ),
     );
   }

@@ -1,4 +1,5 @@
 import type { UserRecord } from "../../api/admin-api.js";
+import { button, toolbar } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
@@ -58,13 +59,11 @@ export function createUsersPanel(ctx: AdminContext): Panel {
           return h(
             "div",
             {},
-            h(
-              "div",
-              { className: "toolbar" },
-              h("button", {
+            toolbar(
+              button({
                 text: t("admin.users.new"),
-                attrs: { type: "button", "data-testid": "user-new" },
-                on: { click: () => openForm(null, cells) },
+                testId: "user-new",
+                onClick: () => openForm(null, cells),
               }),
               notice
                 ? h("span", { className: "notice-inline", text: notice, attrs: { role: "status" } })
@@ -87,10 +86,10 @@ export function createUsersPanel(ctx: AdminContext): Panel {
                 {
                   header: "",
                   cell: (u) =>
-                    h("button", {
+                    button({
                       text: t("admin.edit"),
-                      attrs: { type: "button", "data-testid": `user-edit-${u.username}` },
-                      on: { click: () => openForm(u, cells) },
+                      testId: `user-edit-${u.username}`,
+                      onClick: () => openForm(u, cells),
                     }),
                 },
               ],

@@ -3,8 +3,10 @@ import type { IncidentCategory, MissingReports, ReportItemInput } from "../../ap
 import type { IncidentsApi } from "../../api/incidents-api.js";
 import { labelPoint } from "../../geo/label-point.js";
 import type { Language } from "../../i18n/i18n.js";
+import { button } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
 import { errorMessage } from "../../ui/error-message.js";
+import { checkboxLabel } from "../../ui/form.js";
 import type { LeaderTranslate } from "./leader-translate.js";
 
 interface ItemDraft {
@@ -68,11 +70,7 @@ export class ReportForm {
     if (status.kind === "failed") {
       this.element.replaceChildren(
         h("p", { className: "error-text", text: errorMessage(status.error, t) }),
-        h("button", {
-          text: t("map.retry"),
-          attrs: { type: "button" },
-          on: { click: () => void this.load() },
-        }),
+        button({ text: t("map.retry"), onClick: () => void this.load() }),
       );
       return;
     }
@@ -98,31 +96,31 @@ export class ReportForm {
         text: t("leader.report.due", { time: due }),
       }),
       this.#cellPicker(missing, t),
-      h("button", {
+      button({
         className: "primary wide",
         text: t("leader.report.nothing"),
-        attrs: { type: "button", "data-testid": "zero-report", ...(this.#busy ? { disabled: "" } : {}) },
-        on: { click: () => void this.#submit(true) },
+        testId: "zero-report",
+        disabled: this.#busy,
+        onClick: () => void this.#submit(true),
       }),
       h("p", { className: "muted", text: t("leader.report.or") }),
       ...this.#items.map((item, index) => this.#itemEditor(item, index, t)),
-      h("button", {
+      button({
         className: "secondary",
         text: `+ ${t("leader.report.addItem")}`,
-        attrs: { type: "button", "data-testid": "add-item" },
-        on: {
-          click: () => {
-            this.#items.push(emptyItem());
-            this.render();
-          },
+        testId: "add-item",
+        onClick: () => {
+          this.#items.push(emptyItem());
+          this.render();
         },
       }),
       this.#noteField(t),
-      h("button", {
+      button({
         className: "primary wide",
         text: this.#busy ? t("leader.report.submitting") : t("leader.report.submit"),
-        attrs: { type: "button", "data-testid": "submit-report", ...(this.#busy ? { disabled: "" } : {}) },
-        on: { click: () => void this.#submit(false) },
+        testId: "submit-report",
+        disabled: this.#busy,
+        onClick: () => void this.#submit(false),
       }),
       ...(this.#message
         ? [h("p", { className: "error-text", attrs: { role: "alert" }, text: this.#message })]
@@ -190,17 +188,14 @@ export class ReportForm {
       { className: "report-item" },
       description,
       category,
-      h("label", { className: "checkbox" }, open, h("span", { text: t("leader.report.openIncident") })),
+      checkboxLabel(open, t("leader.report.openIncident")),
       this.#items.length > 1
-        ? h("button", {
+        ? button({
             className: "link-button",
             text: t("leader.report.removeItem"),
-            attrs: { type: "button" },
-            on: {
-              click: () => {
-                this.#items.splice(index, 1);
-                this.render();
-              },
+            onClick: () => {
+              this.#items.splice(index, 1);
+              this.render();
             },
           })
         : null,

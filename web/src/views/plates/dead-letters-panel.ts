@@ -1,6 +1,7 @@
 import type { DeadLetter, DeadLetterPage } from "../../api/plates-api.js";
+import { button, toolbar } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
-import { field, formError, select } from "../../ui/form.js";
+import { field, formError, relabelSelect, select } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
@@ -79,14 +80,11 @@ export function createDeadLettersPanel(ctx: PlatesContext): PlatesPanel {
           cell: (d) => {
             if (d.status !== "new" || !ctx.can("deadletters:replay")) return "";
             if (d.payloadTruncated) return t("plates.dead.truncated");
-            return h("button", {
+            return button({
               text: t("plates.dead.replay"),
-              attrs: {
-                type: "button",
-                "data-testid": `dead-replay-${d.id}`,
-                ...(busy ? { disabled: "" } : {}),
-              },
-              on: { click: () => void replay(d) },
+              testId: `dead-replay-${d.id}`,
+              disabled: busy,
+              onClick: () => void replay(d),
             });
           },
         },
@@ -98,13 +96,12 @@ export function createDeadLettersPanel(ctx: PlatesContext): PlatesPanel {
 
   function render() {
     const t = ctx.t();
-    const value = status.value;
-    status.replaceChildren(
-      ...STATUSES.map((s) => h("option", { text: t(`plates.dead.status.${s}`), attrs: { value: s } })),
+    relabelSelect(
+      status,
+      STATUSES.map((s) => ({ value: s, label: t(`plates.dead.status.${s}`) })),
     );
-    status.value = value;
     element.replaceChildren(
-      h("div", { className: "toolbar" }, field(t("plates.dead.status"), status)),
+      toolbar(field(t("plates.dead.status"), status)),
       outcome
         ? outcome.ok
           ? h("p", {

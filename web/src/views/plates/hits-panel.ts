@@ -1,7 +1,8 @@
 import type { Hit, HitStatus, ReasonCode } from "../../api/plates-api.js";
 import type { RealtimeStore } from "../../realtime/realtime-store.js";
+import { button, formActions, toolbar } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
-import { field, formError, select } from "../../ui/form.js";
+import { field, formError, relabelSelect, select } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
 import { matchLabel, priorityLabel, reasonLabel } from "./plate-labels.js";
@@ -103,9 +104,7 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
         className: `card hit-card priority-${hit.priority}`,
         attrs: { "data-testid": `hit-${hit.id}`, "data-status": hit.status },
       },
-      h(
-        "div",
-        { className: "toolbar" },
+      toolbar(
         h("strong", { text: hit.plate }),
         h("span", { text: `${t("plates.hits.listed")}: ${hit.listedPlate}` }),
         h("span", { className: "field-hint", text: t(`plates.hits.status.${hit.status}`) }),
@@ -134,29 +133,21 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
           })
         : "",
       canReview
-        ? h(
-            "div",
-            { className: "form-actions" },
+        ? formActions(
             noteInput(hit.id),
-            h("button", {
+            button({
               className: "primary",
               text: t("plates.hits.confirm"),
-              attrs: {
-                type: "button",
-                "data-testid": `hit-confirm-${hit.id}`,
-                ...(busy ? { disabled: "" } : {}),
-              },
-              on: { click: () => void review(hit, "confirm") },
+              testId: `hit-confirm-${hit.id}`,
+              disabled: busy,
+              onClick: () => void review(hit, "confirm"),
             }),
-            h("button", {
+            button({
               className: "danger",
               text: t("plates.hits.dismiss"),
-              attrs: {
-                type: "button",
-                "data-testid": `hit-dismiss-${hit.id}`,
-                ...(busy ? { disabled: "" } : {}),
-              },
-              on: { click: () => void review(hit, "dismiss") },
+              testId: `hit-dismiss-${hit.id}`,
+              disabled: busy,
+              onClick: () => void review(hit, "dismiss"),
             }),
           )
         : "",
@@ -165,14 +156,12 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
 
   function render() {
     const t = ctx.t();
-    const value = statusFilter.value;
-    statusFilter.replaceChildren(
-      ...STATUSES.map((s) => h("option", { text: t(`plates.hits.status.${s}`), attrs: { value: s } })),
-      h("option", { text: t("plates.hits.all"), attrs: { value: "" } }),
-    );
-    statusFilter.value = value;
+    relabelSelect(statusFilter, [
+      ...STATUSES.map((s) => ({ value: s, label: t(`plates.hits.status.${s}`) })),
+      { value: "", label: t("plates.hits.all") },
+    ]);
     element.replaceChildren(
-      h("div", { className: "toolbar" }, field(t("plates.hits.status"), statusFilter)),
+      toolbar(field(t("plates.hits.status"), statusFilter)),
       formError(problem),
       renderLoadable(
         data,
@@ -184,13 +173,7 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
             { attrs: { "data-testid": "hits-feed" } },
             hits.length === 0 ? h("p", { className: "table-empty", text: t("plates.hits.empty") }) : "",
             ...hits.map((hit) => renderHit(hit, t)),
-            nextBeforeId === null
-              ? ""
-              : h("button", {
-                  text: t("plates.more"),
-                  attrs: { type: "button" },
-                  on: { click: () => void more() },
-                }),
+            nextBeforeId === null ? "" : button({ text: t("plates.more"), onClick: () => void more() }),
           ),
       ),
     );

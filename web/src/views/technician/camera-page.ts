@@ -1,4 +1,5 @@
 import type { CameraEvent, CameraHealth } from "../../api/technician-api.js";
+import { button, formActions } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
 import { formError } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
@@ -91,20 +92,19 @@ export function createCameraPage(ctx: TechContext, cameraId: string, onBack: () 
   function renderActions(health: CameraHealth, t: TechTranslate) {
     if (!ctx.can("health:maintain")) return "";
     const inMaintenance = health.health.state === "maintenance";
-    const disabled: Record<string, string> = busy ? { disabled: "" } : {};
-    return h(
-      "div",
-      { className: "form-actions" },
-      h("button", {
+    return formActions(
+      button({
         text: inMaintenance ? t("tech.camera.maintenanceOff") : t("tech.camera.maintenanceOn"),
-        attrs: { type: "button", "data-testid": "camera-maintenance", ...disabled },
-        on: { click: () => void act(() => ctx.api.setMaintenance(cameraId, !inMaintenance)) },
+        testId: "camera-maintenance",
+        disabled: busy,
+        onClick: () => void act(() => ctx.api.setMaintenance(cameraId, !inMaintenance)),
       }),
       health.health.state === "auth_failed"
-        ? h("button", {
+        ? button({
             text: t("tech.camera.authReset"),
-            attrs: { type: "button", "data-testid": "camera-auth-reset", ...disabled },
-            on: { click: () => void act(() => ctx.api.resetAuthFailure(cameraId)) },
+            testId: "camera-auth-reset",
+            disabled: busy,
+            onClick: () => void act(() => ctx.api.resetAuthFailure(cameraId)),
           })
         : "",
     );
@@ -133,10 +133,10 @@ export function createCameraPage(ctx: TechContext, cameraId: string, onBack: () 
       ),
       nextBefore === null
         ? ""
-        : h("button", {
+        : button({
             text: t("tech.camera.moreEvents"),
-            attrs: { type: "button", "data-testid": "camera-more-events" },
-            on: { click: () => void loadOlder() },
+            testId: "camera-more-events",
+            onClick: () => void loadOlder(),
           }),
     );
   }

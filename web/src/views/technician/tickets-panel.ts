@@ -6,8 +6,9 @@ import {
   type TicketTransition,
   type TicketWithHistory,
 } from "../../api/technician-api.js";
+import { button, formActions, toolbar } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
-import { field, formError, relabelSelect, select, textInput } from "../../ui/form.js";
+import { field, form, formError, relabelSelect, select, textInput } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
@@ -194,29 +195,22 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
         (people) =>
           people.length === 0
             ? h("p", { text: t("tech.tickets.noAssignees") })
-            : h(
-                "div",
-                { className: "form-actions" },
+            : formActions(
                 field(t("tech.tickets.assignee"), assigneeSelect),
-                h("button", {
+                button({
                   text: t("tech.tickets.assignConfirm"),
-                  attrs: {
-                    type: "button",
-                    "data-testid": "ticket-assign-confirm",
-                    ...(busy ? { disabled: "" } : {}),
-                  },
-                  on: { click: assignChosen },
+                  testId: "ticket-assign-confirm",
+                  disabled: busy,
+                  onClick: assignChosen,
                 }),
               ),
       ),
-      h("button", {
+      button({
         text: t("tech.tickets.assignCancel"),
-        attrs: { type: "button", "data-testid": "ticket-assign-cancel" },
-        on: {
-          click: () => {
-            assigning = null;
-            render();
-          },
+        testId: "ticket-assign-cancel",
+        onClick: () => {
+          assigning = null;
+          render();
         },
       }),
     );
@@ -242,29 +236,21 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
 
   function renderActions(ticket: Ticket, t: TechTranslate) {
     if (!canEdit) return "";
-    return h(
-      "div",
-      { className: "form-actions" },
+    return formActions(
       ...ticket.allowed_transitions.map((to) =>
-        h("button", {
+        button({
           text: t(transitionLabelKey(ticket.state, to)),
-          attrs: {
-            type: "button",
-            "data-testid": `ticket-${ticket.id}-${to}`,
-            ...(busy ? { disabled: "" } : {}),
-          },
-          on: { click: () => move(ticket, to) },
+          testId: `ticket-${ticket.id}-${to}`,
+          disabled: busy,
+          onClick: () => move(ticket, to),
         }),
       ),
       ticket.allowed_transitions.includes("assigned")
-        ? h("button", {
+        ? button({
             text: t("tech.tickets.assignOther"),
-            attrs: {
-              type: "button",
-              "data-testid": `ticket-${ticket.id}-assign-other`,
-              ...(busy ? { disabled: "" } : {}),
-            },
-            on: { click: () => startAssigning(ticket) },
+            testId: `ticket-${ticket.id}-assign-other`,
+            disabled: busy,
+            onClick: () => startAssigning(ticket),
           })
         : "",
     );
@@ -277,14 +263,12 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
         {
           header: t("tech.tickets.id"),
           cell: (k) =>
-            h("button", {
+            button({
               text: `#${k.id} ${t("tech.tickets.showHistory")}`,
-              attrs: { type: "button", "data-testid": `ticket-history-${k.id}` },
-              on: {
-                click: () => {
-                  historyOf = k.id;
-                  void showHistory();
-                },
+              testId: `ticket-history-${k.id}`,
+              onClick: () => {
+                historyOf = k.id;
+                void showHistory();
               },
             }),
         },
@@ -313,35 +297,23 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
 
   function renderForm(t: TechTranslate) {
     if (!cameraId || !canEdit) return "";
-    return h(
-      "form",
-      {
-        className: "filter-bar",
-        attrs: { novalidate: "", "data-testid": "ticket-form" },
-        on: { submit: create },
-      },
+    return form(
+      { className: "filter-bar", testId: "ticket-form", novalidate: true, onSubmit: create },
       field(t("tech.tickets.subjectInput"), subject),
       field(t("tech.tickets.description"), description),
-      h("button", {
-        text: t("tech.tickets.create"),
-        attrs: { type: "submit", "data-testid": "ticket-create", ...(busy ? { disabled: "" } : {}) },
-      }),
+      button({ text: t("tech.tickets.create"), testId: "ticket-create", submit: true, disabled: busy }),
     );
   }
 
   function render() {
     const t = ctx.t();
-    const value = stateFilter.value;
-    stateFilter.replaceChildren(
-      h("option", { text: t("tech.tickets.allStates"), attrs: { value: "" } }),
-      ...TICKET_STATES.map((state) =>
-        h("option", { text: t(`tech.ticketState.${state}`), attrs: { value: state } }),
-      ),
-    );
-    stateFilter.value = value;
+    relabelSelect(stateFilter, [
+      { value: "", label: t("tech.tickets.allStates") },
+      ...TICKET_STATES.map((state) => ({ value: state, label: t(`tech.ticketState.${state}`) })),
+    ]);
     element.replaceChildren(
       h("h3", { text: cameraId ? t("tech.tickets.title") : "" }),
-      h("div", { className: "toolbar" }, field(t("tech.tickets.filterState"), stateFilter)),
+      toolbar(field(t("tech.tickets.filterState"), stateFilter)),
       renderForm(t),
       formError(error),
       renderAssigning(t),
