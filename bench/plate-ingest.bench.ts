@@ -32,6 +32,8 @@
  *   GRIDOPS_BENCH_PLATE_HIT_EVERY        [500] one read in this many is a hotlist hit
  *   GRIDOPS_BENCH_PLATE_BROWSER          [1]   0: no Chromium hit reader (socket client only)
  *   GRIDOPS_BENCH_PLATE_PROFILE          []    folder: run the server with --cpu-prof there
+ *   GRIDOPS_BENCH_PLATE_INGEST_PROCESSES [2]   pushes go to the ingest port served by this many
+ *                                              worker processes (decision 0141); 0: the main port
  * `--quick` style runs: GRIDOPS_BENCH_PLATE_SECONDS=15 GRIDOPS_BENCH_PLATE_BASELINE_SECONDS=5.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -59,6 +61,7 @@ const concurrency = env("GRIDOPS_BENCH_PLATE_CONCURRENCY", 128);
 const BATCH = env("GRIDOPS_BENCH_PLATE_BATCH", 20);
 const HIT_EVERY = env("GRIDOPS_BENCH_PLATE_HIT_EVERY", 500);
 const BROWSER = process.env.GRIDOPS_BENCH_PLATE_BROWSER !== "0";
+const INGEST_PROCESSES = env("GRIDOPS_BENCH_PLATE_INGEST_PROCESSES", 2);
 const RETRY_EVERY = 200;
 const HOTLIST_ENTRIES = 100_000;
 const DEVICES = 32;
@@ -99,13 +102,16 @@ const plainPlate = (n: number) =>
 interface Server {
   child: ChildProcess;
   url: string;
+  /** Where pushes go: the ingest port when it has worker processes, else `url`. */
+  ingestUrl: string;
 }
 
 export async function startServer(
   db: BenchDatabase,
   groupCommit: boolean,
-  opts: { expressOnly?: boolean } = {},
+  opts: { expressOnly?: boolean; ingestProcesses?: number } = {},
 ): Promise<Server> {
+  const ingestProcesses = opts.ingestProcesses ?? 0;
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "gridops-bench-plates-"));
   const profile = process.env.GRIDOPS_BENCH_PLATE_PROFILE;
   const child = spawn(
@@ -130,6 +136,9 @@ export async function startServer(
         GRIDOPS_PLATE_GROUP_COMMIT: groupCommit ? "true" : "false",
         // Trusting a proxy turns the ingest listener off (decision 0109): every push through Express.
         GRIDOPS_TRUST_PROXY: opts.expressOnly ? "true" : "false",
+        ...(ingestProcesses > 0
+          ? { GRIDOPS_PLATE_INGEST_PORT: "0", GRIDOPS_PLATE_INGEST_PROCESSES: String(ingestProcesses) }
+          : {}),
         PORT: "0",
         HOST: "127.0.0.1",
         NODE_ENV: "production",
@@ -144,9 +153,10 @@ export async function startServer(
     child.on("close", () => reject(new Error(`server exited: ${out.slice(-2000)}`)));
     child.stdout!.on("data", () => {
       const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m) {
+      const ingest = /"ingestUrl":"(http:\/\/[^"]+)"/.exec(out);
+      if (m && (ingest || ingestProcesses === 0)) {
         clearTimeout(timer);
-        resolve({ child, url: m[1]! });
+        resolve({ child, url: m[1]!, ingestUrl: ingest?.[1] ?? m[1]! });
       }
     });
   });
@@ -492,9 +502,9 @@ export async function run(): Promise<BenchResult[]> {
   const readers: HitReader[] = [];
   try {
     const { pushTokens, hitsToken } = await setUp(db);
-    server = await startServer(db, true);
+    server = await startServer(db, true, { ingestProcesses: INGEST_PROCESSES });
     const plan = (startSeq: number, durationS: number, readsPerRequest: number, hits: boolean): LoadPlan => ({
-      url: server!.url,
+      url: server!.ingestUrl,
       tokens: pushTokens,
       startSeq,
       durationS,

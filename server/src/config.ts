@@ -46,6 +46,8 @@ const envSchema = z.object({
   GRIDOPS_PLATE_DEDUPE_WINDOW_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
   GRIDOPS_DEAD_LETTER_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
   GRIDOPS_PLATE_GROUP_COMMIT: boolFromEnv("true"),
+  GRIDOPS_PLATE_INGEST_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  GRIDOPS_PLATE_INGEST_PROCESSES: z.coerce.number().int().min(1).max(64).default(2),
   GRIDOPS_FRIGATE_MQTT_URL: z.string().regex(/^mqtts?:\/\/|^wss?:\/\//, "must start with mqtt://, mqtts://, ws:// or wss://").optional(),
   GRIDOPS_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   GRIDOPS_JOBS: boolFromEnv("true"),
@@ -96,6 +98,9 @@ export interface Config {
   frigateMqttUrl: string | null;
   /** Share commits between concurrent plate pushes (off: one transaction per push; for comparison). */
   plateGroupCommit: boolean;
+  /** A port of its own for plate pushes, served by plateIngestProcesses worker processes (decision 0141); null: off. */
+  plateIngestPort: number | null;
+  plateIngestProcesses: number;
   /** Largest incident photo accepted, in bytes. */
   attachmentMaxBytes: number;
   /** Run the job runner (time limits, reminders, polling) in this process. */
@@ -161,6 +166,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     deadLetterMaxBytes: e.GRIDOPS_DEAD_LETTER_MAX_BYTES,
     frigateMqttUrl: e.GRIDOPS_FRIGATE_MQTT_URL ?? null,
     plateGroupCommit: e.GRIDOPS_PLATE_GROUP_COMMIT,
+    plateIngestPort: e.GRIDOPS_PLATE_INGEST_PORT ?? null,
+    plateIngestProcesses: e.GRIDOPS_PLATE_INGEST_PROCESSES,
     attachmentMaxBytes: e.GRIDOPS_ATTACHMENT_MAX_BYTES,
     jobs: e.GRIDOPS_JOBS,
     webhookAllowLoopback: e.GRIDOPS_WEBHOOK_ALLOW_LOOPBACK,

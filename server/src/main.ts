@@ -8,6 +8,12 @@ import { verifyAuditChain } from "./features/audit/audit.service.js";
 import { createUser } from "./features/auth/auth.service.js";
 import { loadDemoData, seedDemoUsers } from "./features/demo/demo-data.js";
 import { IngestCliUsageError, parseReplayArgs, runIngestCli } from "./features/ingest/ingest.cli.js";
+import {
+  PLATE_INGEST_WORKER_COMMAND,
+  type PlateIngestProcesses,
+  runPlateIngestWorker,
+  startPlateIngestProcesses,
+} from "./features/plates/ingest-processes.js";
 import { SecretKeyError } from "./features/secrets/keyring.js";
 import { rotateKey } from "./features/secrets/rotate-key.js";
 import { migrateJobQueue } from "./jobs/job-queue.js";
@@ -93,6 +99,8 @@ async function main(argv: string[]): Promise<number> {
       });
     case "worker":
       return runWorker(config, log);
+    case PLATE_INGEST_WORKER_COMMAND: // forked by serve when GRIDOPS_PLATE_INGEST_PORT is set
+      return runPlateIngestWorker(config, log);
     case "create-admin":
       return createAdmin(config, log, rest);
     case "ingest":
@@ -160,7 +168,9 @@ async function serve(config: Config, log: Logger, demo: boolean): Promise<number
   const db = await openDatabase(config, log);
   let server: Awaited<ReturnType<typeof startHttpServer>> | null = null;
   let background: Background | null = null;
+  let ingest: PlateIngestProcesses | null = null;
   const stopAll = async () => {
+    await ingest?.stop();
     await background?.stop();
     await server?.close();
     await db.close();
@@ -176,6 +186,10 @@ async function serve(config: Config, log: Logger, demo: boolean): Promise<number
     await migrate(db.pool, log);
     const users = demo ? await loadDemo(db, config, log) : [];
     server = await startHttpServer(depsOf(config, db.pool, log, await keyringFor(config, demo)));
+    if (config.plateIngestPort !== null) {
+      const databaseUrl = config.databaseUrl ?? db.embedded!.connectionString;
+      ingest = await startPlateIngestProcesses({ config, log, databaseUrl });
+    }
     background = await startBackground(server.deps, demo ? "demo" : "serve", server.url);
     if (demo) printDemoBanner(server.url, users, config.demoPassword === "gridops-demo");
     else log.info({ url: server.url, background: background.names }, "GridOps is listening");

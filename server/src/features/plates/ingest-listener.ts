@@ -8,7 +8,8 @@ import type { AuthContext } from "../auth/auth-context.js";
 import { sendIngestResult } from "./plate-ingest.routes.js";
 import { platesRuntimeOf } from "./plates-runtime.js";
 
-const PREFIX = "/api/v1/ingest/plates/";
+export const PLATE_INGEST_PREFIX = "/api/v1/ingest/plates/";
+const PREFIX = PLATE_INGEST_PREFIX;
 const ROUTE = "/api/v1/ingest/plates/:format";
 /** Same cap as the Express route's body parser (INGEST_BODY_LIMIT, 17 MiB). */
 const MAX_BODY = 17 * 1024 * 1024;

@@ -1,0 +1,133 @@
+/**
+ * Where the CPU of a one-read plate push goes (decision 0141): the plate-ingest bench's server,
+ * data and load, without its baselines or browser, with CPU time per acknowledged read taken
+ * from /proc for the server process and its children, every process of the PostgreSQL
+ * cluster, and this process (the load generator), plus the machine's idle share.
+ *
+ *   flock /tmp/gridops-bench.lock npx tsx --conditions=development bench/support/plate-cpu-probe.ts
+ *
+ * Environment: GRIDOPS_BENCH_PLATE_SECONDS [15], GRIDOPS_BENCH_PLATE_CONCURRENCY [128], and
+ * the server's own (GRIDOPS_PLATE_INGEST_PROCESSES …) passed through by the bench's startServer.
+ * PROBE_STATEMENTS=1 adds pg_stat_statements-like totals from pg_stat_user_functions.
+ */
+import { readFileSync } from "node:fs";
+import fs from "node:fs/promises";
+import os from "node:os";
+import { load, setUp, startServer, stopServer } from "../plate-ingest.bench.js";
+import { startBenchDatabase } from "./database.js";
+
+const TICK_US = 1e6 / 100; // USER_HZ
+
+/** utime + stime (µs) of a process, 0 when it is gone. */
+function cpuOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+  } catch {
+    return 0;
+  }
+}
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const entry of await fs.readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {}
+  }
+  return out;
+}
+
+async function treeCpu(root: number): Promise<number> {
+  let total = cpuOf(root);
+  for (const child of await childrenOf(root)) total += await treeCpu(child);
+  return total;
+}
+
+function machine(): { busy: number; total: number } {
+  const cpus = os.cpus();
+  let busy = 0;
+  let total = 0;
+  for (const c of cpus) {
+    const t = c.times.user + c.times.nice + c.times.sys + c.times.irq + c.times.idle;
+    total += t;
+    busy += t - c.times.idle;
+  }
+  return { busy, total };
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(process.env.GRIDOPS_BENCH_PLATE_SECONDS ?? 15);
+  const db = await startBenchDatabase({ demo: true });
+  const dataDir = decodeURIComponent(/host=([^&]+)/.exec(db.connectionString)![1]!);
+  const postmaster = Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
+  const { pushTokens } = await setUp(db);
+  const server = await startServer(db, true, {
+    ingestProcesses: Number(process.env.GRIDOPS_BENCH_PLATE_INGEST_PROCESSES ?? 2),
+  });
+  try {
+    const plan = (startSeq: number, durationS: number) => ({
+      url: server.ingestUrl,
+      tokens: pushTokens,
+      startSeq,
+      durationS,
+      readsPerRequest: 1,
+      hits: true,
+    });
+    await load(plan(0, 5));
+    await db.pool.query("SELECT pg_stat_reset()");
+    const before = {
+      server: await treeCpu(server.child.pid!),
+      pg: await treeCpu(postmaster),
+      self: process.cpuUsage(),
+      machine: machine(),
+    };
+    const r = await load(plan(10_000_000, seconds));
+    const after = {
+      server: await treeCpu(server.child.pid!),
+      pg: await treeCpu(postmaster),
+      self: process.cpuUsage(before.self),
+      machine: machine(),
+    };
+    const reads = r.ackedReads;
+    const per = (us: number) => (us / reads).toFixed(0);
+    const busy = (after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total);
+    const quantile = (q: number) =>
+      [...r.latencies].sort((a, b) => a - b)[Math.floor(r.latencies.length * q)];
+    console.log(
+      JSON.stringify({
+        readsPerSecond: Math.round(reads / r.seconds),
+        failed: r.failed,
+        p50: quantile(0.5)?.toFixed(1),
+        p99: quantile(0.99)?.toFixed(1),
+        cpuUsPerRead: {
+          server: per(after.server - before.server),
+          postgres: per(after.pg - before.pg),
+          loadGenerator: per(after.self.user + after.self.system),
+        },
+        coresUsed: {
+          server: ((after.server - before.server) / 1e6 / r.seconds).toFixed(2),
+          postgres: ((after.pg - before.pg) / 1e6 / r.seconds).toFixed(2),
+          loadGenerator: ((after.self.user + after.self.system) / 1e6 / r.seconds).toFixed(2),
+        },
+        machineBusy: busy.toFixed(2),
+        loadAverage: os.loadavg().map((l) => l.toFixed(2)),
+      }),
+    );
+    if (process.env.PROBE_STATEMENTS === "1") {
+      const { rows } = await db.pool.query(
+        `SELECT xact_commit, blks_hit, blks_read, tup_inserted FROM pg_stat_database WHERE datname = current_database()`,
+      );
+      console.log(JSON.stringify(rows[0]));
+    }
+  } finally {
+    await stopServer(server);
+    await db.close();
+  }
+}
+
+await main();
