@@ -1,5 +1,6 @@
 import type { DeadLetter, DeadLetterPage } from "../../api/plates-api.js";
 import { button, toolbar } from "../../ui/actions.js";
+import { busyAction } from "../../ui/busy-action.js";
 import { h } from "../../ui/dom.js";
 import { field, formError, relabelSelect, select } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
@@ -21,7 +22,6 @@ export function createDeadLettersPanel(ctx: PlatesContext): PlatesPanel {
   status.addEventListener("change", () => void load());
   let data: Loadable<DeadLetterPage> = { state: "loading" };
   let outcome: { ok: boolean; text: string } | null = null;
-  let busy = false;
 
   const load = loader(
     () => ctx.api.deadLetters(status.value, null, 100),
@@ -31,13 +31,20 @@ export function createDeadLettersPanel(ctx: PlatesContext): PlatesPanel {
     },
   );
 
-  async function replay(letter: DeadLetter) {
-    if (busy) return;
-    busy = true;
-    outcome = null;
-    render();
-    const t = ctx.t();
-    try {
+  const action = busyAction({
+    started: () => {
+      outcome = null;
+      render();
+    },
+    failed: (error) => {
+      outcome = { ok: false, text: ctx.describeError(error) };
+    },
+    finished: () => void load(),
+  });
+
+  const replay = (letter: DeadLetter) =>
+    action.run(async () => {
+      const t = ctx.t();
       const result = await ctx.api.replayDeadLetter(letter.id);
       outcome = result.ok
         ? {
@@ -45,13 +52,7 @@ export function createDeadLettersPanel(ctx: PlatesContext): PlatesPanel {
             text: t("plates.dead.replayed", { stored: result.stored, duplicates: result.duplicates }),
           }
         : { ok: false, text: t("plates.dead.replayFailed", { message: result.error?.message ?? "" }) };
-    } catch (error) {
-      outcome = { ok: false, text: ctx.describeError(error) };
-    } finally {
-      busy = false;
-    }
-    void load();
-  }
+    });
 
   function renderList(page: DeadLetterPage, t: PlatesTranslate) {
     const language = ctx.language();
@@ -83,7 +84,7 @@ export function createDeadLettersPanel(ctx: PlatesContext): PlatesPanel {
             return button({
               text: t("plates.dead.replay"),
               testId: `dead-replay-${d.id}`,
-              disabled: busy,
+              disabled: action.busy,
               onClick: () => void replay(d),
             });
           },

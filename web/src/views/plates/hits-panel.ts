@@ -1,6 +1,7 @@
 import type { Hit, HitStatus, ReasonCode } from "../../api/plates-api.js";
 import type { RealtimeStore } from "../../realtime/realtime-store.js";
 import { button, formActions, toolbar } from "../../ui/actions.js";
+import { busyAction } from "../../ui/busy-action.js";
 import { h } from "../../ui/dom.js";
 import { field, formError, relabelSelect, select } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
@@ -35,7 +36,6 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
   let reasons: ReasonCode[] = [];
   let data: Loadable<{ hits: Hit[]; nextBeforeId: number | null }> = { state: "loading" };
   let problem: string | null = null;
-  let busy = false;
 
   const shownStatus = () => (statusFilter.value === "" ? null : (statusFilter.value as HitStatus));
 
@@ -62,12 +62,19 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
     render();
   }
 
-  async function review(hit: Hit, decision: "confirm" | "dismiss") {
-    if (busy) return;
-    busy = true;
-    problem = null;
-    render();
-    try {
+  const action = busyAction({
+    started: () => {
+      problem = null;
+      render();
+    },
+    failed: (error) => {
+      problem = ctx.describeError(error);
+    },
+    finished: () => render(),
+  });
+
+  const review = (hit: Hit, decision: "confirm" | "dismiss") =>
+    action.run(async () => {
       const note = notes.get(hit.id)?.value.trim() ?? "";
       const reviewed = await ctx.api.reviewHit(hit.id, decision, note === "" ? null : note);
       if (data.state === "ready") {
@@ -76,13 +83,7 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
         const hits = shownStatus() === "pending" ? kept.filter((h) => h.status === "pending") : kept;
         data = { state: "ready", data: { ...data.data, hits } };
       }
-    } catch (error) {
-      problem = ctx.describeError(error);
-    } finally {
-      busy = false;
-      render();
-    }
-  }
+    });
 
   function noteInput(id: number): HTMLInputElement {
     let input = notes.get(id);
@@ -139,14 +140,14 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
               className: "primary",
               text: t("plates.hits.confirm"),
               testId: `hit-confirm-${hit.id}`,
-              disabled: busy,
+              disabled: action.busy,
               onClick: () => void review(hit, "confirm"),
             }),
             button({
               className: "danger",
               text: t("plates.hits.dismiss"),
               testId: `hit-dismiss-${hit.id}`,
-              disabled: busy,
+              disabled: action.busy,
               onClick: () => void review(hit, "dismiss"),
             }),
           )

@@ -1,5 +1,6 @@
 import type { CameraEvent, CameraHealth } from "../../api/technician-api.js";
 import { button, formActions } from "../../ui/actions.js";
+import { busyAction } from "../../ui/busy-action.js";
 import { h } from "../../ui/dom.js";
 import { formError } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
@@ -26,7 +27,6 @@ export function createCameraPage(ctx: TechContext, cameraId: string, onBack: () 
   let olderEvents: CameraEvent[] = [];
   let nextBefore: number | null = null;
   let actionError: string | null = null;
-  let busy = false;
 
   const load = loader(
     () => ctx.api.cameraHealth(cameraId),
@@ -40,20 +40,16 @@ export function createCameraPage(ctx: TechContext, cameraId: string, onBack: () 
     },
   );
 
-  async function act(run: () => Promise<unknown>) {
-    if (busy) return;
-    busy = true;
-    actionError = null;
-    draw();
-    try {
-      await run();
-    } catch (failure) {
+  const action = busyAction({
+    started: () => {
+      actionError = null;
+      draw();
+    },
+    failed: (failure) => {
       actionError = ctx.t()("tech.camera.actionFailed", { error: ctx.describeError(failure) });
-    } finally {
-      busy = false;
-    }
-    void load();
-  }
+    },
+    finished: () => void load(),
+  });
 
   async function loadOlder() {
     if (nextBefore === null) return;
@@ -96,15 +92,15 @@ export function createCameraPage(ctx: TechContext, cameraId: string, onBack: () 
       button({
         text: inMaintenance ? t("tech.camera.maintenanceOff") : t("tech.camera.maintenanceOn"),
         testId: "camera-maintenance",
-        disabled: busy,
-        onClick: () => void act(() => ctx.api.setMaintenance(cameraId, !inMaintenance)),
+        disabled: action.busy,
+        onClick: () => void action.run(() => ctx.api.setMaintenance(cameraId, !inMaintenance)),
       }),
       health.health.state === "auth_failed"
         ? button({
             text: t("tech.camera.authReset"),
             testId: "camera-auth-reset",
-            disabled: busy,
-            onClick: () => void act(() => ctx.api.resetAuthFailure(cameraId)),
+            disabled: action.busy,
+            onClick: () => void action.run(() => ctx.api.resetAuthFailure(cameraId)),
           })
         : "",
     );

@@ -7,6 +7,7 @@ import {
   type TicketWithHistory,
 } from "../../api/technician-api.js";
 import { button, formActions, toolbar } from "../../ui/actions.js";
+import { busyAction } from "../../ui/busy-action.js";
 import { h } from "../../ui/dom.js";
 import { field, form, formError, relabelSelect, select, textInput } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
@@ -65,7 +66,6 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
   let assigning: { ticket: Ticket; who: Loadable<TicketAssignee[]> } | null = null;
   const assigneeSelect = select("ticketAssignee", [], "");
   let error: string | null = null;
-  let busy = false;
   const canEdit = ctx.can("tickets:edit");
   const me = typeof ctx.session.user.id === "number" ? ctx.session.user.id : Number(ctx.session.user.id);
 
@@ -120,26 +120,22 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
     );
   }
 
-  async function act(run: () => Promise<unknown>) {
-    if (busy) return;
-    busy = true;
-    error = null;
-    render();
-    try {
-      await run();
-    } catch (failure) {
+  const action = busyAction({
+    started: () => {
+      error = null;
+      render();
+    },
+    failed: (failure) => {
       error = ctx.describeError(failure);
-    } finally {
-      busy = false;
-    }
-    void load();
-  }
+    },
+    finished: () => void load(),
+  });
 
   const move = (ticket: Ticket, to: TicketState) => {
     const change: TicketTransition = { to, version: ticket.version };
     // Taking, reassigning or reopening a ticket assigns it to whoever pressed the button.
     if (to === "assigned" && Number.isInteger(me)) change.assignee_user_id = me;
-    void act(() => ctx.api.transitionTicket(ticket.id, change));
+    void action.run(() => ctx.api.transitionTicket(ticket.id, change));
   };
 
   const chooseAssignee = loader(
@@ -172,7 +168,7 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
     const userId = Number(assigneeSelect.value);
     if (!ticket || !Number.isInteger(userId) || assigneeSelect.value === "") return;
     assigning = null;
-    void act(() =>
+    void action.run(() =>
       ctx.api.transitionTicket(ticket.id, {
         to: "assigned",
         version: ticket.version,
@@ -200,7 +196,7 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
                 button({
                   text: t("tech.tickets.assignConfirm"),
                   testId: "ticket-assign-confirm",
-                  disabled: busy,
+                  disabled: action.busy,
                   onClick: assignChosen,
                 }),
               ),
@@ -223,7 +219,7 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
       error = ctx.t()("tech.tickets.needSubject");
       return render();
     }
-    void act(async () => {
+    void action.run(async () => {
       await ctx.api.createTicket({
         camera_id: cameraId,
         title: subject.value.trim(),
@@ -241,7 +237,7 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
         button({
           text: t(transitionLabelKey(ticket.state, to)),
           testId: `ticket-${ticket.id}-${to}`,
-          disabled: busy,
+          disabled: action.busy,
           onClick: () => move(ticket, to),
         }),
       ),
@@ -249,7 +245,7 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
         ? button({
             text: t("tech.tickets.assignOther"),
             testId: `ticket-${ticket.id}-assign-other`,
-            disabled: busy,
+            disabled: action.busy,
             onClick: () => startAssigning(ticket),
           })
         : "",
@@ -301,7 +297,12 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
       { className: "filter-bar", testId: "ticket-form", novalidate: true, onSubmit: create },
       field(t("tech.tickets.subjectInput"), subject),
       field(t("tech.tickets.description"), description),
-      button({ text: t("tech.tickets.create"), testId: "ticket-create", submit: true, disabled: busy }),
+      button({
+        text: t("tech.tickets.create"),
+        testId: "ticket-create",
+        submit: true,
+        disabled: action.busy,
+      }),
     );
   }
 
