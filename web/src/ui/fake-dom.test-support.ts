@@ -2,7 +2,7 @@
  * Just enough of `document` for the ui helpers' unit tests: the web unit tests run in Node,
  * and the project has no DOM library (the browser tests in web/e2e check the real DOM).
  * It covers what `h` uses: createElement, className, textContent, setAttribute,
- * addEventListener and append.
+ * addEventListener and append (and replaceChildren, for views that redraw).
  */
 export class FakeElement {
   readonly tagName: string;
@@ -47,6 +47,10 @@ export class FakeElement {
     this.childNodes.push(...nodes);
   }
 
+  replaceChildren(...nodes: (FakeElement | string)[]): void {
+    this.childNodes.splice(0, this.childNodes.length, ...nodes);
+  }
+
   /** Calls the listeners for `type` as the browser would on that event. */
   dispatch(type: string, event: unknown = { type }): void {
     for (const listener of this.#listeners.get(type) ?? []) listener(event);
@@ -71,4 +75,26 @@ export const fakeDocument = {
 export function fake(node: unknown): FakeElement {
   if (!(node instanceof FakeElement)) throw new Error("not made by the fake document");
   return node;
+}
+
+/** A `window` with just a hash route: `location.hash`, hashchange listeners and history.replaceState. */
+export function fakeWindow(hash: string) {
+  const listeners = new Set<() => void>();
+  const location = { hash };
+  return {
+    location,
+    history: {
+      replaceState(_state: unknown, _title: string, url: string) {
+        location.hash = url;
+      },
+    },
+    addEventListener: (_type: "hashchange", listener: () => void) => listeners.add(listener),
+    removeEventListener: (_type: "hashchange", listener: () => void) => listeners.delete(listener),
+    /** The user edits the address bar: the browser fires hashchange. */
+    navigate(next: string) {
+      location.hash = next;
+      for (const listener of [...listeners]) listener();
+    },
+    listenerCount: () => listeners.size,
+  };
 }

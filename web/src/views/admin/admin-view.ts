@@ -3,9 +3,7 @@ import { AdminApi } from "../../api/admin-api.js";
 import type { GridOpsApi } from "../../api/gridops-api.js";
 import type { Session } from "../../api/schemas.js";
 import type { LanguageStore } from "../../i18n/language-store.js";
-import { h } from "../../ui/dom.js";
-import { setHashParam, watchHashParam } from "../../ui/hash-param.js";
-import { renderTabs } from "../../ui/tabs.js";
+import { createTabbedView, permittedTabs } from "../../ui/tabbed-view.js";
 import { type AdminContext, adminContext } from "./admin-context.js";
 import { createAuditPanel } from "./audit-panel.js";
 import { createRolesPanel } from "./roles-panel.js";
@@ -40,9 +38,7 @@ const PANELS: Record<AdminTab, (ctx: AdminContext) => Panel> = {
 
 /** The tabs this session may open, in display order: the UI hides what the server would refuse. */
 export function adminTabs(permissions: readonly string[]): AdminTab[] {
-  return (Object.keys(TAB_PERMISSION) as AdminTab[]).filter((tab) =>
-    permissions.includes(TAB_PERMISSION[tab]),
-  );
+  return permittedTabs(TAB_PERMISSION, permissions);
 }
 
 /** Administration: users, roles → permissions, API tokens, audit log (`#/admin?tab=tokens`). */
@@ -54,59 +50,17 @@ export function createAdminView(deps: AdminViewDeps) {
     languages: deps.languages,
     onUnauthenticated: deps.onUnauthenticated,
   });
-  const tabs = adminTabs(deps.session.permissions);
-  const requested = deps.params.get("tab");
-  let active: AdminTab | undefined = tabs.find((tab) => tab === requested) ?? tabs[0];
-  const panels = new Map<AdminTab, Panel>();
-  const tabBar = h("div", { className: "view-tabs" });
-  const body = h("div", { className: "view-body" });
-  const title = h("h2", { className: "view-title" });
-  const element = h(
-    "main",
-    { className: "page-view admin-view", attrs: { "data-testid": "admin-view" } },
-    title,
-    tabBar,
-    body,
-  );
-
-  const panelFor = (tab: AdminTab) => {
-    let panel = panels.get(tab);
-    if (!panel) {
-      panel = PANELS[tab](ctx);
-      panels.set(tab, panel);
-    }
-    return panel;
-  };
-
-  const select = (tab: AdminTab) => {
-    active = tab;
-    setHashParam("tab", tab);
-    render();
-  };
-  const unwatch = watchHashParam("tab", (value) => {
-    const tab = tabs.find((candidate) => candidate === value);
-    if (tab && tab !== active) select(tab);
+  return createTabbedView<AdminTab>({
+    className: "page-view admin-view",
+    testId: "admin-view",
+    tabs: adminTabs(deps.session.permissions),
+    requested: deps.params.get("tab"),
+    panel: (tab) => PANELS[tab](ctx),
+    title: () => ctx.t()("admin.title"),
+    tabLabel: (tab) => ctx.t()(`admin.tab.${tab}`),
+    forbidden: () => ctx.t()("error.forbidden"),
+    tabTestIdPrefix: "admin-tab",
+    tabBarClass: "view-tabs",
+    bodyClass: "view-body",
   });
-
-  function render() {
-    const t = ctx.t();
-    title.textContent = t("admin.title");
-    tabBar.replaceChildren(
-      active
-        ? renderTabs(
-            tabs.map((tab) => ({ id: tab, label: t(`admin.tab.${tab}`) })),
-            active,
-            select,
-            "admin-tab",
-          )
-        : "",
-    );
-    if (!active) return body.replaceChildren(h("p", { text: t("error.forbidden") }));
-    const panel = panelFor(active);
-    panel.render();
-    body.replaceChildren(panel.element);
-  }
-
-  render();
-  return { element, render: () => render(), destroy: unwatch };
 }

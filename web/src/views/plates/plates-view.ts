@@ -4,9 +4,7 @@ import { PlatesApi } from "../../api/plates-api.js";
 import type { Session } from "../../api/schemas.js";
 import type { LanguageStore } from "../../i18n/language-store.js";
 import type { RealtimeStore } from "../../realtime/realtime-store.js";
-import { h } from "../../ui/dom.js";
-import { setHashParam, watchHashParam } from "../../ui/hash-param.js";
-import { renderTabs } from "../../ui/tabs.js";
+import { createTabbedView, permittedTabs } from "../../ui/tabbed-view.js";
 import { createDeadLettersPanel } from "./dead-letters-panel.js";
 import { createFlowPanel } from "./flow-panel.js";
 import { createHitsPanel } from "./hits-panel.js";
@@ -36,9 +34,7 @@ const TAB_PERMISSION: Record<PlatesTab, string> = {
 
 /** The tabs this session may open: each needs its own permission (the server checks it again). */
 export function platesTabs(permissions: readonly string[]): PlatesTab[] {
-  return (Object.keys(TAB_PERMISSION) as PlatesTab[]).filter((tab) =>
-    permissions.includes(TAB_PERMISSION[tab]),
-  );
+  return permittedTabs(TAB_PERMISSION, permissions);
 }
 
 /** Plate analysis (`#/plates?tab=search`): hits, checkpoint flow, hotlists, search, dead letters. */
@@ -64,62 +60,15 @@ export function createPlatesView(deps: PlatesViewDeps) {
     search: () => createSearchPanel(ctx, loadCheckpoints),
     deadletters: () => createDeadLettersPanel(ctx),
   };
-  const tabs = platesTabs(deps.session.permissions);
-  const requested = deps.params.get("tab");
-  let active: PlatesTab | undefined = tabs.find((tab) => tab === requested) ?? tabs[0];
-  const panels = new Map<PlatesTab, PlatesPanel>();
-  const title = h("h2", { className: "view-title" });
-  const tabBar = h("div", {});
-  const body = h("div", {});
-  const element = h(
-    "main",
-    { className: "page-view plates-view", attrs: { "data-testid": "plates-view" } },
-    title,
-    tabBar,
-    body,
-  );
-
-  const select = (tab: PlatesTab) => {
-    active = tab;
-    setHashParam("tab", tab);
-    render();
-  };
-
-  function render() {
-    const t = ctx.t();
-    title.textContent = t("plates.title");
-    if (!active) {
-      tabBar.replaceChildren();
-      return body.replaceChildren(h("p", { text: t("error.forbidden") }));
-    }
-    tabBar.replaceChildren(
-      renderTabs(
-        tabs.map((id) => ({ id, label: t(`plates.tab.${id}`) })),
-        active,
-        select,
-        "plates-tab",
-      ),
-    );
-    let panel = panels.get(active);
-    if (!panel) {
-      panel = factories[active]();
-      panels.set(active, panel);
-    }
-    panel.render();
-    body.replaceChildren(panel.element);
-  }
-
-  const unwatch = watchHashParam("tab", (value) => {
-    const tab = tabs.find((candidate) => candidate === value);
-    if (tab && tab !== active) select(tab);
+  return createTabbedView<PlatesTab>({
+    className: "page-view plates-view",
+    testId: "plates-view",
+    tabs: platesTabs(deps.session.permissions),
+    requested: deps.params.get("tab"),
+    panel: (tab) => factories[tab](),
+    title: () => ctx.t()("plates.title"),
+    tabLabel: (tab) => ctx.t()(`plates.tab.${tab}`),
+    forbidden: () => ctx.t()("error.forbidden"),
+    tabTestIdPrefix: "plates-tab",
   });
-  render();
-  return {
-    element,
-    render: () => render(),
-    destroy() {
-      unwatch();
-      for (const panel of panels.values()) panel.destroy?.();
-    },
-  };
 }
