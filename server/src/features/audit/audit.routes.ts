@@ -1,13 +1,20 @@
 import { z } from "zod";
 import type { AppDeps } from "../../app-deps.js";
 import type { RouteRegistry } from "../../http/route.js";
+import { auditPageResponse } from "./audit.responses.js";
 import { auditSource, recordAudit } from "./audit.service.js";
 import { type AuditRow, selectAuditRows } from "./audit.sql.js";
 
 const auditQuery = z.strictObject({
   actor: z.string().max(200).optional(),
-  action: z.string().regex(/^[a-z_.]{1,100}$/, "letters, dots and underscores").optional(),
-  target_type: z.string().regex(/^[a-z_]{1,50}$/).optional(),
+  action: z
+    .string()
+    .regex(/^[a-z_.]{1,100}$/, "letters, dots and underscores")
+    .optional(),
+  target_type: z
+    .string()
+    .regex(/^[a-z_]{1,50}$/)
+    .optional(),
   target_id: z.string().max(200).optional(),
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
@@ -26,10 +33,27 @@ const filterOf = (q: z.infer<typeof auditQuery>, limit: number) => ({
   limit,
 });
 
-const CSV_COLUMNS = ["id", "occurred_at", "actor", "action", "target_type", "target_id", "cell_code", "request_id", "ip", "details", "hash"] as const;
+const CSV_COLUMNS = [
+  "id",
+  "occurred_at",
+  "actor",
+  "action",
+  "target_type",
+  "target_id",
+  "cell_code",
+  "request_id",
+  "ip",
+  "details",
+  "hash",
+] as const;
 
 function csvCell(value: unknown): string {
-  const text = value instanceof Date ? value.toISOString() : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value ?? "");
+  const text =
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === "object" && value !== null
+        ? JSON.stringify(value)
+        : String(value ?? "");
   // Leading = + - @ would be run as a formula by spreadsheet programs.
   const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
@@ -47,9 +71,13 @@ export function registerAuditRoutes(routes: RouteRegistry, deps: AppDeps): void 
     tags: ["audit"],
     policy,
     query: auditQuery,
+    response: auditPageResponse,
     handler: async ({ query }) => {
       const rows = await selectAuditRows(deps.pool, filterOf(query, query.limit));
-      return { entries: rows, next_before_id: rows.length === query.limit ? (rows.at(-1)?.id ?? null) : null };
+      return {
+        entries: rows,
+        next_before_id: rows.length === query.limit ? (rows.at(-1)?.id ?? null) : null,
+      };
     },
   });
   routes.add({
@@ -66,7 +94,10 @@ export function registerAuditRoutes(routes: RouteRegistry, deps: AppDeps): void 
         action: "audit.export",
         details: { filter: { ...query }, rows: rows.length },
       });
-      res.type("text/csv; charset=utf-8").attachment("gridops-audit.csv").send(`\ufeff${auditCsv(rows)}`);
+      res
+        .type("text/csv; charset=utf-8")
+        .attachment("gridops-audit.csv")
+        .send(`\ufeff${auditCsv(rows)}`);
     },
   });
 }

@@ -1,17 +1,22 @@
 import type { Request, Response } from "express";
-import { z } from "zod";
 import type { AppDeps } from "../../app-deps.js";
 import { badRequest, forbidden } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { CSRF_COOKIE, SESSION_COOKIE } from "./auth.middleware.js";
+import {
+  createdTokenResponse,
+  type MeResponse,
+  meResponse,
+  tokensResponse,
+  userResponse,
+  usersResponse,
+} from "./auth.responses.js";
 import {
   changeOwnPasswordBody,
   createTokenBody,
   createUserBody,
   idParams,
   loginBody,
-  type MeResponse,
-  meResponse,
   updateUserBody,
 } from "./auth.schemas.js";
 import * as auth from "./auth.service.js";
@@ -136,6 +141,7 @@ function registerUserAdminRoutes(routes: RouteRegistry, deps: AppDeps): void {
     summary: "List users with roles and cell assignments",
     tags: ["users"],
     policy,
+    response: usersResponse,
     handler: async () => ({ users: (await sql.selectUsers(deps.pool)).map(userView) }),
   });
   routes.add({
@@ -147,6 +153,7 @@ function registerUserAdminRoutes(routes: RouteRegistry, deps: AppDeps): void {
     body: createUserBody,
     bodyLimit: "16kb",
     status: 201,
+    response: userResponse,
     handler: async ({ req, auth: a, body }) => {
       const id = await deps.withTransaction((db) => auth.createUser(db, a, body, originOf(req)));
       return userView((await sql.selectUserById(deps.pool, id))!);
@@ -161,6 +168,7 @@ function registerUserAdminRoutes(routes: RouteRegistry, deps: AppDeps): void {
     params: idParams,
     body: updateUserBody,
     bodyLimit: "16kb",
+    response: userResponse,
     handler: async ({ req, auth: a, params, body }) => {
       await auth.updateUser(deps.pool, a, params.id, body, originOf(req));
       return userView((await sql.selectUserById(deps.pool, params.id))!);
@@ -188,6 +196,7 @@ function registerTokenRoutes(routes: RouteRegistry, deps: AppDeps): void {
     summary: "List API tokens (never their secrets)",
     tags: ["tokens"],
     policy,
+    response: tokensResponse,
     handler: async () => ({ tokens: (await sql.selectTokens(deps.pool)).map(tokenView) }),
   });
   routes.add({
@@ -199,7 +208,7 @@ function registerTokenRoutes(routes: RouteRegistry, deps: AppDeps): void {
     body: createTokenBody,
     bodyLimit: "512kb",
     status: 201,
-    response: z.object({ id: z.number(), token: z.string() }),
+    response: createdTokenResponse,
     handler: ({ req, auth: a, body }) => auth.createApiToken(deps.pool, a, body, originOf(req)),
   });
   routes.add({

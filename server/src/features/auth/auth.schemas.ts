@@ -10,15 +10,6 @@ export const loginBody = z.strictObject({
   password: z.string().min(1).max(200),
 });
 
-export const meResponse = z.object({
-  user: z.object({ id: z.number().nullable(), username: z.string(), displayName: z.string() }),
-  roles: z.array(z.enum(roles)),
-  permissions: z.array(z.enum(permissions)),
-  cells: z.array(z.string()),
-  csrfToken: z.string().nullable(),
-});
-export type MeResponse = z.infer<typeof meResponse>;
-
 const cellCodes = z
   .array(z.string().regex(/^[0-9A-Za-z]{1,32}$/))
   .min(1)

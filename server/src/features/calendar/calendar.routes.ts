@@ -3,6 +3,14 @@ import { notFound } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
 import {
+  calendarDayRemovedResponse,
+  calendarDaysChangedResponse,
+  calendarListResponse,
+  calendarPeriodsResponse,
+  calendarResponse,
+  workingTimeResponse,
+} from "./calendar.responses.js";
+import {
   calendarDayParams,
   calendarDaysBody,
   calendarParams,
@@ -30,6 +38,7 @@ export function registerCalendarRoutes(routes: RouteRegistry, deps: AppDeps): vo
     summary: "Working-time calendars",
     tags: ["calendar"],
     policy: read,
+    response: calendarListResponse,
     handler: async () => ({ calendars: await selectCalendarList(deps.pool) }),
   });
 
@@ -40,6 +49,7 @@ export function registerCalendarRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["calendar"],
     policy: read,
     params: calendarParams,
+    response: calendarResponse,
     handler: async ({ params }) => {
       const row = await selectCalendar(deps.pool, params.code);
       if (!row) throw notFound("Calendar", params.code);
@@ -67,6 +77,7 @@ export function registerCalendarRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: read,
     params: calendarParams,
     query: workingTimeQuery,
+    response: workingTimeResponse,
     handler: async ({ params, query }) => {
       const { calendar } = await loadWorkCalendar(deps.pool, params.code);
       if (query.to) return { minutes: workingMinutesBetween(calendar, query.from, query.to) };
@@ -82,6 +93,7 @@ export function registerCalendarRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: manage,
     params: calendarParams,
     body: calendarDaysBody,
+    response: calendarDaysChangedResponse,
     handler: ({ req, params, body }) =>
       deps.withTransaction(async (db) => {
         await loadWorkCalendar(db, params.code);
@@ -108,6 +120,7 @@ export function registerCalendarRoutes(routes: RouteRegistry, deps: AppDeps): vo
     tags: ["calendar"],
     policy: manage,
     params: calendarDayParams,
+    response: calendarDayRemovedResponse,
     handler: ({ req, params }) =>
       deps.withTransaction(async (db) => {
         const removed = await deleteCalendarDays(db, params.code, [params.day]);
@@ -131,6 +144,7 @@ export function registerCalendarRoutes(routes: RouteRegistry, deps: AppDeps): vo
     policy: manage,
     params: calendarParams,
     body: calendarPeriodsBody,
+    response: calendarPeriodsResponse,
     handler: ({ req, params, body }) =>
       deps.withTransaction(async (db) => {
         await loadWorkCalendar(db, params.code);

@@ -3,6 +3,11 @@ import type { AppDeps } from "../../app-deps.js";
 import { badRequest, notFound } from "../../http/errors.js";
 import { pagedGeoQuery, toPage } from "../../http/geojson.js";
 import type { RouteRegistry } from "../../http/route.js";
+import {
+  checkpointFlowResponse,
+  checkpointPageResponse,
+  silenceAlertsResponse,
+} from "./checkpoints.responses.js";
 import { selectCheckpointPage } from "./checkpoints.sql.js";
 import { checkpointFlow } from "./flow.service.js";
 import { selectCheckpointCell, selectOpenAlerts } from "./flow.sql.js";
@@ -15,6 +20,7 @@ export function registerCheckpointRoutes(routes: RouteRegistry, deps: AppDeps): 
     tags: ["checkpoints"],
     policy: { access: "permission", permission: "checkpoints:read", scope: "own-cells" },
     query: pagedGeoQuery.extend({ grade: z.enum(["A", "B", "C"]).optional() }),
+    response: checkpointPageResponse,
     handler: async ({ query, auth }) =>
       toPage(await selectCheckpointPage(deps.pool, { ...query, scope: auth.cellCodes }), query.limit),
   });
@@ -38,6 +44,7 @@ export function registerCheckpointRoutes(routes: RouteRegistry, deps: AppDeps): 
       from: z.coerce.date().optional(),
       to: z.coerce.date().optional(),
     }),
+    response: checkpointFlowResponse,
     handler: async ({ params, query }) => {
       if (!(await selectCheckpointCell(deps.pool, params.id))) throw notFound("Checkpoint", params.id);
       const to = query.to ?? new Date();
@@ -62,6 +69,7 @@ export function registerCheckpointRoutes(routes: RouteRegistry, deps: AppDeps): 
     summary: "Open silent-lane alerts (a lane with no traffic when its hour-of-week baseline expects some)",
     tags: ["checkpoints"],
     policy: { access: "permission", permission: "checkpoints:read", scope: "own-cells" },
+    response: silenceAlertsResponse,
     handler: async ({ auth }) => ({
       alerts: (await selectOpenAlerts(deps.pool, auth.cellCodes)).map((a) => ({
         id: a.id,

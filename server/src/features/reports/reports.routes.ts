@@ -4,6 +4,12 @@ import type { RouteRegistry } from "../../http/route.js";
 import { systemClock } from "../../jobs/clock.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
 import {
+  dailyReportListResponse,
+  dailyReportResponse,
+  missingReportsResponse,
+  reportSettingsResponse,
+} from "./reports.responses.js";
+import {
   fileReportBody,
   missingQuery,
   reportIdParams,
@@ -26,6 +32,7 @@ export function registerReportRoutes(routes: RouteRegistry, deps: AppDeps): void
     policy: { access: "permission", permission: "reports:file", scope: "own-cells" },
     body: fileReportBody,
     status: 201,
+    response: dailyReportResponse,
     handler: ({ req, body, auth }) =>
       deps.withTransaction((db) =>
         fileDailyReport(
@@ -50,6 +57,7 @@ export function registerReportRoutes(routes: RouteRegistry, deps: AppDeps): void
     tags: ["reports"],
     policy: read,
     query: reportsQuery,
+    response: dailyReportListResponse,
     handler: async ({ query, auth }) => ({
       reports: await selectReports(deps.pool, {
         scope: auth.cellCodes,
@@ -66,6 +74,7 @@ export function registerReportRoutes(routes: RouteRegistry, deps: AppDeps): void
     tags: ["reports"],
     policy: read,
     params: reportIdParams,
+    response: dailyReportResponse,
     handler: async ({ params, auth }) => {
       const report = await selectReport(deps.pool, params.id, auth.cellCodes);
       if (!report) throw notFound("Report", String(params.id));
@@ -81,6 +90,7 @@ export function registerReportRoutes(routes: RouteRegistry, deps: AppDeps): void
     tags: ["reports"],
     policy: read,
     query: missingQuery,
+    response: missingReportsResponse,
     handler: ({ query, auth }) => missingReports(deps.pool, auth.cellCodes, query.date, clock),
   });
 
@@ -90,6 +100,7 @@ export function registerReportRoutes(routes: RouteRegistry, deps: AppDeps): void
     summary: "Daily report deadline, reminder lead time and time zone",
     tags: ["reports"],
     policy: { access: "permission", permission: "reports:read", scope: "global" },
+    response: reportSettingsResponse,
     handler: () => loadReportSettings(deps.pool),
   });
 
@@ -100,6 +111,7 @@ export function registerReportRoutes(routes: RouteRegistry, deps: AppDeps): void
     tags: ["reports"],
     policy: { access: "permission", permission: "config:manage", scope: "global" },
     body: reportSettingsSchema,
+    response: reportSettingsResponse,
     handler: ({ req, body, auth }) =>
       deps.withTransaction(async (db) => {
         await upsertReportSettings(db, body, auth.userId);

@@ -1,6 +1,7 @@
 import type { AppDeps } from "../../app-deps.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
+import { incidentStatsResponse, openIncidentsResponse } from "./stats.responses.js";
 import { incidentStatsQuery, openIncidentsQuery } from "./stats.schemas.js";
 import { incidentStats, incidentStatsCsv } from "./stats.service.js";
 import { selectOpenIncidentsByCell } from "./stats.sql.js";
@@ -16,6 +17,7 @@ export function registerStatsRoutes(routes: RouteRegistry, deps: AppDeps): void 
     tags: ["stats"],
     policy,
     query: incidentStatsQuery,
+    response: incidentStatsResponse,
     handler: async ({ query, auth }) => ({
       from: query.from.toISOString(),
       to: query.to.toISOString(),
@@ -32,6 +34,7 @@ export function registerStatsRoutes(routes: RouteRegistry, deps: AppDeps): void 
     tags: ["stats"],
     policy,
     query: openIncidentsQuery,
+    response: openIncidentsResponse,
     handler: async ({ query, auth }) => ({
       level: query.level,
       cells: await selectOpenIncidentsByCell(deps.pool, auth.cellCodes, query.level),

@@ -1,6 +1,7 @@
 import type { AppDeps } from "../../app-deps.js";
 import { currentMigrationVersion } from "../../db/migrate.js";
 import type { RouteRegistry } from "../../http/route.js";
+import { clientConfigResponse } from "./system.responses.js";
 
 export function registerSystemRoutes(routes: RouteRegistry, deps: AppDeps): void {
   routes.add({
@@ -8,7 +9,10 @@ export function registerSystemRoutes(routes: RouteRegistry, deps: AppDeps): void
     path: "/healthz",
     summary: "Liveness and readiness: database reachable, migration version",
     tags: ["system"],
-    policy: { access: "public", why: "load balancers and monitoring probe it without credentials; it reveals no data" },
+    policy: {
+      access: "public",
+      why: "load balancers and monitoring probe it without credentials; it reveals no data",
+    },
     handler: async ({ res }) => {
       const started = Date.now();
       const version = await Promise.race([
@@ -28,7 +32,11 @@ export function registerSystemRoutes(routes: RouteRegistry, deps: AppDeps): void
     path: "/api/v1/config",
     summary: "Client configuration: base-map style URL and default language",
     tags: ["system"],
-    policy: { access: "public", why: "the login page needs the language and map style before anyone logs in" },
+    policy: {
+      access: "public",
+      why: "the login page needs the language and map style before anyone logs in",
+    },
+    response: clientConfigResponse,
     handler: () => ({
       baseMapStyleUrl: deps.config.baseMapStyleUrl,
       defaultLanguage: deps.config.defaultLanguage,

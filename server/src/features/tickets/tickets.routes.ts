@@ -2,6 +2,12 @@ import type { AppDeps } from "../../app-deps.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { auditSource } from "../audit/audit.service.js";
 import {
+  ticketAssigneesResponse,
+  ticketListResponse,
+  ticketResponse,
+  ticketWithHistoryResponse,
+} from "./tickets.responses.js";
+import {
   createTicketBody,
   listTicketsQuery,
   ticketIdParams,
@@ -29,6 +35,7 @@ export function registerTicketRoutes(routes: RouteRegistry, deps: AppDeps): void
     tags: ["tickets"],
     policy: { access: "permission", permission: "tickets:read", scope: "own-cells" },
     query: listTicketsQuery,
+    response: ticketListResponse,
     handler: ({ query, auth }) =>
       listTickets(deps.pool, auth.cellCodes, {
         states: query.state,
@@ -48,6 +55,7 @@ export function registerTicketRoutes(routes: RouteRegistry, deps: AppDeps): void
     policy: { access: "permission", permission: "tickets:edit", scope: "own-cells" },
     body: createTicketBody,
     status: 201,
+    response: ticketResponse,
     handler: ({ req, body, auth }) =>
       deps.withTransaction((db) =>
         createTicket(db, { ...auditSource(req, auth), userId: auth.userId }, body, auth.cellCodes),
@@ -65,6 +73,7 @@ export function registerTicketRoutes(routes: RouteRegistry, deps: AppDeps): void
       scope: { cellOf: (req) => ticketCell(req.params) },
     },
     params: ticketIdParams,
+    response: ticketWithHistoryResponse,
     handler: ({ params }) => getTicket(deps.pool, params.id),
   });
 
@@ -79,6 +88,7 @@ export function registerTicketRoutes(routes: RouteRegistry, deps: AppDeps): void
       scope: { cellOf: (req) => ticketCell(req.params) },
     },
     params: ticketIdParams,
+    response: ticketAssigneesResponse,
     handler: ({ params }) => listTicketAssignees(deps.pool, params.id),
   });
 
@@ -94,6 +104,7 @@ export function registerTicketRoutes(routes: RouteRegistry, deps: AppDeps): void
     },
     params: ticketIdParams,
     body: transitionTicketBody,
+    response: ticketResponse,
     handler: ({ req, params, body, auth }) =>
       deps.withTransaction((db) =>
         transitionTicket(db, { ...auditSource(req, auth), userId: auth.userId }, params.id, body),

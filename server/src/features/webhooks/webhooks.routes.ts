@@ -2,6 +2,13 @@ import type { AppDeps } from "../../app-deps.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { auditSource } from "../audit/audit.service.js";
 import {
+  createdWebhookResponse,
+  deliveriesResponse,
+  updatedWebhookResponse,
+  webhookListResponse,
+  webhookResponse,
+} from "./webhooks.responses.js";
+import {
   createWebhookBody,
   deliveriesQuery,
   updateWebhookBody,
@@ -35,6 +42,7 @@ export function registerWebhookRoutes(routes: RouteRegistry, deps: AppDeps): voi
     summary: "Outbound webhook subscriptions (never their secrets)",
     tags,
     policy,
+    response: webhookListResponse,
     handler: async () => ({ webhooks: await selectSubscriptions(deps.pool) }),
   });
   routes.add({
@@ -46,6 +54,7 @@ export function registerWebhookRoutes(routes: RouteRegistry, deps: AppDeps): voi
     policy,
     body: createWebhookBody,
     status: 201,
+    response: createdWebhookResponse,
     handler: ({ req, body }) => createWebhook(admin, auditSource(req), body),
   });
   routes.add({
@@ -55,6 +64,7 @@ export function registerWebhookRoutes(routes: RouteRegistry, deps: AppDeps): voi
     tags,
     policy,
     params: webhookIdParams,
+    response: webhookResponse,
     handler: ({ params }) => getWebhook(deps.pool, params.id),
   });
   routes.add({
@@ -65,6 +75,7 @@ export function registerWebhookRoutes(routes: RouteRegistry, deps: AppDeps): voi
     policy,
     params: webhookIdParams,
     body: updateWebhookBody,
+    response: updatedWebhookResponse,
     handler: ({ req, params, body }) => updateWebhook(admin, auditSource(req), params.id, body),
   });
   routes.add({
@@ -87,6 +98,7 @@ export function registerWebhookRoutes(routes: RouteRegistry, deps: AppDeps): voi
     policy,
     params: webhookIdParams,
     query: deliveriesQuery,
+    response: deliveriesResponse,
     handler: async ({ params, query }) => {
       await getWebhook(deps.pool, params.id);
       return { deliveries: await selectDeliveries(deps.pool, params.id, query.limit) };

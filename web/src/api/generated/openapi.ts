@@ -2617,7 +2617,33 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        entries: {
+                            id: number;
+                            /** Format: date-time */
+                            occurred_at: string;
+                            /** @description Null for API tokens and the system */
+                            actor_user_id: number | null;
+                            actor: string;
+                            /** @description Dotted action name, e.g. cell.split */
+                            action: string;
+                            target_type: string | null;
+                            target_id: string | null;
+                            cell_code: string | null;
+                            request_id: string | null;
+                            ip: string | null;
+                            /** @description Free-form, per action */
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Hash chaining this entry to the previous one (tamper evidence) */
+                            hash: string;
+                        }[];
+                        /** @description Pass as before_id for the next page; null when this page was not full */
+                        next_before_id: number | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -2726,13 +2752,17 @@ export interface operations {
                 content: {
                     "application/json": {
                         user: {
+                            /** @description Null when the caller is an API token */
                             id: number | null;
+                            /** @description The user name, or the token's actor name */
                             username: string;
                             displayName: string;
                         };
                         roles: ("admin" | "commander" | "operator" | "grid_leader" | "grid_worker" | "technician" | "plate_analyst" | "viewer" | "integrator")[];
                         permissions: ("cells:read" | "cells:edit" | "checkpoints:read" | "checkpoints:edit" | "cameras:read" | "cameras:edit" | "cameras:credentials" | "health:read" | "health:maintain" | "tickets:read" | "tickets:edit" | "plates:counts" | "plates:search" | "plates:export" | "plates:ingest" | "hotlists:read" | "hotlists:manage" | "hits:read" | "hits:review" | "incidents:read" | "incidents:report" | "incidents:register" | "incidents:dispatch" | "incidents:handle" | "incidents:verify" | "reports:read" | "reports:file" | "stats:read" | "users:manage" | "tokens:manage" | "audit:read" | "config:manage" | "deadletters:read" | "deadletters:replay" | "metrics:read")[];
+                        /** @description Cell codes the caller may see (with everything below them) */
                         cells: string[];
+                        /** @description Echo in the x-csrf-token header on writes; null for token callers */
                         csrfToken: string | null;
                     };
                 };
@@ -2810,13 +2840,17 @@ export interface operations {
                 content: {
                     "application/json": {
                         user: {
+                            /** @description Null when the caller is an API token */
                             id: number | null;
+                            /** @description The user name, or the token's actor name */
                             username: string;
                             displayName: string;
                         };
                         roles: ("admin" | "commander" | "operator" | "grid_leader" | "grid_worker" | "technician" | "plate_analyst" | "viewer" | "integrator")[];
                         permissions: ("cells:read" | "cells:edit" | "checkpoints:read" | "checkpoints:edit" | "cameras:read" | "cameras:edit" | "cameras:credentials" | "health:read" | "health:maintain" | "tickets:read" | "tickets:edit" | "plates:counts" | "plates:search" | "plates:export" | "plates:ingest" | "hotlists:read" | "hotlists:manage" | "hits:read" | "hits:review" | "incidents:read" | "incidents:report" | "incidents:register" | "incidents:dispatch" | "incidents:handle" | "incidents:verify" | "reports:read" | "reports:file" | "stats:read" | "users:manage" | "tokens:manage" | "audit:read" | "config:manage" | "deadletters:read" | "deadletters:replay" | "metrics:read")[];
+                        /** @description Cell codes the caller may see (with everything below them) */
                         cells: string[];
+                        /** @description Echo in the x-csrf-token header on writes; null for token callers */
                         csrfToken: string | null;
                     };
                 };
@@ -2916,7 +2950,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        calendars: {
+                            code: string;
+                            name: string;
+                            name_en: string;
+                            /** @description IANA time zone, e.g. Asia/Shanghai */
+                            time_zone: string;
+                            is_default: boolean;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -2963,7 +3008,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        nameEn: string;
+                        timeZone: string;
+                        isDefault: boolean;
+                        periods: {
+                            /** @description 1 = Monday; make-up working days use Monday's */
+                            isoWeekday: number;
+                            /** @description Local time of day, HH:MM */
+                            startsAt: string;
+                            /** @description Local time of day, HH:MM */
+                            endsAt: string;
+                        }[];
+                        days: {
+                            /** Format: date */
+                            day: string;
+                            /**
+                             * @description A public holiday, or a make-up working day
+                             * @enum {string}
+                             */
+                            kind: "holiday" | "workday";
+                            name: string;
+                            nameEn: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3022,7 +3094,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        changed: number;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3070,7 +3146,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        removed: number;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3127,7 +3207,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        periods: {
+                            /** @description 1 = Monday; make-up working days use Monday's */
+                            isoWeekday: number;
+                            /** @description Local time of day, HH:MM */
+                            startsAt: string;
+                            /** @description Local time of day, HH:MM */
+                            endsAt: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3178,7 +3269,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Working minutes between from and to */
+                        minutes: number;
+                    } | {
+                        /**
+                         * Format: date-time
+                         * @description The instant `add` working minutes after from
+                         */
+                        at: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7283,7 +7385,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "FeatureCollection";
+                        features: {
+                            /** @constant */
+                            type: "Feature";
+                            id: string;
+                            geometry: {
+                                /** @constant */
+                                type: "Point";
+                                coordinates: number[];
+                            };
+                            properties: {
+                                id: string;
+                                name: string;
+                                name_en: string | null;
+                                /** @enum {string} */
+                                grade: "A" | "B" | "C";
+                                road: string;
+                                /** @enum {string} */
+                                direction: "northbound" | "southbound" | "eastbound" | "westbound" | "both";
+                                cell_code: string | null;
+                                lanes: {
+                                    number: number;
+                                    direction: string;
+                                    camera_id: string | null;
+                                }[];
+                            };
+                        }[];
+                        /** @description Pass as cursor for the next page; null on the last */
+                        next_cursor: string | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7334,7 +7469,26 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        checkpointId: string;
+                        bucketMinutes: 5 | 15 | 60;
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        /** @description Only buckets with traffic */
+                        buckets: {
+                            /** Format: date-time */
+                            start: string;
+                            vehicles: number;
+                            lanes: {
+                                lane: number;
+                                vehicles: number;
+                            }[];
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7379,7 +7533,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        alerts: {
+                            id: number;
+                            checkpointId: string;
+                            lane: number;
+                            /** Format: date-time */
+                            silentSince: string;
+                            /** @description Vehicles the hour-of-week baseline expected, one decimal */
+                            expectedVehicles: number;
+                            /** Format: date-time */
+                            raisedAt: string;
+                            incidentId: number | null;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7424,7 +7593,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description MapLibre style URL; null: the web app uses its own offline style */
+                        baseMapStyleUrl: string | null;
+                        /** @enum {string} */
+                        defaultLanguage: "zh-CN" | "en";
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10160,7 +10336,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Newest date first, at most 2000 */
+                        reports: {
+                            id: number;
+                            cellCode: string;
+                            cellName: string;
+                            /** Format: date */
+                            reportDate: string;
+                            /** @description A zero report: nothing happened in the grid that day */
+                            nothingToReport: boolean;
+                            note: string | null;
+                            filedBy: string;
+                            /** Format: date-time */
+                            filedAt: string;
+                            /** @description Filed after the day's deadline */
+                            late: boolean;
+                            items: {
+                                position: number;
+                                description: string;
+                                category: string | null;
+                                location: {
+                                    lon: number;
+                                    lat: number;
+                                } | null;
+                                /** @description The incident this item opened, if any */
+                                incidentId: number | null;
+                            }[];
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10225,7 +10431,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        cellCode: string;
+                        cellName: string;
+                        /** Format: date */
+                        reportDate: string;
+                        /** @description A zero report: nothing happened in the grid that day */
+                        nothingToReport: boolean;
+                        note: string | null;
+                        filedBy: string;
+                        /** Format: date-time */
+                        filedAt: string;
+                        /** @description Filed after the day's deadline */
+                        late: boolean;
+                        items: {
+                            position: number;
+                            description: string;
+                            category: string | null;
+                            location: {
+                                lon: number;
+                                lat: number;
+                            } | null;
+                            /** @description The incident this item opened, if any */
+                            incidentId: number | null;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10272,7 +10505,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        cellCode: string;
+                        cellName: string;
+                        /** Format: date */
+                        reportDate: string;
+                        /** @description A zero report: nothing happened in the grid that day */
+                        nothingToReport: boolean;
+                        note: string | null;
+                        filedBy: string;
+                        /** Format: date-time */
+                        filedAt: string;
+                        /** @description Filed after the day's deadline */
+                        late: boolean;
+                        items: {
+                            position: number;
+                            description: string;
+                            category: string | null;
+                            location: {
+                                lon: number;
+                                lat: number;
+                            } | null;
+                            /** @description The incident this item opened, if any */
+                            incidentId: number | null;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10319,7 +10579,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        date: string;
+                        /** Format: date-time */
+                        deadline: string;
+                        deadlinePassed: boolean;
+                        /** @description Grids in the caller's cells */
+                        expected: number;
+                        filed: number;
+                        missing: {
+                            cellCode: string;
+                            name: string;
+                            nameEn: string | null;
+                            parentCode: string | null;
+                            leader: {
+                                userId: number;
+                                username: string;
+                                displayName: string;
+                            } | null;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10364,7 +10646,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Local time of day, HH:MM */
+                        deadline: string;
+                        remind_minutes_before: number;
+                        /** @description IANA time zone */
+                        time_zone: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10417,7 +10707,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Local time of day, HH:MM */
+                        deadline: string;
+                        remind_minutes_before: number;
+                        /** @description IANA time zone */
+                        time_zone: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10467,7 +10765,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        /** @enum {string} */
+                        level: "grid" | "community" | "street" | "district";
+                        cells: {
+                            cellCode: string;
+                            name: string;
+                            nameEn: string | null;
+                            level: string;
+                            /** @description Incidents reported in [from, to); merged ones count once */
+                            received: number;
+                            closed: number;
+                            /** @description Closed without any stage ever going overdue */
+                            closedOnTime: number;
+                            /** @description Incidents that went overdue at some stage */
+                            overdue: number;
+                            /** @description Mean hours from report to closing; null when none closed */
+                            avgHandlingHours: number | null;
+                            callbacks: number;
+                            satisfied: number;
+                            basicallySatisfied: number;
+                            unsatisfied: number;
+                            /** @description closedOnTime / closed; null when none closed */
+                            closedOnTimeRate: number | null;
+                            /** @description (satisfied + basically satisfied) / callbacks; null without callbacks */
+                            satisfactionRate: number | null;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10564,7 +10894,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        level: "grid" | "community" | "street" | "district";
+                        cells: {
+                            cellCode: string;
+                            level: string;
+                            open: number;
+                            /** @description Open incidents whose current stage is overdue */
+                            overdue: number;
+                            /** @description Highest open priority; null when none open */
+                            topPriority: ("low" | "normal" | "high" | "urgent") | null;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10615,7 +10959,38 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        tickets: {
+                            id: number;
+                            camera_id: string;
+                            camera_name: string;
+                            /** @description The camera's cell; null for a camera outside every cell */
+                            cell_code: string | null;
+                            /** @enum {string} */
+                            state: "open" | "assigned" | "on_site" | "fixed" | "verified";
+                            /**
+                             * @description camera_offline: opened by the health checks
+                             * @enum {string}
+                             */
+                            source: "manual" | "camera_offline";
+                            title: string;
+                            description: string;
+                            assignee_user_id: number | null;
+                            /** @description The assignee's username */
+                            assignee: string | null;
+                            opened_by: string;
+                            /** Format: date-time */
+                            opened_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verified_at: string | null;
+                            version: number;
+                            /** @description States the ticket may move to next */
+                            allowed_transitions: ("open" | "assigned" | "on_site" | "fixed" | "verified")[];
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10670,7 +11045,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        camera_id: string;
+                        camera_name: string;
+                        /** @description The camera's cell; null for a camera outside every cell */
+                        cell_code: string | null;
+                        /** @enum {string} */
+                        state: "open" | "assigned" | "on_site" | "fixed" | "verified";
+                        /**
+                         * @description camera_offline: opened by the health checks
+                         * @enum {string}
+                         */
+                        source: "manual" | "camera_offline";
+                        title: string;
+                        description: string;
+                        assignee_user_id: number | null;
+                        /** @description The assignee's username */
+                        assignee: string | null;
+                        opened_by: string;
+                        /** Format: date-time */
+                        opened_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        verified_at: string | null;
+                        version: number;
+                        /** @description States the ticket may move to next */
+                        allowed_transitions: ("open" | "assigned" | "on_site" | "fixed" | "verified")[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10717,7 +11121,48 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        camera_id: string;
+                        camera_name: string;
+                        /** @description The camera's cell; null for a camera outside every cell */
+                        cell_code: string | null;
+                        /** @enum {string} */
+                        state: "open" | "assigned" | "on_site" | "fixed" | "verified";
+                        /**
+                         * @description camera_offline: opened by the health checks
+                         * @enum {string}
+                         */
+                        source: "manual" | "camera_offline";
+                        title: string;
+                        description: string;
+                        assignee_user_id: number | null;
+                        /** @description The assignee's username */
+                        assignee: string | null;
+                        opened_by: string;
+                        /** Format: date-time */
+                        opened_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        verified_at: string | null;
+                        version: number;
+                        /** @description States the ticket may move to next */
+                        allowed_transitions: ("open" | "assigned" | "on_site" | "fixed" | "verified")[];
+                        history: {
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            from_state: ("open" | "assigned" | "on_site" | "fixed" | "verified") | null;
+                            to_state: ("open" | "assigned" | "on_site" | "fixed" | "verified") | null;
+                            note: string | null;
+                            /** @description Free-form, per event */
+                            details: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10764,7 +11209,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        assignees: {
+                            userId: number;
+                            username: string;
+                            displayName: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10821,7 +11274,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        camera_id: string;
+                        camera_name: string;
+                        /** @description The camera's cell; null for a camera outside every cell */
+                        cell_code: string | null;
+                        /** @enum {string} */
+                        state: "open" | "assigned" | "on_site" | "fixed" | "verified";
+                        /**
+                         * @description camera_offline: opened by the health checks
+                         * @enum {string}
+                         */
+                        source: "manual" | "camera_offline";
+                        title: string;
+                        description: string;
+                        assignee_user_id: number | null;
+                        /** @description The assignee's username */
+                        assignee: string | null;
+                        opened_by: string;
+                        /** Format: date-time */
+                        opened_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        verified_at: string | null;
+                        version: number;
+                        /** @description States the ticket may move to next */
+                        allowed_transitions: ("open" | "assigned" | "on_site" | "fixed" | "verified")[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10866,7 +11348,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        tokens: {
+                            id: number;
+                            name: string;
+                            permissions: ("cells:read" | "cells:edit" | "checkpoints:read" | "checkpoints:edit" | "cameras:read" | "cameras:edit" | "cameras:credentials" | "health:read" | "health:maintain" | "tickets:read" | "tickets:edit" | "plates:counts" | "plates:search" | "plates:export" | "plates:ingest" | "hotlists:read" | "hotlists:manage" | "hits:read" | "hits:review" | "incidents:read" | "incidents:report" | "incidents:register" | "incidents:dispatch" | "incidents:handle" | "incidents:verify" | "reports:read" | "reports:file" | "stats:read" | "users:manage" | "tokens:manage" | "audit:read" | "config:manage" | "deadletters:read" | "deadletters:replay" | "metrics:read")[];
+                            cellCodes: string[];
+                            /** @description Cameras the token may act for (ingest); null for any */
+                            cameraIds: string[] | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            expiresAt: string | null;
+                            lastUsedAt: string | null;
+                            revokedAt: string | null;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10926,6 +11424,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: number;
+                        /** @description The secret, shown only in this response */
                         token: string;
                     };
                 };
@@ -11020,7 +11519,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        users: {
+                            id: number;
+                            username: string;
+                            displayName: string;
+                            disabled: boolean;
+                            roles: ("admin" | "commander" | "operator" | "grid_leader" | "grid_worker" | "technician" | "plate_analyst" | "viewer" | "integrator")[];
+                            cellCodes: string[];
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -11075,7 +11585,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        username: string;
+                        displayName: string;
+                        disabled: boolean;
+                        roles: ("admin" | "commander" | "operator" | "grid_leader" | "grid_worker" | "technician" | "plate_analyst" | "viewer" | "integrator")[];
+                        cellCodes: string[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -11132,7 +11651,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        username: string;
+                        displayName: string;
+                        disabled: boolean;
+                        roles: ("admin" | "commander" | "operator" | "grid_leader" | "grid_worker" | "technician" | "plate_analyst" | "viewer" | "integrator")[];
+                        cellCodes: string[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -11177,7 +11705,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        webhooks: {
+                            id: number;
+                            name: string;
+                            url: string;
+                            topics: ("incident.created" | "incident.updated")[];
+                            /** @description Events of these cells and everything below them */
+                            cellCodes: string[];
+                            enabled: boolean;
+                            consecutiveFailures: number;
+                            /** @description Why the subscription was disabled automatically */
+                            disabledReason: string | null;
+                            disabledAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -11234,7 +11782,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        subscription: {
+                            id: number;
+                            name: string;
+                            url: string;
+                            topics: ("incident.created" | "incident.updated")[];
+                            /** @description Events of these cells and everything below them */
+                            cellCodes: string[];
+                            enabled: boolean;
+                            consecutiveFailures: number;
+                            /** @description Why the subscription was disabled automatically */
+                            disabledReason: string | null;
+                            disabledAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                        /** @description The signing secret, shown only in this response */
+                        secret: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -11281,7 +11851,25 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        url: string;
+                        topics: ("incident.created" | "incident.updated")[];
+                        /** @description Events of these cells and everything below them */
+                        cellCodes: string[];
+                        enabled: boolean;
+                        consecutiveFailures: number;
+                        /** @description Why the subscription was disabled automatically */
+                        disabledReason: string | null;
+                        disabledAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -11386,7 +11974,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        subscription: {
+                            id: number;
+                            name: string;
+                            url: string;
+                            topics: ("incident.created" | "incident.updated")[];
+                            /** @description Events of these cells and everything below them */
+                            cellCodes: string[];
+                            enabled: boolean;
+                            consecutiveFailures: number;
+                            /** @description Why the subscription was disabled automatically */
+                            disabledReason: string | null;
+                            disabledAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                        /** @description Present only when the secret was rotated: shown this once */
+                        secret?: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -11435,7 +12045,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        deliveries: {
+                            id: number;
+                            eventSeq: number;
+                            topic: string;
+                            /**
+                             * @description pending includes deliveries waiting to retry
+                             * @enum {string}
+                             */
+                            state: "pending" | "delivered" | "failed";
+                            attempts: number;
+                            /** Format: date-time */
+                            nextAttemptAt: string;
+                            /** @description HTTP status of the last attempt */
+                            lastStatus: number | null;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            deliveredAt: string | null;
+                            log: {
+                                attempt: number;
+                                /** Format: date-time */
+                                startedAt: string;
+                                durationMs: number;
+                                /** @enum {string} */
+                                outcome: "delivered" | "http_error" | "timeout" | "network_error" | "refused";
+                                status: number | null;
+                                error: string | null;
+                            }[];
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
