@@ -5,6 +5,13 @@ import { pagedGeoQuery, toPage } from "../../http/geojson.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { importCameras } from "./camera-import.js";
 import { discoverUnregistered, discoveryQuery, onboardBody, onboardCamera } from "./camera-onboarding.js";
+import {
+  cameraImportResponse,
+  cameraPageResponse,
+  cameraResponse,
+  discoveryResponse,
+  onboardResponse,
+} from "./cameras.responses.js";
 import { cameraIdParams, createCameraBody, importQuery, updateCameraBody } from "./cameras.schemas.js";
 import { cameraCellOf, createCamera, deleteCamera, getCamera, updateCamera } from "./cameras.service.js";
 import { selectCameraPage } from "./cameras.sql.js";
@@ -22,6 +29,7 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
     tags: ["cameras"],
     policy: { access: "permission", permission: "cameras:read", scope: "own-cells" },
     query: pagedGeoQuery.extend({ status: z.enum(healthStates).optional() }),
+    response: cameraPageResponse,
     handler: async ({ query, auth }) =>
       toPage(await selectCameraPage(deps.pool, { ...query, scope: auth.cellCodes }), query.limit),
   });
@@ -34,6 +42,7 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
     tags: ["cameras"],
     policy: { access: "permission", permission: "cameras:edit", scope: "global" },
     query: discoveryQuery,
+    response: discoveryResponse,
     handler: ({ query }) => discoverUnregistered(deps, query),
   });
 
@@ -46,6 +55,7 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
     policy: { access: "permission", permission: "cameras:edit", scope: "own-cells" },
     body: createCameraBody,
     status: 201,
+    response: cameraResponse,
     handler: ({ req, body, auth }) => createCamera(deps, req, auth, body),
   });
 
@@ -58,6 +68,7 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
     policy: { access: "permission", permission: "cameras:edit", scope: "own-cells" },
     query: importQuery,
     rawBody: { limit: "20mb", types: ["text/csv", "application/geo+json", "application/json", "text/plain"] },
+    response: cameraImportResponse,
     handler: ({ req, query, auth }) =>
       importCameras(
         deps,
@@ -80,6 +91,7 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
       scope: { cellOf: (req) => cellOfCamera(req.params) },
     },
     params: cameraIdParams,
+    response: cameraResponse,
     handler: ({ params, auth }) => getCamera(deps.pool, auth, params.id),
   });
 
@@ -95,6 +107,7 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
     },
     params: cameraIdParams,
     body: updateCameraBody,
+    response: cameraResponse,
     handler: async ({ req, params, body, auth }) => {
       await getCamera(deps.pool, auth, params.id);
       return updateCamera(deps, req, auth, params.id, body);
@@ -133,6 +146,7 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
     },
     params: cameraIdParams,
     body: onboardBody,
+    response: onboardResponse,
     handler: async ({ req, params, body, auth }) => {
       await getCamera(deps.pool, auth, params.id);
       return onboardCamera(deps, req, auth, params.id, body);

@@ -5,6 +5,13 @@ import type { RouteRegistry } from "../../http/route.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
 import { cameraIdParams } from "../cameras/cameras.schemas.js";
 import { cameraCellOf, getCamera } from "../cameras/cameras.service.js";
+import {
+  cameraEventsResponse,
+  cameraHealthResponse,
+  fleetResponse,
+  healthActionResponse,
+  healthLabelsResponse,
+} from "./health.responses.js";
 import { eventsQuery, fleetQuery, maintenanceBody } from "./health.schemas.js";
 import { applyHealthAction } from "./health.service.js";
 import * as sql from "./health.sql.js";
@@ -29,6 +36,7 @@ export function registerHealthRoutes(routes: RouteRegistry, deps: AppDeps): void
     summary: "Health state and reason labels in zh-CN and en",
     tags: ["health"],
     policy: { access: "authenticated" },
+    response: healthLabelsResponse,
     handler: () => ({ states: healthStateLabels, reasons: healthReasonLabels }),
   });
 
@@ -39,6 +47,7 @@ export function registerHealthRoutes(routes: RouteRegistry, deps: AppDeps): void
     tags: ["health"],
     policy: { access: "permission", permission: "health:read", scope: "own-cells" },
     query: fleetQuery,
+    response: fleetResponse,
     handler: async ({ query, auth }) => {
       const { rows, counts } = await sql.selectFleet(deps.pool, {
         ...query,
@@ -61,6 +70,7 @@ export function registerHealthRoutes(routes: RouteRegistry, deps: AppDeps): void
     tags: ["health"],
     policy: cameraPolicy("health:read"),
     params: cameraIdParams,
+    response: cameraHealthResponse,
     handler: async ({ params, auth }) => {
       const camera = await getCamera(deps.pool, auth, params.id);
       const now = new Date();
@@ -140,6 +150,7 @@ export function registerHealthRoutes(routes: RouteRegistry, deps: AppDeps): void
     policy: cameraPolicy("health:read"),
     params: cameraIdParams,
     query: eventsQuery,
+    response: cameraEventsResponse,
     handler: async ({ params, query, auth }) => {
       await getCamera(deps.pool, auth, params.id);
       const events = await sql.selectCameraEvents(deps.pool, params.id, query.limit, query.before ?? null);
@@ -155,6 +166,7 @@ export function registerHealthRoutes(routes: RouteRegistry, deps: AppDeps): void
     policy: cameraPolicy("health:maintain"),
     params: cameraIdParams,
     body: maintenanceBody,
+    response: healthActionResponse,
     handler: async ({ req, params, body, auth }) => {
       const camera = await getCamera(deps.pool, auth, params.id);
       return deps.withTransaction(async (db) => {
@@ -186,6 +198,7 @@ export function registerHealthRoutes(routes: RouteRegistry, deps: AppDeps): void
     tags: ["health"],
     policy: cameraPolicy("health:maintain"),
     params: cameraIdParams,
+    response: healthActionResponse,
     handler: async ({ req, params, auth }) => {
       const camera = await getCamera(deps.pool, auth, params.id);
       return deps.withTransaction(async (db) => {

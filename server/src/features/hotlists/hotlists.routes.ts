@@ -6,6 +6,14 @@ import { badRequest, conflict, notFound } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
 import { getHit, listHits, reviewHit } from "./hits.service.js";
+import {
+  createdHotlistResponse,
+  hitPageResponse,
+  hitResponse,
+  hotlistEntriesResponse,
+  hotlistEntryResponse,
+  hotlistsResponse,
+} from "./hotlists.responses.js";
 import * as sql from "./hotlists.sql.js";
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -84,6 +92,7 @@ export function registerHotlistRoutes(routes: RouteRegistry, deps: AppDeps): voi
     summary: "Hotlists with their live entry counts",
     tags: ["hotlists"],
     policy: readLists,
+    response: hotlistsResponse,
     handler: async () => ({
       hotlists: await sql.selectHotlists(deps.pool),
       reasonCodes: await sql.selectReasonCodes(deps.pool),
@@ -98,6 +107,7 @@ export function registerHotlistRoutes(routes: RouteRegistry, deps: AppDeps): voi
     policy: manage,
     body: newHotlist,
     status: 201,
+    response: createdHotlistResponse,
     handler: async ({ req, auth, body }) =>
       withTransaction(deps.pool, async (db) => {
         const created = await sql.insertHotlist(db, { ...body, createdBy: auth.userId, actor: auth.actor });
@@ -121,6 +131,7 @@ export function registerHotlistRoutes(routes: RouteRegistry, deps: AppDeps): voi
     policy: readLists,
     params: z.strictObject({ id }),
     query: z.strictObject({ all: z.enum(["true", "false"]).default("false") }),
+    response: hotlistEntriesResponse,
     handler: async ({ params, query }) => {
       if (!(await sql.hotlistExists(deps.pool, params.id))) throw notFound("Hotlist", String(params.id));
       return {
@@ -138,6 +149,7 @@ export function registerHotlistRoutes(routes: RouteRegistry, deps: AppDeps): voi
     params: z.strictObject({ id }),
     body: newEntry,
     status: 201,
+    response: hotlistEntryResponse,
     handler: async ({ req, auth, params, body }) => {
       checkExpiry(body.expiresAt);
       const plateText = matchablePlate(body.plate);
@@ -187,6 +199,7 @@ export function registerHotlistRoutes(routes: RouteRegistry, deps: AppDeps): voi
     policy: manage,
     params: z.strictObject({ id, entryId: id }),
     body: entryChange,
+    response: hotlistEntryResponse,
     handler: async ({ req, params, body }) => {
       if (body.expiresAt) checkExpiry(body.expiresAt);
       return withTransaction(deps.pool, async (db) => {
@@ -246,6 +259,7 @@ export function registerHotlistRoutes(routes: RouteRegistry, deps: AppDeps): voi
       beforeId: id.optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
+    response: hitPageResponse,
     handler: ({ auth, query }) =>
       listHits(deps.pool, auth, {
         status: query.status ?? null,
@@ -261,6 +275,7 @@ export function registerHotlistRoutes(routes: RouteRegistry, deps: AppDeps): voi
     tags: ["hotlists"],
     policy: { access: "permission", permission: "hits:read", scope: "own-cells" },
     params: z.strictObject({ id }),
+    response: hitResponse,
     handler: ({ auth, params }) => getHit(deps.pool, auth, params.id),
   });
 
@@ -276,6 +291,7 @@ export function registerHotlistRoutes(routes: RouteRegistry, deps: AppDeps): voi
       policy: { access: "permission", permission: "hits:review", scope: "own-cells" },
       params: z.strictObject({ id }),
       body: reviewBody,
+      response: hitResponse,
       handler: ({ req, auth, params, body }) =>
         reviewHit(deps.pool, auth, params.id, {
           decision: decision === "confirm" ? "confirmed" : "dismissed",

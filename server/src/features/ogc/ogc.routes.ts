@@ -5,6 +5,12 @@ import type { RouteRegistry } from "../../http/route.js";
 import { type CollectionDef, collections } from "./ogc.collections.js";
 import { supportedCrs } from "./ogc.crs.js";
 import {
+  ogcCollectionResponse,
+  ogcCollectionsResponse,
+  ogcConformanceResponse,
+  ogcLandingResponse,
+} from "./ogc.responses.js";
+import {
   collectionIdParams,
   featureIdParams,
   featureQuery,
@@ -55,6 +61,7 @@ export function registerOgcRoutes(routes: RouteRegistry, deps: AppDeps): void {
     tags,
     policy: { access: "public", why: "OGC clients discover the API here; it lists links only, no data" },
     query: metadataQuery,
+    response: ogcLandingResponse,
     handler: ({ req }) => landingPage(baseUrl(req), lang(req)),
   });
   routes.add({
@@ -67,6 +74,7 @@ export function registerOgcRoutes(routes: RouteRegistry, deps: AppDeps): void {
       why: "OGC clients check conformance before logging in; it names standards only",
     },
     query: metadataQuery,
+    response: ogcConformanceResponse,
     handler: () => ({ conformsTo: conformanceClasses }),
   });
   routes.add({
@@ -76,6 +84,7 @@ export function registerOgcRoutes(routes: RouteRegistry, deps: AppDeps): void {
     tags,
     policy: { access: "authenticated" },
     query: metadataQuery,
+    response: ogcCollectionsResponse,
     handler: async ({ req, auth }) => {
       const base = baseUrl(req);
       const visible = await visibleCollections(deps.pool, auth);
@@ -106,6 +115,7 @@ function registerCollection(
     tags,
     policy,
     query: metadataQuery,
+    response: ogcCollectionResponse,
     handler: async ({ req, auth }) => {
       await assertServed(deps.pool, c);
       return describeCollection(deps.pool, c, auth, baseUrl(req), lang(req));

@@ -4,6 +4,12 @@ import type { AppDeps } from "../../app-deps.js";
 import { AppError } from "../../http/errors.js";
 import type { RouteContext, RouteRegistry } from "../../http/route.js";
 import { baseUrl, languageOf } from "../ogc/ogc.service.js";
+import {
+  open311DiscoveryResponse,
+  open311RequestsResponse,
+  open311ServicesResponse,
+  open311SubmittedResponse,
+} from "./open311.responses.js";
 import { anyQuery, listRequestsInput, postRequestInput, requestIdParams } from "./open311.schemas.js";
 import { getRequest, listRequests, listServices, submitRequest } from "./open311.service.js";
 
@@ -79,6 +85,7 @@ export function registerOpen311Routes(routes: RouteRegistry, deps: AppDeps): voi
     tags,
     policy: { access: "public", why: publicWhy },
     query: anyQuery,
+    response: open311DiscoveryResponse,
     handler: ({ req }) => ({
       changeset: "2026-01-01T00:00:00Z",
       contact: "GridOps command centre",
@@ -101,6 +108,7 @@ export function registerOpen311Routes(routes: RouteRegistry, deps: AppDeps): voi
     tags,
     policy: { access: "public", why: publicWhy },
     query: anyQuery,
+    response: open311ServicesResponse,
     handler: open311Errors(async ({ req }) => listServices(deps.pool, lang(req))),
   });
   routes.add({
@@ -111,6 +119,7 @@ export function registerOpen311Routes(routes: RouteRegistry, deps: AppDeps): voi
     tags,
     policy: { access: "public", why: publicWhy },
     query: anyQuery,
+    response: open311RequestsResponse,
     handler: open311Errors(async ({ req, query }) =>
       listRequests(deps.pool, parse(listRequestsInput, query), lang(req)),
     ),
@@ -124,6 +133,7 @@ export function registerOpen311Routes(routes: RouteRegistry, deps: AppDeps): voi
     policy: { access: "public", why: publicWhy },
     rawBody: { limit: "64kb", types: ["application/x-www-form-urlencoded", "application/json"] },
     status: 201,
+    response: open311SubmittedResponse,
     handler: open311Errors(async ({ req }) =>
       submitRequest(deps.pool, parse(postRequestInput, formOf(req)), lang(req)),
     ),
@@ -136,6 +146,7 @@ export function registerOpen311Routes(routes: RouteRegistry, deps: AppDeps): voi
     policy: { access: "public", why: publicWhy },
     params: requestIdParams,
     query: anyQuery,
+    response: open311RequestsResponse,
     handler: open311Errors(async ({ req, params, query }) => {
       const apiKey = typeof query.api_key === "string" ? query.api_key : undefined;
       return getRequest(deps.pool, params.id, apiKey, lang(req));

@@ -3330,7 +3330,42 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "FeatureCollection";
+                        features: {
+                            /** @constant */
+                            type: "Feature";
+                            id: string;
+                            geometry: {
+                                /** @constant */
+                                type: "Point";
+                                coordinates: number[];
+                            };
+                            properties: {
+                                id: string;
+                                name: string;
+                                vendor: string;
+                                model: string | null;
+                                /** @description Degrees clockwise from north */
+                                bearing: number | null;
+                                fov_deg: number | null;
+                                range_m: number | null;
+                                mounting_height_m: number | null;
+                                checkpoint_id: string | null;
+                                lane: number | null;
+                                cell_code: string | null;
+                                /** @enum {string} */
+                                status: "online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown";
+                                /** Format: date-time */
+                                status_since: string;
+                            };
+                        }[];
+                        /** @description Pass as cursor for the next page; null on the last */
+                        next_cursor: string | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3425,7 +3460,61 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        name_en: string | null;
+                        vendor: string;
+                        model: string | null;
+                        firmware: string | null;
+                        serial_number: string | null;
+                        /** @description Lower case, colon separated */
+                        mac_address: string | null;
+                        /** @description ONVIF device service URL */
+                        onvif_address: string | null;
+                        /** @description Credentials are write-only; this says whether some are stored */
+                        has_credentials: boolean;
+                        rtsp_profiles: {
+                            token: string;
+                            name: string;
+                            url: string;
+                            snapshot_url: string | null;
+                            codec: ("H264" | "H265" | "MJPEG" | "MPEG4" | "OTHER") | null;
+                            width: number | null;
+                            height: number | null;
+                            fps: number | null;
+                            bitrate_kbps: number | null;
+                        }[];
+                        location: {
+                            lon: number;
+                            lat: number;
+                        };
+                        mounting_height_m: number | null;
+                        bearing: number | null;
+                        fov_deg: number | null;
+                        range_m: number | null;
+                        checkpoint_id: string | null;
+                        lane: number | null;
+                        /** @description The override when set, else the grid covering the location */
+                        cell_code: string | null;
+                        cell_override: string | null;
+                        install_date: string | null;
+                        maintainer: string | null;
+                        /** @description Camera clock minus server clock, from onboarding */
+                        clock_offset_ms: number | null;
+                        onboarded_at: string | null;
+                        /** @enum {string} */
+                        status: "online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown";
+                        /** Format: date-time */
+                        status_since: string;
+                        version: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3472,7 +3561,61 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        name_en: string | null;
+                        vendor: string;
+                        model: string | null;
+                        firmware: string | null;
+                        serial_number: string | null;
+                        /** @description Lower case, colon separated */
+                        mac_address: string | null;
+                        /** @description ONVIF device service URL */
+                        onvif_address: string | null;
+                        /** @description Credentials are write-only; this says whether some are stored */
+                        has_credentials: boolean;
+                        rtsp_profiles: {
+                            token: string;
+                            name: string;
+                            url: string;
+                            snapshot_url: string | null;
+                            codec: ("H264" | "H265" | "MJPEG" | "MPEG4" | "OTHER") | null;
+                            width: number | null;
+                            height: number | null;
+                            fps: number | null;
+                            bitrate_kbps: number | null;
+                        }[];
+                        location: {
+                            lon: number;
+                            lat: number;
+                        };
+                        mounting_height_m: number | null;
+                        bearing: number | null;
+                        fov_deg: number | null;
+                        range_m: number | null;
+                        checkpoint_id: string | null;
+                        lane: number | null;
+                        /** @description The override when set, else the grid covering the location */
+                        cell_code: string | null;
+                        cell_override: string | null;
+                        install_date: string | null;
+                        maintainer: string | null;
+                        /** @description Camera clock minus server clock, from onboarding */
+                        clock_offset_ms: number | null;
+                        onboarded_at: string | null;
+                        /** @enum {string} */
+                        status: "online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown";
+                        /** Format: date-time */
+                        status_since: string;
+                        version: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3615,7 +3758,61 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        name_en: string | null;
+                        vendor: string;
+                        model: string | null;
+                        firmware: string | null;
+                        serial_number: string | null;
+                        /** @description Lower case, colon separated */
+                        mac_address: string | null;
+                        /** @description ONVIF device service URL */
+                        onvif_address: string | null;
+                        /** @description Credentials are write-only; this says whether some are stored */
+                        has_credentials: boolean;
+                        rtsp_profiles: {
+                            token: string;
+                            name: string;
+                            url: string;
+                            snapshot_url: string | null;
+                            codec: ("H264" | "H265" | "MJPEG" | "MPEG4" | "OTHER") | null;
+                            width: number | null;
+                            height: number | null;
+                            fps: number | null;
+                            bitrate_kbps: number | null;
+                        }[];
+                        location: {
+                            lon: number;
+                            lat: number;
+                        };
+                        mounting_height_m: number | null;
+                        bearing: number | null;
+                        fov_deg: number | null;
+                        range_m: number | null;
+                        checkpoint_id: string | null;
+                        lane: number | null;
+                        /** @description The override when set, else the grid covering the location */
+                        cell_code: string | null;
+                        cell_override: string | null;
+                        install_date: string | null;
+                        maintainer: string | null;
+                        /** @description Camera clock minus server clock, from onboarding */
+                        clock_offset_ms: number | null;
+                        onboarded_at: string | null;
+                        /** @enum {string} */
+                        status: "online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown";
+                        /** Format: date-time */
+                        status_since: string;
+                        version: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3662,7 +3859,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown";
+                        /** @description False when the camera was already in the asked-for condition */
+                        changed: boolean;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3712,7 +3916,28 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        events: {
+                            id: number;
+                            camera_id: string;
+                            /** Format: date-time */
+                            at: string;
+                            /** @enum {string} */
+                            kind: "state_changed" | "maintenance_started" | "maintenance_ended" | "auth_reset" | "onboarded" | "credentials_changed" | "incident_opened" | "ticket_opened";
+                            from_state: ("online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown") | null;
+                            to_state: ("online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown") | null;
+                            reasons: ("checks_passed" | "unreachable" | "auth_rejected" | "tamper_event" | "video_loss_event" | "no_video_frames" | "black_image" | "frozen_image" | "low_fps" | "low_bitrate" | "resolution_mismatch" | "codec_mismatch" | "clock_drift" | "storage_failure" | "maintenance_started" | "maintenance_ended" | "credentials_changed" | "manual_reset")[];
+                            actor: string;
+                            /** @description Free-form, per kind */
+                            details: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Pass as before for the next page; null on the last */
+                        next_before: number | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3759,7 +3984,110 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        camera: {
+                            id: string;
+                            name: string;
+                            vendor: string;
+                            model: string | null;
+                            firmware: string | null;
+                            cell_code: string | null;
+                            location: {
+                                lon: number;
+                                lat: number;
+                            };
+                            clock_offset_ms: number | null;
+                        };
+                        /** @description The inventory status alone until the poller has checked the camera */
+                        health: {
+                            /** @enum {string} */
+                            state: "online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown";
+                            /** Format: date-time */
+                            since: string;
+                            reasons: ("checks_passed" | "unreachable" | "auth_rejected" | "tamper_event" | "video_loss_event" | "no_video_frames" | "black_image" | "frozen_image" | "low_fps" | "low_bitrate" | "resolution_mismatch" | "codec_mismatch" | "clock_drift" | "storage_failure" | "maintenance_started" | "maintenance_ended" | "credentials_changed" | "manual_reset")[];
+                            silenced: boolean;
+                            counters: {
+                                checks: number;
+                                consecutiveFailures: number;
+                                consecutiveSuccesses: number;
+                            } | null;
+                            /** @description A state change the damping is holding back */
+                            pending: {
+                                /** @enum {string} */
+                                direction: "worse" | "better" | "lateral";
+                                to: {
+                                    /** @enum {string} */
+                                    state: "online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered";
+                                    reasons: ("checks_passed" | "unreachable" | "auth_rejected" | "tamper_event" | "video_loss_event" | "no_video_frames" | "black_image" | "frozen_image" | "low_fps" | "low_bitrate" | "resolution_mismatch" | "codec_mismatch" | "clock_drift" | "storage_failure" | "maintenance_started" | "maintenance_ended" | "credentials_changed" | "manual_reset")[];
+                                };
+                                count: number;
+                                needed: number;
+                            } | null;
+                            /** Format: date-time */
+                            next_check_at: string;
+                            last_check_at: string | null;
+                            last_deep_check_at: string | null;
+                            last_error: string | null;
+                            deep_findings: {
+                                /** Format: date-time */
+                                at: string;
+                                image: ("ok" | "black" | "frozen" | "no_video") | null;
+                                deviations: {
+                                    kind: string;
+                                }[];
+                                events: {
+                                    tamper: boolean;
+                                    videoLoss: boolean;
+                                    storageFailure: boolean;
+                                };
+                            } | null;
+                            /** @description When the offline camera opened an incident or ticket */
+                            escalated_at: string | null;
+                        } | {
+                            /** @enum {string} */
+                            state: "online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown";
+                            /** Format: date-time */
+                            since: string;
+                            reasons: ("checks_passed" | "unreachable" | "auth_rejected" | "tamper_event" | "video_loss_event" | "no_video_frames" | "black_image" | "frozen_image" | "low_fps" | "low_bitrate" | "resolution_mismatch" | "codec_mismatch" | "clock_drift" | "storage_failure" | "maintenance_started" | "maintenance_ended" | "credentials_changed" | "manual_reset")[];
+                        };
+                        /** @description Percent of counted time up (online or degraded); null without checks in the window */
+                        uptime_pct: {
+                            h24: number | null;
+                            d7: number | null;
+                            d30: number | null;
+                        };
+                        timeline: {
+                            /** Format: date-time */
+                            at: string;
+                            from_state: ("online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown") | null;
+                            to_state: ("online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown") | null;
+                            reasons: ("checks_passed" | "unreachable" | "auth_rejected" | "tamper_event" | "video_loss_event" | "no_video_frames" | "black_image" | "frozen_image" | "low_fps" | "low_bitrate" | "resolution_mismatch" | "codec_mismatch" | "clock_drift" | "storage_failure" | "maintenance_started" | "maintenance_ended" | "credentials_changed" | "manual_reset")[];
+                        }[];
+                        /** @description The 50 newest */
+                        events: {
+                            id: number;
+                            camera_id: string;
+                            /** Format: date-time */
+                            at: string;
+                            /** @enum {string} */
+                            kind: "state_changed" | "maintenance_started" | "maintenance_ended" | "auth_reset" | "onboarded" | "credentials_changed" | "incident_opened" | "ticket_opened";
+                            from_state: ("online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown") | null;
+                            to_state: ("online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown") | null;
+                            reasons: ("checks_passed" | "unreachable" | "auth_rejected" | "tamper_event" | "video_loss_event" | "no_video_frames" | "black_image" | "frozen_image" | "low_fps" | "low_bitrate" | "resolution_mismatch" | "codec_mismatch" | "clock_drift" | "storage_failure" | "maintenance_started" | "maintenance_ended" | "credentials_changed" | "manual_reset")[];
+                            actor: string;
+                            /** @description Free-form, per kind */
+                            details: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        snapshot: {
+                            url: string;
+                            /** Format: date-time */
+                            taken_at: string;
+                        } | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3813,7 +4141,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown";
+                        /** @description False when the camera was already in the asked-for condition */
+                        changed: boolean;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3872,7 +4207,71 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        camera: {
+                            id: string;
+                            name: string;
+                            name_en: string | null;
+                            vendor: string;
+                            model: string | null;
+                            firmware: string | null;
+                            serial_number: string | null;
+                            /** @description Lower case, colon separated */
+                            mac_address: string | null;
+                            /** @description ONVIF device service URL */
+                            onvif_address: string | null;
+                            /** @description Credentials are write-only; this says whether some are stored */
+                            has_credentials: boolean;
+                            rtsp_profiles: {
+                                token: string;
+                                name: string;
+                                url: string;
+                                snapshot_url: string | null;
+                                codec: ("H264" | "H265" | "MJPEG" | "MPEG4" | "OTHER") | null;
+                                width: number | null;
+                                height: number | null;
+                                fps: number | null;
+                                bitrate_kbps: number | null;
+                            }[];
+                            location: {
+                                lon: number;
+                                lat: number;
+                            };
+                            mounting_height_m: number | null;
+                            bearing: number | null;
+                            fov_deg: number | null;
+                            range_m: number | null;
+                            checkpoint_id: string | null;
+                            lane: number | null;
+                            /** @description The override when set, else the grid covering the location */
+                            cell_code: string | null;
+                            cell_override: string | null;
+                            install_date: string | null;
+                            maintainer: string | null;
+                            /** @description Camera clock minus server clock, from onboarding */
+                            clock_offset_ms: number | null;
+                            onboarded_at: string | null;
+                            /** @enum {string} */
+                            status: "online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown";
+                            /** Format: date-time */
+                            status_since: string;
+                            version: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                        clock_offset_ms: number;
+                        /** @description Non-fatal problems met while onboarding */
+                        warnings: string[];
+                        supports: {
+                            pullPoint: boolean;
+                            media2: boolean;
+                            ptz: boolean;
+                        };
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -3967,7 +4366,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        devices: {
+                            endpoint_reference: string;
+                            /** @description Device service URLs the device announced */
+                            xaddrs: string[];
+                            name: string | null;
+                            hardware: string | null;
+                            location: string | null;
+                            /** @description address:port the answer came from */
+                            from: string;
+                        }[];
+                        /** @description Devices that answered but are already in the inventory */
+                        registered: number;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -4022,7 +4436,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        dry_run: boolean;
+                        /** @enum {string} */
+                        format: "csv" | "geojson";
+                        rows: number;
+                        valid: number;
+                        problems: {
+                            /** @description 1-based CSV data row or GeoJSON feature number */
+                            row: number;
+                            code: string;
+                            field: string | null;
+                            message: string;
+                            /** @description The camera a duplicate row matches */
+                            existing_camera?: {
+                                id: string;
+                                name: string;
+                            };
+                        }[];
+                        /** @description Ids created (or, on a dry run, that would be); empty when any row has a problem */
+                        created: string[];
+                        applied: boolean;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7637,7 +8074,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        cameras: {
+                            id: string;
+                            name: string;
+                            vendor: string;
+                            model: string | null;
+                            firmware: string | null;
+                            cell_code: string | null;
+                            /** @enum {string} */
+                            state: "online" | "degraded" | "offline" | "auth_failed" | "no_video" | "tampered" | "maintenance" | "unknown";
+                            /** Format: date-time */
+                            since: string;
+                            reasons: ("checks_passed" | "unreachable" | "auth_rejected" | "tamper_event" | "video_loss_event" | "no_video_frames" | "black_image" | "frozen_image" | "low_fps" | "low_bitrate" | "resolution_mismatch" | "codec_mismatch" | "clock_drift" | "storage_failure" | "maintenance_started" | "maintenance_ended" | "credentials_changed" | "manual_reset")[];
+                            last_check_at: string | null;
+                            /** @description In maintenance: raises no alerts */
+                            silenced: boolean;
+                            /** @description The newest repair ticket not yet verified */
+                            open_ticket_id: number | null;
+                        }[];
+                        /** @description Cameras per state within the other filters */
+                        counts: {
+                            [key: string]: number;
+                        };
+                        /** @description Cameras matching all filters */
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7682,7 +8148,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        states: {
+                            [key: string]: {
+                                en: string;
+                                "zh-CN": string;
+                            };
+                        };
+                        reasons: {
+                            [key: string]: {
+                                en: string;
+                                "zh-CN": string;
+                            };
+                        };
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7731,7 +8212,44 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        hits: {
+                            id: number;
+                            readId: number;
+                            /** Format: date-time */
+                            readCapturedAt: string;
+                            entryId: number;
+                            hotlistId: number;
+                            /** @description The plate as read */
+                            plate: string;
+                            /** @description The hotlist entry's plate it matched */
+                            listedPlate: string;
+                            /**
+                             * @description exact; confusable: look-alike characters match; confusable_plus_one: and one more character may differ
+                             * @enum {string}
+                             */
+                            matchLevel: "exact" | "confusable" | "confusable_plus_one";
+                            reasonCode: string;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            caseReference: string;
+                            cameraId: string | null;
+                            checkpointId: string | null;
+                            cellCode: string | null;
+                            incidentId: number | null;
+                            /** @enum {string} */
+                            status: "pending" | "confirmed" | "dismissed";
+                            reviewedBy: string | null;
+                            reviewedAt: string | null;
+                            reviewNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        /** @description Pass as beforeId for the next page; null on the last */
+                        nextBeforeId: number | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7778,7 +8296,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        readId: number;
+                        /** Format: date-time */
+                        readCapturedAt: string;
+                        entryId: number;
+                        hotlistId: number;
+                        /** @description The plate as read */
+                        plate: string;
+                        /** @description The hotlist entry's plate it matched */
+                        listedPlate: string;
+                        /**
+                         * @description exact; confusable: look-alike characters match; confusable_plus_one: and one more character may differ
+                         * @enum {string}
+                         */
+                        matchLevel: "exact" | "confusable" | "confusable_plus_one";
+                        reasonCode: string;
+                        /** @enum {string} */
+                        priority: "low" | "normal" | "high" | "urgent";
+                        caseReference: string;
+                        cameraId: string | null;
+                        checkpointId: string | null;
+                        cellCode: string | null;
+                        incidentId: number | null;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "dismissed";
+                        reviewedBy: string | null;
+                        reviewedAt: string | null;
+                        reviewNote: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7832,7 +8383,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        readId: number;
+                        /** Format: date-time */
+                        readCapturedAt: string;
+                        entryId: number;
+                        hotlistId: number;
+                        /** @description The plate as read */
+                        plate: string;
+                        /** @description The hotlist entry's plate it matched */
+                        listedPlate: string;
+                        /**
+                         * @description exact; confusable: look-alike characters match; confusable_plus_one: and one more character may differ
+                         * @enum {string}
+                         */
+                        matchLevel: "exact" | "confusable" | "confusable_plus_one";
+                        reasonCode: string;
+                        /** @enum {string} */
+                        priority: "low" | "normal" | "high" | "urgent";
+                        caseReference: string;
+                        cameraId: string | null;
+                        checkpointId: string | null;
+                        cellCode: string | null;
+                        incidentId: number | null;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "dismissed";
+                        reviewedBy: string | null;
+                        reviewedAt: string | null;
+                        reviewNote: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7886,7 +8470,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        readId: number;
+                        /** Format: date-time */
+                        readCapturedAt: string;
+                        entryId: number;
+                        hotlistId: number;
+                        /** @description The plate as read */
+                        plate: string;
+                        /** @description The hotlist entry's plate it matched */
+                        listedPlate: string;
+                        /**
+                         * @description exact; confusable: look-alike characters match; confusable_plus_one: and one more character may differ
+                         * @enum {string}
+                         */
+                        matchLevel: "exact" | "confusable" | "confusable_plus_one";
+                        reasonCode: string;
+                        /** @enum {string} */
+                        priority: "low" | "normal" | "high" | "urgent";
+                        caseReference: string;
+                        cameraId: string | null;
+                        checkpointId: string | null;
+                        cellCode: string | null;
+                        incidentId: number | null;
+                        /** @enum {string} */
+                        status: "pending" | "confirmed" | "dismissed";
+                        reviewedBy: string | null;
+                        reviewedAt: string | null;
+                        reviewNote: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7931,7 +8548,26 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        hotlists: {
+                            id: number;
+                            name: string;
+                            description: string | null;
+                            created_by_actor: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            archived_at: string | null;
+                            /** @description Entries neither removed nor expired */
+                            live_entries: number;
+                        }[];
+                        reasonCodes: {
+                            code: string;
+                            name: string;
+                            name_en: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -7984,7 +8620,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        name: string;
+                        description: string | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -8033,7 +8675,35 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        entries: {
+                            id: number;
+                            hotlistId: number;
+                            /** @description The plate as matched (normalised) */
+                            plate: string;
+                            /** @description Null matches any colour */
+                            plateColour: ("blue" | "yellow" | "white" | "black" | "green" | "yellow_green" | "unknown") | null;
+                            /**
+                             * @description exact; confusable: look-alike characters match; confusable_plus_one: and one more character may differ
+                             * @enum {string}
+                             */
+                            matchLevel: "exact" | "confusable" | "confusable_plus_one";
+                            reasonCode: string;
+                            caseReference: string;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** Format: date-time */
+                            expiresAt: string;
+                            note: string | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            removedAt: string | null;
+                            removedBy: string | null;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -8103,7 +8773,33 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        hotlistId: number;
+                        /** @description The plate as matched (normalised) */
+                        plate: string;
+                        /** @description Null matches any colour */
+                        plateColour: ("blue" | "yellow" | "white" | "black" | "green" | "yellow_green" | "unknown") | null;
+                        /**
+                         * @description exact; confusable: look-alike characters match; confusable_plus_one: and one more character may differ
+                         * @enum {string}
+                         */
+                        matchLevel: "exact" | "confusable" | "confusable_plus_one";
+                        reasonCode: string;
+                        caseReference: string;
+                        /** @enum {string} */
+                        priority: "low" | "normal" | "high" | "urgent";
+                        /** Format: date-time */
+                        expiresAt: string;
+                        note: string | null;
+                        createdBy: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        removedAt: string | null;
+                        removedBy: string | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -8210,7 +8906,33 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        hotlistId: number;
+                        /** @description The plate as matched (normalised) */
+                        plate: string;
+                        /** @description Null matches any colour */
+                        plateColour: ("blue" | "yellow" | "white" | "black" | "green" | "yellow_green" | "unknown") | null;
+                        /**
+                         * @description exact; confusable: look-alike characters match; confusable_plus_one: and one more character may differ
+                         * @enum {string}
+                         */
+                        matchLevel: "exact" | "confusable" | "confusable_plus_one";
+                        reasonCode: string;
+                        caseReference: string;
+                        /** @enum {string} */
+                        priority: "low" | "normal" | "high" | "urgent";
+                        /** Format: date-time */
+                        expiresAt: string;
+                        note: string | null;
+                        createdBy: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        removedAt: string | null;
+                        removedBy: string | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -12196,7 +12918,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        title: string;
+                        description: string;
+                        links: {
+                            href: string;
+                            rel: string;
+                            type?: string;
+                            title?: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -12225,7 +12958,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        links: {
+                            href: string;
+                            rel: string;
+                            type?: string;
+                            title?: string;
+                        }[];
+                        collections: {
+                            id: string;
+                            title: string;
+                            description: string;
+                            /** @constant */
+                            itemType: "feature";
+                            links: {
+                                href: string;
+                                rel: string;
+                                type?: string;
+                                title?: string;
+                            }[];
+                            extent: {
+                                spatial: {
+                                    /** @description One [minLon, minLat, maxLon, maxLat] of the caller's features; the world when none */
+                                    bbox: [
+                                        number,
+                                        number,
+                                        number,
+                                        number
+                                    ][];
+                                    crs: string;
+                                };
+                                temporal: {
+                                    /** @description First and last time of the caller's features; null ends when none */
+                                    interval: [
+                                        string | null,
+                                        string | null
+                                    ][];
+                                    trs: string;
+                                    /** @description Which time the interval is of */
+                                    description: string;
+                                };
+                            };
+                            /** @description CRS URIs the items can be asked for (crs=) */
+                            crs: string[];
+                            storageCrs: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -12461,7 +13241,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        description: string;
+                        /** @constant */
+                        itemType: "feature";
+                        links: {
+                            href: string;
+                            rel: string;
+                            type?: string;
+                            title?: string;
+                        }[];
+                        extent: {
+                            spatial: {
+                                /** @description One [minLon, minLat, maxLon, maxLat] of the caller's features; the world when none */
+                                bbox: [
+                                    number,
+                                    number,
+                                    number,
+                                    number
+                                ][];
+                                crs: string;
+                            };
+                            temporal: {
+                                /** @description First and last time of the caller's features; null ends when none */
+                                interval: [
+                                    string | null,
+                                    string | null
+                                ][];
+                                trs: string;
+                                /** @description Which time the interval is of */
+                                description: string;
+                            };
+                        };
+                        /** @description CRS URIs the items can be asked for (crs=) */
+                        crs: string[];
+                        storageCrs: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -12662,7 +13481,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        description: string;
+                        /** @constant */
+                        itemType: "feature";
+                        links: {
+                            href: string;
+                            rel: string;
+                            type?: string;
+                            title?: string;
+                        }[];
+                        extent: {
+                            spatial: {
+                                /** @description One [minLon, minLat, maxLon, maxLat] of the caller's features; the world when none */
+                                bbox: [
+                                    number,
+                                    number,
+                                    number,
+                                    number
+                                ][];
+                                crs: string;
+                            };
+                            temporal: {
+                                /** @description First and last time of the caller's features; null ends when none */
+                                interval: [
+                                    string | null,
+                                    string | null
+                                ][];
+                                trs: string;
+                                /** @description Which time the interval is of */
+                                description: string;
+                            };
+                        };
+                        /** @description CRS URIs the items can be asked for (crs=) */
+                        crs: string[];
+                        storageCrs: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -12861,7 +13719,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        description: string;
+                        /** @constant */
+                        itemType: "feature";
+                        links: {
+                            href: string;
+                            rel: string;
+                            type?: string;
+                            title?: string;
+                        }[];
+                        extent: {
+                            spatial: {
+                                /** @description One [minLon, minLat, maxLon, maxLat] of the caller's features; the world when none */
+                                bbox: [
+                                    number,
+                                    number,
+                                    number,
+                                    number
+                                ][];
+                                crs: string;
+                            };
+                            temporal: {
+                                /** @description First and last time of the caller's features; null ends when none */
+                                interval: [
+                                    string | null,
+                                    string | null
+                                ][];
+                                trs: string;
+                                /** @description Which time the interval is of */
+                                description: string;
+                            };
+                        };
+                        /** @description CRS URIs the items can be asked for (crs=) */
+                        crs: string[];
+                        storageCrs: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -13062,7 +13959,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        description: string;
+                        /** @constant */
+                        itemType: "feature";
+                        links: {
+                            href: string;
+                            rel: string;
+                            type?: string;
+                            title?: string;
+                        }[];
+                        extent: {
+                            spatial: {
+                                /** @description One [minLon, minLat, maxLon, maxLat] of the caller's features; the world when none */
+                                bbox: [
+                                    number,
+                                    number,
+                                    number,
+                                    number
+                                ][];
+                                crs: string;
+                            };
+                            temporal: {
+                                /** @description First and last time of the caller's features; null ends when none */
+                                interval: [
+                                    string | null,
+                                    string | null
+                                ][];
+                                trs: string;
+                                /** @description Which time the interval is of */
+                                description: string;
+                            };
+                        };
+                        /** @description CRS URIs the items can be asked for (crs=) */
+                        crs: string[];
+                        storageCrs: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -13264,7 +14200,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description URIs of the conformance classes implemented */
+                        conformsTo: string[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -13291,7 +14232,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        changeset: string;
+                        contact: string;
+                        key_service: string;
+                        endpoints: {
+                            specification: string;
+                            url: string;
+                            /** Format: date-time */
+                            changeset: string;
+                            /** @constant */
+                            type: "production";
+                            formats: string[];
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -13318,7 +14275,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        service_request_id: string;
+                        /** @enum {string} */
+                        status: "open" | "closed";
+                        /**
+                         * @description The incident's GridOps state
+                         * @enum {string}
+                         */
+                        status_notes: "reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided";
+                        service_name: string;
+                        service_code: string;
+                        /** @description Only for callers whose api_key covers the incident's cell; null otherwise */
+                        description: string | null;
+                        agency_responsible: null;
+                        service_notice: null;
+                        /** Format: date-time */
+                        requested_datetime: string;
+                        /** Format: date-time */
+                        updated_datetime: string;
+                        /** @description The current stage's due time */
+                        expected_datetime: string | null;
+                        address: null;
+                        address_id: null;
+                        zipcode: null;
+                        lat: number;
+                        long: number;
+                        media_url: null;
+                    }[];
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -13350,7 +14336,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The incident id */
+                        service_request_id: string;
+                        service_notice: string;
+                        account_id: null;
+                    }[];
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -13379,7 +14372,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        service_request_id: string;
+                        /** @enum {string} */
+                        status: "open" | "closed";
+                        /**
+                         * @description The incident's GridOps state
+                         * @enum {string}
+                         */
+                        status_notes: "reported" | "registered" | "dispatched" | "in_progress" | "fed_back" | "verified" | "closed" | "returned" | "suspended" | "voided";
+                        service_name: string;
+                        service_code: string;
+                        /** @description Only for callers whose api_key covers the incident's cell; null otherwise */
+                        description: string | null;
+                        agency_responsible: null;
+                        service_notice: null;
+                        /** Format: date-time */
+                        requested_datetime: string;
+                        /** Format: date-time */
+                        updated_datetime: string;
+                        /** @description The current stage's due time */
+                        expected_datetime: string | null;
+                        address: null;
+                        address_id: null;
+                        zipcode: null;
+                        lat: number;
+                        long: number;
+                        media_url: null;
+                    }[];
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -13406,7 +14428,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description An incident category code */
+                        service_code: string;
+                        service_name: string;
+                        description: string;
+                        /** @constant */
+                        metadata: false;
+                        /** @constant */
+                        type: "realtime";
+                        keywords: string;
+                        /** @description The top-level category's name */
+                        group: string;
+                    }[];
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
