@@ -3,7 +3,7 @@ import type { Session } from "../api/schemas.js";
 import type { Language, Translate } from "../i18n/i18n.js";
 import type { LanguageStore } from "../i18n/language-store.js";
 import { errorMessage } from "./error-message.js";
-import type { LoadableLabels } from "./loadable.js";
+import { type Loadable, type LoadableLabels, renderLoadable } from "./loadable.js";
 
 /** What every back-office panel (admin, technician, plates) gets from its view. */
 export interface PanelContext<T> {
@@ -13,6 +13,8 @@ export interface PanelContext<T> {
   /** Shows the error text for a failed call; a 401 sends the user to the login page instead. */
   describeError(error: unknown): string;
   loadableLabels(): LoadableLabels;
+  /** `renderLoadable` with this view's loading texts: the spinner, the error with `retry`, or the data. */
+  renderLoadable<D>(value: Loadable<D>, retry: () => void, renderData: (data: D) => Node): Node;
   can(permission: string): boolean;
 }
 
@@ -32,17 +34,19 @@ export function panelContext<T extends Translate<K>, K extends string>(
     if (isApiError(error) && error.status === 401) queueMicrotask(deps.onUnauthenticated);
     return errorMessage(error, deps.languages.t);
   };
+  const loadableLabels = (): LoadableLabels => ({
+    loading: t()(labels.loading),
+    failed: t()(labels.failed),
+    retry: t()(labels.retry),
+    detail: describeError,
+  });
   return {
     session: deps.session,
     t,
     language: () => deps.languages.language,
     describeError,
-    loadableLabels: () => ({
-      loading: t()(labels.loading),
-      failed: t()(labels.failed),
-      retry: t()(labels.retry),
-      detail: describeError,
-    }),
+    loadableLabels,
+    renderLoadable: (value, retry, renderData) => renderLoadable(value, loadableLabels(), retry, renderData),
     can: (permission) => deps.session.permissions.includes(permission),
   };
 }

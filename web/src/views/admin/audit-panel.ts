@@ -3,7 +3,7 @@ import { pager } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
 import { field, filterBar, formError, textInput } from "../../ui/form.js";
 import { formatDateTime, localInputToIso } from "../../ui/format.js";
-import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { type Loadable, loader } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
 import type { AdminContext, AdminTranslate } from "./admin-context.js";
 import type { Panel } from "./users-panel.js";
@@ -183,9 +183,8 @@ export function createAuditPanel(ctx: AdminContext): Panel {
     const t = ctx.t();
     element.replaceChildren(
       renderFilters(t),
-      renderLoadable(
+      ctx.renderLoadable(
         data,
-        ctx.loadableLabels(),
         () => void load(),
         (page) => renderPage(page, t),
       ),

@@ -10,7 +10,7 @@ import {
   textInput,
 } from "../../ui/form.js";
 import { formatDateTime, localInputToIso } from "../../ui/format.js";
-import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { type Loadable, loader } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
 import type { AdminContext, AdminTranslate } from "./admin-context.js";
 import { type CellOption, type CellPicker, cellOptions, createCellPicker } from "./cell-picker.js";
@@ -259,9 +259,8 @@ export function createTokensPanel(ctx: AdminContext): Panel {
     const t = ctx.t();
     element.replaceChildren(
       renderSecret(t) ?? "",
-      renderLoadable(
+      ctx.renderLoadable(
         data,
-        ctx.loadableLabels(),
         () => void load(),
         ({ tokens, cells }) =>
           h(

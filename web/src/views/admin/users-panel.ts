@@ -1,7 +1,7 @@
 import type { UserRecord } from "../../api/admin-api.js";
 import { button, toolbar } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
-import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { type Loadable, loader } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
 import { roleLabel } from "../../ui/user-menu.js";
 import type { AdminContext } from "./admin-context.js";
@@ -50,9 +50,8 @@ export function createUsersPanel(ctx: AdminContext): Panel {
   function render() {
     const t = ctx.t();
     element.replaceChildren(
-      renderLoadable(
+      ctx.renderLoadable(
         users,
-        ctx.loadableLabels(),
         () => void load(),
         ({ users: list, cells }) => {
           form?.render();

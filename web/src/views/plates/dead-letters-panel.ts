@@ -4,7 +4,7 @@ import { busyAction } from "../../ui/busy-action.js";
 import { h } from "../../ui/dom.js";
 import { field, formError, relabelSelect, select } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
-import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { type Loadable, loader } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
 import type { PlatesContext, PlatesPanel, PlatesTranslate } from "./plates-context.js";
 
@@ -112,9 +112,8 @@ export function createDeadLettersPanel(ctx: PlatesContext): PlatesPanel {
             })
           : formError(outcome.text)
         : "",
-      renderLoadable(
+      ctx.renderLoadable(
         data,
-        ctx.loadableLabels(),
         () => void load(),
         (page) => renderList(page, t),
       ),

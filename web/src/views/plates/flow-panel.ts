@@ -5,7 +5,7 @@ import type { RealtimeStore } from "../../realtime/realtime-store.js";
 import { h } from "../../ui/dom.js";
 import { type Choice, field, relabelSelect, select } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
-import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { type Loadable, loader } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
 import type { PlatesContext, PlatesPanel, PlatesTranslate } from "./plates-context.js";
 import { bucketSeries, renderSparkline } from "./sparkline.js";
@@ -122,9 +122,8 @@ export function createFlowPanel(
   function render() {
     const t = ctx.t();
     element.replaceChildren(
-      renderLoadable(
+      ctx.renderLoadable(
         checkpoints,
-        ctx.loadableLabels(),
         () => void loadCheckpointList(),
         (names) => {
           relabelSelect(checkpoint, names);
@@ -136,9 +135,8 @@ export function createFlowPanel(
               {},
               field(t("plates.flow.checkpoint"), checkpoint),
               flow
-                ? renderLoadable(
+                ? ctx.renderLoadable(
                     flow,
-                    ctx.loadableLabels(),
                     () => void loadFlow(),
                     (data) => renderFlow(data, t),
                   )

@@ -5,7 +5,7 @@ import { busyAction } from "../../ui/busy-action.js";
 import { h } from "../../ui/dom.js";
 import { field, formError, relabelSelect, select } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
-import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { type Loadable, loader } from "../../ui/loadable.js";
 import { matchLabel, priorityLabel, reasonLabel } from "./plate-labels.js";
 import type { PlatesContext, PlatesPanel, PlatesTranslate } from "./plates-context.js";
 
@@ -164,9 +164,8 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
     element.replaceChildren(
       toolbar(field(t("plates.hits.status"), statusFilter)),
       formError(problem),
-      renderLoadable(
+      ctx.renderLoadable(
         data,
-        ctx.loadableLabels(),
         () => void load(),
         ({ hits, nextBeforeId }) =>
           h(

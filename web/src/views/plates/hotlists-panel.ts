@@ -22,7 +22,7 @@ import {
   textInput,
 } from "../../ui/form.js";
 import { formatDateTime, isoToLocalInput, localInputToIso } from "../../ui/format.js";
-import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { type Loadable, loader } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
 import { colourLabel, matchLabel, priorityLabel, reasonLabel } from "./plate-labels.js";
 import type { PlatesContext, PlatesPanel, PlatesTranslate } from "./plates-context.js";
@@ -141,9 +141,8 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
     entriesSlot.replaceChildren(
       renderEditCard(ctx.t()),
       entries
-        ? renderLoadable(
+        ? ctx.renderLoadable(
             entries,
-            ctx.loadableLabels(),
             () => void loadEntries(),
             (list) => renderEntries(list, reasonCodes, ctx.t()),
           )
@@ -395,9 +394,8 @@ export function createHotlistsPanel(ctx: PlatesContext): PlatesPanel {
     const t = ctx.t();
     renderEntriesSlot();
     element.replaceChildren(
-      renderLoadable(
+      ctx.renderLoadable(
         lists,
-        ctx.loadableLabels(),
         () => void loadLists(),
         ({ hotlists, reasonCodes }) =>
           h(

@@ -13,7 +13,7 @@ import {
   textInput,
 } from "../../ui/form.js";
 import { formatDateTime, isoToLocalInput, localInputToIso } from "../../ui/format.js";
-import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { type Loadable, loader } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
 import { colourLabel } from "./plate-labels.js";
 import type { PlatesContext, PlatesPanel, PlatesTranslate } from "./plates-context.js";
@@ -243,17 +243,15 @@ export function createSearchPanel(
     const t = ctx.t();
     element.replaceChildren(
       h("p", { className: "panel-intro", text: t("plates.sensitive") }),
-      renderLoadable(
+      ctx.renderLoadable(
         options,
-        ctx.loadableLabels(),
         () => void loadOptions(),
         ({ purposes, checkpoints }) => renderForm(purposes, checkpoints, t),
       ),
       formError(formProblem),
       results
-        ? renderLoadable(
+        ? ctx.renderLoadable(
             results,
-            ctx.loadableLabels(),
             () => lastRequest && void runSearch(lastRequest),
             (data) => renderResults(data, t),
           )

@@ -4,7 +4,7 @@ import { busyAction } from "../../ui/busy-action.js";
 import { h } from "../../ui/dom.js";
 import { formError } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
-import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { type Loadable, loader } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
 import { renderTimelineBar, stateBadge, timelineSegments } from "./health-timeline.js";
 import type { TechContext, TechTranslate } from "./technician-context.js";
@@ -242,9 +242,8 @@ export function createCameraPage(ctx: TechContext, cameraId: string, onBack: () 
           },
         },
       }),
-      renderLoadable(
+      ctx.renderLoadable(
         data,
-        ctx.loadableLabels(),
         () => void load(),
         (health) => renderHealth(health, t),
       ),

@@ -5,7 +5,7 @@ import { button, pager } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
 import { field, filterBar, textInput } from "../../ui/form.js";
 import { formatDateTime, localInputToIso } from "../../ui/format.js";
-import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { type Loadable, loader } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
 import { applyStatusChange, type StatusChange } from "./fleet-live.js";
 import type { FleetMap } from "./fleet-map.js";
@@ -217,9 +217,8 @@ export function createFleetBoard(
     const t = ctx.t();
     listSlot.replaceChildren(
       renderFilters(t),
-      renderLoadable(
+      ctx.renderLoadable(
         data,
-        ctx.loadableLabels(),
         () => void load(),
         (page) => h("div", {}, renderCounts(page, t), renderRows(page, t), renderPager(page, t)),
       ),

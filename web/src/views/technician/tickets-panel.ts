@@ -11,7 +11,7 @@ import { busyAction } from "../../ui/busy-action.js";
 import { h } from "../../ui/dom.js";
 import { field, form, formError, relabelSelect, select, textInput } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
-import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
+import { type Loadable, loader } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
 import type { TechContext, TechTranslate } from "./technician-context.js";
 
@@ -184,9 +184,8 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
       "div",
       { className: "card", attrs: { "data-testid": "ticket-assign" } },
       h("h3", { text: t("tech.tickets.assignTitle", { id: ticket.id }) }),
-      renderLoadable(
+      ctx.renderLoadable(
         who,
-        ctx.loadableLabels(),
         () => void chooseAssignee(),
         (people) =>
           people.length === 0
@@ -318,16 +317,14 @@ export function createTicketsPanel(ctx: TechContext, cameraId: string | null): T
       renderForm(t),
       formError(error),
       renderAssigning(t),
-      renderLoadable(
+      ctx.renderLoadable(
         data,
-        ctx.loadableLabels(),
         () => void load(),
         (tickets) => renderList(tickets, t),
       ),
       history
-        ? renderLoadable(
+        ? ctx.renderLoadable(
             history,
-            ctx.loadableLabels(),
             () => void showHistory(),
             (ticket) => renderHistory(ticket, t),
           )
