@@ -1,6 +1,7 @@
 import type { CellProperties } from "../../api/schemas.js";
 import type { Language } from "../../i18n/i18n.js";
 import { h } from "../../ui/dom.js";
+import { checkboxLabel } from "../../ui/form.js";
 
 /** Enough rows to pick from without drawing thousands of checkboxes at once. */
 const MAX_SHOWN = 200;
@@ -92,12 +93,7 @@ export function createCellPicker(
         });
         box.checked = selected.has(cell.code);
         const name = currentLanguage === "en" && cell.nameEn ? cell.nameEn : cell.name;
-        return h(
-          "label",
-          { className: "checkbox" },
-          box,
-          h("span", { text: `${cell.code} ${name} · ${currentLabels.level(cell.level)}` }),
-        );
+        return checkboxLabel(box, `${cell.code} ${name} · ${currentLabels.level(cell.level)}`);
       }),
       matches.length > MAX_SHOWN
         ? h("div", { className: "field-hint", text: currentLabels.more(matches.length - MAX_SHOWN) })

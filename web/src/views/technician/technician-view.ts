@@ -4,6 +4,7 @@ import type { Session } from "../../api/schemas.js";
 import { TechnicianApi } from "../../api/technician-api.js";
 import type { LanguageStore } from "../../i18n/language-store.js";
 import type { RealtimeStore } from "../../realtime/realtime-store.js";
+import { toolbar } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
 import { setHashParam, watchHashParam } from "../../ui/hash-param.js";
 import { renderTabs } from "../../ui/tabs.js";
@@ -58,7 +59,7 @@ export function createTechnicianView(deps: TechnicianViewDeps) {
   const element = h(
     "main",
     { className: "page-view technician-view", attrs: { "data-testid": "technician-view" } },
-    h("div", { className: "toolbar" }, title, live),
+    toolbar(title, live),
     tabBar,
     body,
   );
