@@ -1,9 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fake, fakeDocument } from "./fake-dom.test-support.js";
+// @vitest-environment happy-dom
+import { describe, expect, it, vi } from "vitest";
+import { el, fire, kids } from "./dom.test-support.js";
 import { checkboxLabel, filterBar, form } from "./form.js";
-
-beforeEach(() => vi.stubGlobal("document", fakeDocument));
-afterEach(() => vi.unstubAllGlobals());
 
 const input = (testId: string) => {
   const element = document.createElement("input");
@@ -14,22 +12,22 @@ const input = (testId: string) => {
 describe("form", () => {
   it("sets class, test id, novalidate only when asked, and the submit handler", () => {
     const onSubmit = vi.fn();
-    const checked = fake(form({ className: "admin-form", testId: "f", onSubmit }, "x"));
+    const checked = el(form({ className: "admin-form", testId: "f", onSubmit }, "x"));
     expect(checked.tagName).toBe("FORM");
     expect(checked.className).toBe("admin-form");
     expect(checked.getAttribute("data-testid")).toBe("f");
     expect(checked.hasAttribute("novalidate")).toBe(false);
     expect(
-      fake(form({ className: "", testId: "g", onSubmit, novalidate: true })).hasAttribute("novalidate"),
+      el(form({ className: "", testId: "g", onSubmit, novalidate: true })).hasAttribute("novalidate"),
     ).toBe(true);
-    checked.dispatch("submit");
+    fire(checked, "submit");
     expect(onSubmit).toHaveBeenCalledOnce();
   });
 });
 
 describe("filterBar", () => {
   it("puts the fields first, then apply (submit), reset and the extra actions, then the footer", () => {
-    const bar = fake(
+    const bar = el(
       filterBar({
         testId: "audit-filters",
         onSubmit: () => {},
@@ -42,14 +40,14 @@ describe("filterBar", () => {
     );
     expect(bar.className).toBe("filter-bar");
     expect(bar.getAttribute("data-testid")).toBe("audit-filters");
-    const [a, b, actions, footer] = bar.children;
+    const [a, b, actions, footer] = kids(bar);
     expect([a, b, footer].map((e) => e?.getAttribute("data-testid"))).toEqual([
       "input-a",
       "input-b",
       "form-error",
     ]);
     expect(actions?.className).toBe("form-actions");
-    const [apply, reset, extra] = actions?.children ?? [];
+    const [apply, reset, extra] = kids(actions);
     expect(apply?.getAttribute("type")).toBe("submit");
     expect(apply?.getAttribute("data-testid")).toBe("audit-apply");
     expect(apply?.textContent).toBe("Apply");
@@ -62,7 +60,7 @@ describe("filterBar", () => {
   it("submits through onSubmit and resets through onReset, each only on its own event", () => {
     const onSubmit = vi.fn();
     const onReset = vi.fn();
-    const bar = fake(
+    const bar = el(
       filterBar({
         testId: "fleet-filters",
         onSubmit,
@@ -71,16 +69,16 @@ describe("filterBar", () => {
         reset: { text: "Reset", onReset },
       }),
     );
-    bar.dispatch("submit");
+    fire(bar, "submit");
     expect(onSubmit).toHaveBeenCalledOnce();
     expect(onReset).not.toHaveBeenCalled();
-    bar.children[0]?.children[1]?.dispatch("click");
+    fire(kids(kids(bar)[0])[1], "click");
     expect(onReset).toHaveBeenCalledOnce();
     expect(onSubmit).toHaveBeenCalledOnce();
   });
 
   it("has only the apply button when there is no reset or extra action", () => {
-    const bar = fake(
+    const bar = el(
       filterBar({
         testId: "search-form",
         onSubmit: () => {},
@@ -90,15 +88,15 @@ describe("filterBar", () => {
       }),
     );
     expect(bar.hasAttribute("novalidate")).toBe(true);
-    expect(bar.children.map((c) => c.className)).toEqual(["form-actions"]);
-    expect(bar.children[0]?.children.map((c) => c.getAttribute("data-testid"))).toEqual(["search-submit"]);
+    expect(kids(bar).map((c) => c.className)).toEqual(["form-actions"]);
+    expect(kids(kids(bar)[0]).map((c) => c.getAttribute("data-testid"))).toEqual(["search-submit"]);
   });
 });
 
 describe("checkboxLabel", () => {
   it("wraps the box and its text in one label", () => {
     const box = input("input-partial");
-    const label = fake(checkboxLabel(box, "Partial plate"));
+    const label = el(checkboxLabel(box, "Partial plate"));
     expect(label.tagName).toBe("LABEL");
     expect(label.className).toBe("checkbox");
     expect(label.childNodes[0]).toBe(box);

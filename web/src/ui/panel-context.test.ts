@@ -1,12 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+// @vitest-environment happy-dom
+import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/errors.js";
 import { translatorFor } from "../i18n/i18n.js";
 import { LanguageStore } from "../i18n/language-store.js";
-import { fake, fakeDocument } from "./fake-dom.test-support.js";
+import { el, fire, kids } from "./dom.test-support.js";
 import { panelContext } from "./panel-context.js";
-
-beforeEach(() => vi.stubGlobal("document", fakeDocument));
-afterEach(() => vi.unstubAllGlobals());
 
 function context(language: "en" | "zh-CN") {
   const languages = new LanguageStore(language, null);
@@ -30,23 +28,23 @@ const unused = (): Node => {
 
 describe("panelContext.renderLoadable", () => {
   it("shows the view's loading text while loading", () => {
-    const node = fake(context("en").renderLoadable({ state: "loading" }, () => {}, unused));
+    const node = el(context("en").renderLoadable({ state: "loading" }, () => {}, unused));
     expect(node.getAttribute("data-testid")).toBe("panel-loading");
     expect(node.textContent).toBe(translatorFor("en")("map.loading"));
-    const zh = fake(context("zh-CN").renderLoadable({ state: "loading" }, () => {}, unused));
+    const zh = el(context("zh-CN").renderLoadable({ state: "loading" }, () => {}, unused));
     expect(zh.textContent).toBe(translatorFor("zh-CN")("map.loading"));
   });
 
   it("shows the failure, the error's own text and a retry button that calls retry", () => {
     const retry = vi.fn();
     const error = new ApiError("cell_not_found", "Cell 3101 does not exist", 404);
-    const node = fake(context("en").renderLoadable({ state: "error", error }, retry, unused));
+    const node = el(context("en").renderLoadable({ state: "error", error }, retry, unused));
     expect(node.getAttribute("data-testid")).toBe("panel-error");
     expect(node.textContent).toContain(translatorFor("en")("map.loadFailed"));
     expect(node.textContent).toContain("Cell 3101 does not exist");
-    const button = node.children.find((child) => child.tagName === "BUTTON");
+    const button = kids(node).find((child) => child.tagName === "BUTTON");
     expect(button?.textContent).toBe(translatorFor("en")("map.retry"));
-    button?.dispatch("click");
+    fire(button, "click");
     expect(retry).toHaveBeenCalledOnce();
   });
 

@@ -1,16 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type FakeElement, fake, fakeDocument, fakeWindow } from "./fake-dom.test-support.js";
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it } from "vitest";
+import { byTestId, el, fire, kids } from "./dom.test-support.js";
 import { createTabbedView, permittedTabs, type TabPanel } from "./tabbed-view.js";
 
 type Tab = "users" | "audit";
-let win: ReturnType<typeof fakeWindow>;
 
 beforeEach(() => {
-  vi.stubGlobal("document", fakeDocument);
-  win = fakeWindow("#/admin?tab=audit");
-  vi.stubGlobal("window", win);
+  window.location.hash = "#/admin?tab=audit";
 });
-afterEach(() => vi.unstubAllGlobals());
+
+/** The user edits the address bar: the browser fires hashchange. */
+function navigate(hash: string): void {
+  window.location.hash = hash;
+  window.dispatchEvent(new Event("hashchange"));
+}
 
 /** A view over `tabs` whose panels count their builds, renders and destroys. */
 function view(tabs: Tab[], requested: string | null) {
@@ -33,9 +36,9 @@ function view(tabs: Tab[], requested: string | null) {
     forbidden: () => "Not allowed",
     tabTestIdPrefix: "admin-tab",
   });
-  const element = fake(tabbed.element);
-  const shown = () => element.children[2]?.children[0]?.getAttribute("data-testid") ?? null;
-  const tabButton = (tab: Tab): FakeElement | undefined => element.byTestId(`admin-tab-${tab}`);
+  const element = el(tabbed.element);
+  const shown = () => kids(kids(element)[2])[0]?.getAttribute("data-testid") ?? null;
+  const tabButton = (tab: Tab): HTMLElement | undefined => byTestId(element, `admin-tab-${tab}`);
   return { tabbed, element, built, destroyed, shown, tabButton };
 }
 
@@ -52,7 +55,7 @@ describe("createTabbedView", () => {
   it("opens the requested tab, titled, with one button per tab", () => {
     const v = view(["users", "audit"], "audit");
     expect(v.element.getAttribute("data-testid")).toBe("admin-view");
-    expect(v.element.children[0]?.textContent).toBe("Administration");
+    expect(kids(v.element)[0]?.textContent).toBe("Administration");
     expect(v.shown()).toBe("audit-panel");
     expect(v.tabButton("users")?.textContent).toBe("Tab users");
     expect(v.tabButton("audit")?.getAttribute("aria-selected")).toBe("true");
@@ -66,34 +69,34 @@ describe("createTabbedView", () => {
 
   it("says the page is not allowed when no tab is", () => {
     const v = view([], "audit");
-    expect(v.element.children[1]?.childNodes).toEqual([]);
-    expect(v.element.children[2]?.textContent).toBe("Not allowed");
+    expect(kids(v.element)[1]?.childNodes.length).toBe(0);
+    expect(kids(v.element)[2]?.textContent).toBe("Not allowed");
   });
 
   it("switches on a tab click, records it in the hash, and builds each panel once", () => {
     const v = view(["users", "audit"], "audit");
-    v.tabButton("users")?.dispatch("click");
+    fire(v.tabButton("users"), "click");
     expect(v.shown()).toBe("users-panel");
-    expect(win.location.hash).toBe("#/admin?tab=users");
-    v.tabButton("audit")?.dispatch("click");
-    v.tabButton("users")?.dispatch("click");
+    expect(window.location.hash).toBe("#/admin?tab=users");
+    fire(v.tabButton("audit"), "click");
+    fire(v.tabButton("users"), "click");
     expect(v.built).toEqual(["audit", "users"]);
   });
 
   it("follows the hash when the address changes, ignoring tabs it does not have", () => {
     const v = view(["users", "audit"], "audit");
-    win.navigate("#/admin?tab=users");
+    navigate("#/admin?tab=users");
     expect(v.shown()).toBe("users-panel");
-    win.navigate("#/admin?tab=roles");
+    navigate("#/admin?tab=roles");
     expect(v.shown()).toBe("users-panel");
   });
 
   it("stops following the hash and destroys the built panels on destroy", () => {
     const v = view(["users", "audit"], "audit");
-    v.tabButton("users")?.dispatch("click");
-    expect(win.listenerCount()).toBe(1);
+    fire(v.tabButton("users"), "click");
     v.tabbed.destroy();
-    expect(win.listenerCount()).toBe(0);
     expect(v.destroyed.sort()).toEqual(["audit", "users"]);
+    navigate("#/admin?tab=audit");
+    expect(v.shown()).toBe("users-panel");
   });
 });
