@@ -1,4 +1,4 @@
-import type { GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from "maplibre-gl";
+import type { Map as MapLibreMap, MapMouseEvent } from "maplibre-gl";
 import { isApiError } from "../../api/errors.js";
 import type { Incident, IncidentCategory } from "../../api/incident-schemas.js";
 import { IncidentsApi } from "../../api/incidents-api.js";
@@ -18,7 +18,7 @@ import { errorMessage } from "../../ui/error-message.js";
 import type { ViewContext } from "../routes.js";
 import { AlertSound } from "./alerts.js";
 import { type CommandTranslate, commandT } from "./command-translate.js";
-import { INCIDENT_LAYER, INCIDENT_SOURCE } from "./incident-layers.js";
+import { CLUSTER_MAX_ZOOM, INCIDENT_LAYER } from "./incident-layers.js";
 import { IncidentPanel } from "./incident-panel.js";
 import { LiveIncidentLayer } from "./live-incidents.js";
 import { ReplayBar } from "./replay-bar.js";
@@ -252,7 +252,7 @@ export function startLiveCommand(map: MapLibreMap, ctx: ViewContext, options: Li
   const loaded = load();
   void reports?.load();
 
-  const onClick = (event: MapMouseEvent) => void clickIncident(map, event, panel);
+  const onClick = (event: MapMouseEvent) => clickIncident(map, event, panel, layer);
   map.on("click", onClick);
   offs.push(() => map.off("click", onClick));
   for (const id of [INCIDENT_LAYER.points, INCIDENT_LAYER.clusters]) {
@@ -295,21 +295,23 @@ export function startLiveCommand(map: MapLibreMap, ctx: ViewContext, options: Li
   };
 }
 
-/** An incident dot opens its detail; a cluster zooms in until it splits. */
-async function clickIncident(map: MapLibreMap, event: MapMouseEvent, panel: IncidentPanel): Promise<void> {
+/** An incident dot opens its detail; a cluster zooms to its incidents (far enough, it splits). */
+function clickIncident(
+  map: MapLibreMap,
+  event: MapMouseEvent,
+  panel: IncidentPanel,
+  layer: LiveIncidentLayer,
+): void {
   if (!map.getLayer(INCIDENT_LAYER.points)) return;
   const box: [[number, number], [number, number]] = [
     [event.point.x - 6, event.point.y - 6],
     [event.point.x + 6, event.point.y + 6],
   ];
   const [point] = map.queryRenderedFeatures(box, { layers: [INCIDENT_LAYER.points] });
-  if (point && point.id !== undefined) return panel.open(Number(point.id));
+  if (point && point.id !== undefined) return void panel.open(Number(point.id));
   const [cluster] = map.queryRenderedFeatures(box, { layers: [INCIDENT_LAYER.clusters] });
-  const clusterId = cluster?.properties.cluster_id;
-  const source = map.getSource<GeoJSONSource>(INCIDENT_SOURCE);
-  if (typeof clusterId !== "number" || !source || cluster?.geometry.type !== "Point") return;
-  const zoom = await source.getClusterExpansionZoom(clusterId);
-  map.easeTo({ center: cluster.geometry.coordinates as [number, number], zoom });
+  const bounds = cluster?.id === undefined ? null : layer.clusterBounds(Number(cluster.id));
+  if (bounds) map.fitBounds(bounds, { padding: 80, maxZoom: CLUSTER_MAX_ZOOM + 1 });
 }
 
 /**
