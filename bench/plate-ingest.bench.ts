@@ -574,7 +574,7 @@ export async function run(): Promise<BenchResult[]> {
         unit: "reads/s",
         baseline: { name: "one transaction per push", value: rate(naive) },
         ratio: singleRate / rate(naive),
-        note: `${single.seconds.toFixed(0)} s, ${concurrency} keep-alive connections, ${HOTLIST_ENTRIES.toLocaleString("en")} hotlist entries, 1 hit per ${HIT_EVERY} reads, ${single.retries} raced retries; 0 lost, 0 duplicates; ${failures(single)}; load average ${loadBefore} before, ${loadDuring} after (1/5/15 min, 2 cores)`,
+        note: `${single.seconds.toFixed(0)} s, ${INGEST_PROCESSES > 0 ? `ingest port served by ${INGEST_PROCESSES} worker processes (decision 0141)` : "main port, one process"}, ${concurrency} keep-alive connections, ${HOTLIST_ENTRIES.toLocaleString("en")} hotlist entries, 1 hit per ${HIT_EVERY} reads, ${single.retries} raced retries; 0 lost, 0 duplicates; ${failures(single)}; load average ${loadBefore} before, ${loadDuring} after (1/5/15 min, 2 cores)`,
       },
       {
         name: "HTTP ingest, 1 read per request vs raw COPY",
