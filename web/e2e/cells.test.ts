@@ -372,6 +372,14 @@ describe("cells administration", () => {
     await page.getByTestId("cells-tab-people").click();
     await page.getByTestId("leader-pick").waitFor({ timeout: 15_000 });
     await expect(page.getByTestId("people-leader").textContent()).resolves.toContain("No leader");
+    // The cell page also shows the open incidents below the grid and its latest daily report.
+    const summary = (await admin.get(`/api/v1/cells/${code}/summary`)).body;
+    await expect(page.getByTestId("cell-summary-incidents").textContent()).resolves.toBe(
+      `${summary.incidents.open} open, ${summary.incidents.overdue} overdue`,
+    );
+    await expect(page.getByTestId("cell-summary-report").textContent()).resolves.toContain(
+      summary.daily_report.latest?.reportDate ?? "None filed yet",
+    );
     // Only grid leaders whose cells include this grid are offered as leader.
     const offered = await page.getByTestId("leader-pick").locator("option").allTextContents();
     expect(offered.some((o) => o.includes("(people_leader)"))).toBe(true);

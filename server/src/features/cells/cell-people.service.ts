@@ -14,8 +14,9 @@ export type CellSummarySection = (db: Queryable, cellCode: string, auth: AuthCon
 const sections = new Map<string, CellSummarySection>();
 
 /**
- * The seam for features that come later: incidents register "incidents" (open, overdue),
- * reports register "daily_report" (the latest one). Until then those keys are null.
+ * The seam that keeps cells free of later features: incidents register "incidents" (open,
+ * overdue), reports register "daily_report" (the latest one), each when its routes are built.
+ * A section answers null when the caller may not see it.
  */
 export function registerCellSummarySection(name: string, section: CellSummarySection): void {
   sections.set(name, section);

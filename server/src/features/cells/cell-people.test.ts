@@ -116,8 +116,6 @@ describe("grid leaders and workers", () => {
       workers: [{ username: "worker1" }],
       cameras: { total: counts[0]!.cameras },
       checkpoints: { total: counts[0]!.checkpoints },
-      incidents: null,
-      daily_report: null,
     });
     expect(summary.body.cell.area_m2).toBeCloseTo(counts[0]!.area, 3);
 
@@ -145,5 +143,40 @@ describe("grid leaders and workers", () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("not_a_grid");
+  });
+
+  it("shows open incidents below the cell and a grid's latest daily report to those who may read them", async () => {
+    const leader1 = await TestClient.loggedIn(server.url, "leader1", server.demoPassword);
+    const grid = (await leader1.get("/api/v1/auth/me")).body.cells[0] as string;
+    const before = (await leader1.get(`/api/v1/cells/${grid}/summary`)).body;
+    const { rows } = await server.db.pool.query<{ lon: number; lat: number; parent: string }>(
+      `SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat, parent_code AS parent
+         FROM cells WHERE code = $1`,
+      [grid],
+    );
+    const { lon, lat, parent } = rows[0]!;
+    const reported = await leader1.post("/api/v1/incidents", {
+      category: "environment",
+      priority: "urgent",
+      location: { lon, lat },
+      description: "Cell page count",
+    });
+    expect(reported.status).toBe(201);
+    const filed = await leader1.post("/api/v1/reports/daily", { cellCode: grid, nothingToReport: true });
+    expect(filed.status).toBe(201);
+
+    const after = (await leader1.get(`/api/v1/cells/${grid}/summary`)).body;
+    expect(after.incidents.open).toBe(before.incidents.open + 1);
+    expect(after.incidents.topPriority).toBe("urgent");
+    expect(after.daily_report.latest).toMatchObject({ id: filed.body.id, nothingToReport: true, items: 0 });
+    // The parent cell counts the grid's incidents too; reports belong to grids only.
+    const above = (await admin.get(`/api/v1/cells/${parent}/summary`)).body;
+    expect(above.incidents.open).toBeGreaterThanOrEqual(after.incidents.open);
+    expect(above.daily_report).toEqual({ latest: null });
+    // A technician sees the cell but neither incidents nor reports.
+    const tech = await TestClient.loggedIn(server.url, "tech1", server.demoPassword);
+    const seen = await tech.get(`/api/v1/cells/${grid}/summary`);
+    expect(seen.status).toBe(200);
+    expect(seen.body).toMatchObject({ incidents: null, daily_report: null });
   });
 });

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { anyGeometry, featureCollectionPage, multiPolygonGeometry, timestamp } from "../../http/wire.js";
+import {
+  anyGeometry,
+  calendarDay,
+  featureCollectionPage,
+  multiPolygonGeometry,
+  timestamp,
+} from "../../http/wire.js";
 
 // Response bodies of the cell routes as they go over the wire (OpenAPI; checked in tests).
 
@@ -219,8 +225,31 @@ export const cellSummaryResponse = z.object({
     total: z.number().int(),
     items: z.array(z.object({ id: z.string(), name: z.string(), grade: z.string() })),
   }),
-  incidents: z.null().describe("Reserved for a registered summary section; no feature registers one yet"),
-  daily_report: z.null().describe("Reserved for a registered summary section; no feature registers one yet"),
+  incidents: z
+    .object({
+      open: z.number().int(),
+      overdue: z.number().int(),
+      topPriority: z.string().nullable().describe("Highest priority among the open incidents"),
+    })
+    .nullable()
+    .describe("Open incidents in the cell and below it; null without incidents:read"),
+  daily_report: z
+    .object({
+      latest: z
+        .object({
+          id: z.number().int(),
+          reportDate: calendarDay,
+          nothingToReport: z.boolean(),
+          late: z.boolean(),
+          filedBy: z.string(),
+          filedAt: timestamp,
+          items: z.number().int(),
+        })
+        .nullable()
+        .describe("The newest daily report filed for this cell (grids file them); null when none"),
+    })
+    .nullable()
+    .describe("Null without reports:read"),
 });
 
 const importRowProblem = z.object({

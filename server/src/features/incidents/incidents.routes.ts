@@ -7,6 +7,7 @@ import { okResponse } from "../../http/wire.js";
 import { systemClock } from "../../jobs/clock.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
 import type { AuthContext } from "../auth/auth-context.js";
+import { registerCellSummarySection } from "../cells/cell-people.service.js";
 import { readMultipartFiles, selectIncidentAttachment, storeAttachments } from "./attachments.js";
 import { selectTimeLimits, upsertTimeLimits } from "./deadlines.sql.js";
 import {
@@ -42,7 +43,12 @@ import {
   transitionIncident,
   withActions,
 } from "./incidents.service.js";
-import { selectCategories, selectIncidentFeatures, upsertCategory } from "./incidents.sql.js";
+import {
+  selectCategories,
+  selectIncidentFeatures,
+  selectOpenIncidentCounts,
+  upsertCategory,
+} from "./incidents.sql.js";
 
 /** The parent must exist and must not be the category itself or one of its descendants. */
 async function checkCategoryParent(db: Queryable, code: string, parentCode: string): Promise<void> {
@@ -71,6 +77,10 @@ const actorOf = (req: Request, auth: AuthContext): Actor & { cellCodes: readonly
 });
 
 export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): void {
+  // The cell page shows the open and overdue incidents below the cell to those who may read them.
+  registerCellSummarySection("incidents", async (db, code, auth) =>
+    auth.permissions.has("incidents:read") ? selectOpenIncidentCounts(db, code) : null,
+  );
   const clock = systemClock;
   const read = { access: "permission", permission: "incidents:read", scope: "own-cells" } as const;
   const configure = { access: "permission", permission: "config:manage", scope: "global" } as const;

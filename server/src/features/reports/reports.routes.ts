@@ -3,6 +3,7 @@ import { notFound } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { systemClock } from "../../jobs/clock.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
+import { registerCellSummarySection } from "../cells/cell-people.service.js";
 import {
   dailyReportListResponse,
   dailyReportResponse,
@@ -17,9 +18,13 @@ import {
   reportsQuery,
 } from "./reports.schemas.js";
 import { fileDailyReport, loadReportSettings, missingReports } from "./reports.service.js";
-import { selectReport, selectReports, upsertReportSettings } from "./reports.sql.js";
+import { selectLatestReport, selectReport, selectReports, upsertReportSettings } from "./reports.sql.js";
 
 export function registerReportRoutes(routes: RouteRegistry, deps: AppDeps): void {
+  // The cell page shows a grid's latest daily report to those who may read reports.
+  registerCellSummarySection("daily_report", async (db, code, auth) =>
+    auth.permissions.has("reports:read") ? { latest: await selectLatestReport(db, code) } : null,
+  );
   const clock = systemClock;
   const read = { access: "permission", permission: "reports:read", scope: "own-cells" } as const;
 

@@ -196,3 +196,26 @@ export async function insertNotices(
   );
   return rows.map((r) => r.cell_code);
 }
+
+export interface LatestReportRow {
+  id: number;
+  reportDate: string;
+  nothingToReport: boolean;
+  late: boolean;
+  filedBy: string;
+  filedAt: Date;
+  items: number;
+}
+
+/** The newest daily report filed for a grid (the cell page), or null. */
+export async function selectLatestReport(db: Queryable, cellCode: string): Promise<LatestReportRow | null> {
+  const { rows } = await db.query<LatestReportRow>(
+    `SELECT r.id, to_char(r.report_date, 'YYYY-MM-DD') AS "reportDate", r.nothing_to_report AS "nothingToReport",
+            r.late, r.filed_by_actor AS "filedBy", r.filed_at AS "filedAt",
+            (SELECT count(*)::int FROM daily_report_items it WHERE it.report_id = r.id) AS items
+       FROM daily_reports r WHERE r.cell_code = $1
+      ORDER BY r.report_date DESC LIMIT 1`,
+    [cellCode],
+  );
+  return rows[0] ?? null;
+}

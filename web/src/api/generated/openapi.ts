@@ -7432,10 +7432,28 @@ export interface operations {
                                 grade: string;
                             }[];
                         };
-                        /** @description Reserved for a registered summary section; no feature registers one yet */
-                        incidents: null;
-                        /** @description Reserved for a registered summary section; no feature registers one yet */
-                        daily_report: null;
+                        /** @description Open incidents in the cell and below it; null without incidents:read */
+                        incidents: {
+                            open: number;
+                            overdue: number;
+                            /** @description Highest priority among the open incidents */
+                            topPriority: string | null;
+                        } | null;
+                        /** @description Null without reports:read */
+                        daily_report: {
+                            /** @description The newest daily report filed for this cell (grids file them); null when none */
+                            latest: {
+                                id: number;
+                                /** Format: date */
+                                reportDate: string;
+                                nothingToReport: boolean;
+                                late: boolean;
+                                filedBy: string;
+                                /** Format: date-time */
+                                filedAt: string;
+                                items: number;
+                            } | null;
+                        } | null;
                     };
                 };
             };

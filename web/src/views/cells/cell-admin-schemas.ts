@@ -104,6 +104,21 @@ export const cellSummarySchema = z.object({
   workers: z.array(personSchema),
   cameras: z.object({ total: z.number(), by_status: z.record(z.string(), z.number()) }),
   checkpoints: z.object({ total: z.number() }),
+  /** Null when the caller may not read incidents. */
+  incidents: z.object({ open: z.number(), overdue: z.number() }).nullable(),
+  /** Null when the caller may not read reports; `latest` is null until the grid files one. */
+  daily_report: z
+    .object({
+      latest: z
+        .object({
+          reportDate: z.string(),
+          nothingToReport: z.boolean(),
+          late: z.boolean(),
+          items: z.number(),
+        })
+        .nullable(),
+    })
+    .nullable(),
 });
 export type CellSummary = z.infer<typeof cellSummarySchema>;
 

@@ -161,6 +161,8 @@ export function createPeoplePanel(host: CellsHost, code: string): CellPanel {
       h("dd", { text: cameras ? `${summary.cameras.total} (${cameras})` : String(summary.cameras.total) }),
       h("dt", { text: t("cells.summary.checkpoints") }),
       h("dd", { text: String(summary.checkpoints.total) }),
+      ...incidentRows(summary, t),
+      ...(people ? reportRows(summary, t) : []),
     );
     if (!people)
       return h("div", {}, overview, h("p", { className: "muted", text: t("cells.people.gridsOnly") }));
@@ -244,4 +246,36 @@ export function createPeoplePanel(host: CellsHost, code: string): CellPanel {
       destroyed = true;
     },
   };
+}
+
+/** Open and overdue incidents below the cell, for those who may read incidents. */
+function incidentRows(summary: CellSummary, t: CellsTranslate): Node[] {
+  if (!summary.incidents) return [];
+  return [
+    h("dt", { text: t("cells.summary.incidents") }),
+    h("dd", {
+      text: t("cells.summary.incidentCounts", {
+        open: summary.incidents.open,
+        overdue: summary.incidents.overdue,
+      }),
+      attrs: { "data-testid": "cell-summary-incidents" },
+    }),
+  ];
+}
+
+/** A grid's latest daily report, for those who may read reports. */
+function reportRows(summary: CellSummary, t: CellsTranslate): Node[] {
+  if (!summary.daily_report) return [];
+  const report = summary.daily_report.latest;
+  const text = !report
+    ? t("cells.summary.noReport")
+    : `${
+        report.nothingToReport
+          ? t("cells.summary.reportNothing", { date: report.reportDate })
+          : t("cells.summary.reportItems", { date: report.reportDate, items: report.items })
+      }${report.late ? ` ${t("cells.summary.reportLate")}` : ""}`;
+  return [
+    h("dt", { text: t("cells.summary.dailyReport") }),
+    h("dd", { text, attrs: { "data-testid": "cell-summary-report" } }),
+  ];
 }
