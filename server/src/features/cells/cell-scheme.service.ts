@@ -1,12 +1,28 @@
 import { z } from "zod";
-import type { Pool } from "../../db/pool.js";
+import type { Pool, Queryable } from "../../db/pool.js";
 import { badRequest, conflict } from "../../http/errors.js";
 import { recordAudit } from "../audit/audit.service.js";
-import { type CellCodeScheme, loadCodeScheme, schemeOf } from "./cell-code-scheme.js";
+import { type CellCodeScheme, leafLevel, levelDef, loadCodeScheme, schemeOf } from "./cell-code-scheme.js";
 import { type EditContext, inTransaction } from "./cell-edits.service.js";
 
 /** A level id as the code scheme stores it ("district", "grid", or a configured one). */
 export const levelIdSchema = z.string().regex(/^[a-z_]{2,32}$/, "level ids are 2-32 lowercase letters or _");
+
+/**
+ * A level asked for in a query, checked against the configured scheme (400 unknown_level naming
+ * the levels); without one, the leaf level (grids in the default scheme).
+ */
+export async function levelOrLeaf(db: Queryable, level: string | undefined): Promise<string> {
+  const scheme = await loadCodeScheme(db);
+  if (level === undefined) return leafLevel(scheme).level;
+  if (!levelDef(scheme, level))
+    throw badRequest(
+      "unknown_level",
+      `No cell level "${level}"; the levels are ${scheme.levels.map((l) => l.level).join(", ")}.`,
+      { field: "level" },
+    );
+  return level;
+}
 
 export const cellSchemeBody = z.strictObject({
   levels: z

@@ -1,10 +1,9 @@
 import type { AppDeps } from "../../app-deps.js";
-import { badRequest, notFound } from "../../http/errors.js";
+import { notFound } from "../../http/errors.js";
 import { pagedGeoQuery, toPage } from "../../http/geojson.js";
 import type { RouteRegistry } from "../../http/route.js";
-import { levelDef, loadCodeScheme } from "./cell-code-scheme.js";
 import { registerCellEditRoutes } from "./cell-edit.routes.js";
-import { levelIdSchema } from "./cell-scheme.service.js";
+import { levelIdSchema, levelOrLeaf } from "./cell-scheme.service.js";
 import { cellFeatureResponse, cellPageResponse } from "./cells.responses.js";
 import { cellCodeParams } from "./cells.schemas.js";
 import { selectCellFeature, selectCellPage } from "./cells.sql.js";
@@ -23,15 +22,7 @@ export function registerCellRoutes(routes: RouteRegistry, deps: AppDeps): void {
     response: cellPageResponse,
     handler: async ({ query, auth }) => {
       // The levels are the configured code scheme's (GET /api/v1/cell-scheme), not a fixed four.
-      if (query.level !== undefined) {
-        const scheme = await loadCodeScheme(deps.pool);
-        if (!levelDef(scheme, query.level))
-          throw badRequest(
-            "unknown_level",
-            `No cell level "${query.level}"; the levels are ${scheme.levels.map((l) => l.level).join(", ")}.`,
-            { field: "level" },
-          );
-      }
+      if (query.level !== undefined) await levelOrLeaf(deps.pool, query.level);
       return toPage(await selectCellPage(deps.pool, { ...query, scope: auth.cellCodes }), query.limit);
     },
   });

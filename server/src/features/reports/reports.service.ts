@@ -3,6 +3,7 @@ import { badRequest, conflict, forbidden, notFound } from "../../http/errors.js"
 import { type Clock, systemClock } from "../../jobs/clock.js";
 import { enqueueEvent, enqueueEvents } from "../../realtime/outbox.js";
 import { instantAt, localDateOf, minutesOfTime, parseDateKey } from "../calendar/working-time.js";
+import { leafLevel, loadCodeScheme } from "../cells/cell-code-scheme.js";
 import { type Actor, createIncident } from "../incidents/incidents.service.js";
 import { type FileReportBody, type ReportSettings, reportSettingsSchema } from "./reports.schemas.js";
 import * as sql from "./reports.sql.js";
@@ -43,8 +44,9 @@ export async function fileDailyReport(
     throw badRequest("date_in_future", `Cannot file a report for ${date}: it is ${today} now.`);
   const level = await sql.selectCellLevel(db, input.cellCode);
   if (!level) throw notFound("Cell", input.cellCode);
-  if (level !== "grid")
-    throw badRequest("not_a_grid", `Daily reports are filed per grid; ${input.cellCode} is a ${level}.`);
+  const grid = leafLevel(await loadCodeScheme(db)).level;
+  if (level !== grid)
+    throw badRequest("not_a_grid", `Daily reports are filed per ${grid}; ${input.cellCode} is a ${level}.`);
   const visible = await db.query<{ inside: boolean }>(
     "SELECT path && $2::text[] AS inside FROM cells WHERE code = $1",
     [input.cellCode, actor.cellCodes],

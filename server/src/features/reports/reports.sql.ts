@@ -144,7 +144,7 @@ export interface MissingRow {
 }
 
 /**
- * Current grids in the scope without a report for the date, with their grid leader
+ * Current grids (cells of the scheme's leaf level) in the scope without a report for the date, with their grid leader
  * (the cells feature's leader assignment if any, else a grid_leader assigned to the grid).
  */
 export async function selectMissingGrids(
@@ -163,7 +163,7 @@ export async function selectMissingGrids(
                JOIN users u ON u.id = x.user_id AND NOT u.disabled
               ORDER BY x.pref, x.user_id LIMIT 1) AS leader
        FROM cells g
-      WHERE g.level = 'grid' AND g.retired_at IS NULL AND ($1::text[] IS NULL OR g.path && $1::text[])
+      WHERE g.level = (SELECT l.level FROM cell_levels l ORDER BY l.depth DESC LIMIT 1) AND g.retired_at IS NULL AND ($1::text[] IS NULL OR g.path && $1::text[])
         AND NOT EXISTS (SELECT 1 FROM daily_reports r WHERE r.cell_code = g.code AND r.report_date = $2::date)
       ORDER BY g.code`,
     [scope, date],
@@ -173,7 +173,8 @@ export async function selectMissingGrids(
 
 export async function countGrids(db: Queryable, scope: readonly string[]): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM cells WHERE level = 'grid' AND retired_at IS NULL AND path && $1::text[]",
+    `SELECT count(*)::int AS n FROM cells
+      WHERE level = (SELECT l.level FROM cell_levels l ORDER BY l.depth DESC LIMIT 1) AND retired_at IS NULL AND path && $1::text[]`,
     [scope],
   );
   return rows[0]?.n ?? 0;

@@ -1,6 +1,7 @@
 import type { AppDeps } from "../../app-deps.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
+import { levelOrLeaf } from "../cells/cell-scheme.service.js";
 import { incidentStatsResponse, openIncidentsResponse } from "./stats.responses.js";
 import { incidentStatsQuery, openIncidentsQuery } from "./stats.schemas.js";
 import { incidentStats, incidentStatsCsv } from "./stats.service.js";
@@ -13,17 +14,20 @@ export function registerStatsRoutes(routes: RouteRegistry, deps: AppDeps): void 
     method: "get",
     path: "/api/v1/stats/incidents",
     summary:
-      "Incident figures per cell of a level (grid, community, street, district): received, closed on time, overdue, handling time, satisfaction",
+      "Incident figures per cell of a level of the cell scheme (default the leaf level, grids): received, closed on time, overdue, handling time, satisfaction",
     tags: ["stats"],
     policy,
     query: incidentStatsQuery,
     response: incidentStatsResponse,
-    handler: async ({ query, auth }) => ({
-      from: query.from.toISOString(),
-      to: query.to.toISOString(),
-      level: query.level,
-      cells: await incidentStats(deps.pool, auth.cellCodes, query),
-    }),
+    handler: async ({ query, auth }) => {
+      const level = await levelOrLeaf(deps.pool, query.level);
+      return {
+        from: query.from.toISOString(),
+        to: query.to.toISOString(),
+        level,
+        cells: await incidentStats(deps.pool, auth.cellCodes, { ...query, level }),
+      };
+    },
   });
 
   routes.add({
@@ -35,10 +39,10 @@ export function registerStatsRoutes(routes: RouteRegistry, deps: AppDeps): void 
     policy,
     query: openIncidentsQuery,
     response: openIncidentsResponse,
-    handler: async ({ query, auth }) => ({
-      level: query.level,
-      cells: await selectOpenIncidentsByCell(deps.pool, auth.cellCodes, query.level),
-    }),
+    handler: async ({ query, auth }) => {
+      const level = await levelOrLeaf(deps.pool, query.level);
+      return { level, cells: await selectOpenIncidentsByCell(deps.pool, auth.cellCodes, level) };
+    },
   });
 
   routes.add({
@@ -48,7 +52,8 @@ export function registerStatsRoutes(routes: RouteRegistry, deps: AppDeps): void 
     tags: ["stats"],
     policy,
     query: incidentStatsQuery,
-    handler: async ({ req, res, query, auth }) => {
+    handler: async ({ req, res, query: asked, auth }) => {
+      const query = { ...asked, level: await levelOrLeaf(deps.pool, asked.level) };
       const rows = await incidentStats(deps.pool, auth.cellCodes, query);
       await recordAudit(deps.pool, {
         ...auditSource(req),

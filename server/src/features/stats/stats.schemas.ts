@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { levelIdSchema } from "../cells/cell-scheme.service.js";
 
 export const incidentStatsQuery = z
   .strictObject({
@@ -6,8 +7,8 @@ export const incidentStatsQuery = z
     from: z.coerce.date({ message: "from must be a date or date-time" }),
     /** …and before this one. */
     to: z.coerce.date({ message: "to must be a date or date-time" }),
-    /** Group by the cells of this level (each incident counts for its ancestor at that level). */
-    level: z.enum(["grid", "community", "street", "district"]).default("grid"),
+    /** Group by the cells of this level (each incident counts for its ancestor at that level); default the leaf level. */
+    level: levelIdSchema.optional(),
     lang: z.enum(["zh-CN", "en"]).default("zh-CN"),
   })
   .refine((q) => q.from < q.to, { message: "from must be before to", path: ["from"] })
@@ -18,5 +19,6 @@ export const incidentStatsQuery = z
 export type IncidentStatsQuery = z.infer<typeof incidentStatsQuery>;
 
 export const openIncidentsQuery = z.strictObject({
-  level: z.enum(["grid", "community", "street", "district"]).default("grid"),
+  /** A level of the configured cell scheme; default the leaf level. */
+  level: levelIdSchema.optional(),
 });

@@ -15,7 +15,7 @@ const ratio = (part: number, whole: number) =>
 export async function incidentStats(
   db: Queryable,
   scope: readonly string[],
-  q: IncidentStatsQuery,
+  q: IncidentStatsQuery & { level: string },
 ): Promise<IncidentStats[]> {
   const rows = await selectIncidentStats(db, { scope, from: q.from, to: q.to, level: q.level });
   return rows.map((r) => ({

@@ -184,6 +184,23 @@ describe("incident statistics", () => {
     expect((await admin.get("/api/v1/stats/incidents?from=soon&to=2026-05-01")).status).toBe(400);
   });
 
+  it("takes the levels of the configured cell scheme, the leaf level by default, and names them for an unknown one", async () => {
+    const byDefault = await admin.get(`/api/v1/stats/incidents?${period}`);
+    expect(byDefault.status).toBe(200);
+    expect(byDefault.body.level).toBe("grid");
+    const grids = await admin.get(`/api/v1/stats/incidents?${period}&level=grid`);
+    expect(byDefault.body.cells).toEqual(grids.body.cells);
+    for (const path of [
+      `/api/v1/stats/incidents?${period}&level=block`,
+      "/api/v1/stats/open-incidents?level=block",
+    ]) {
+      const res = await admin.get(path);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe("unknown_level");
+      expect(res.body.error.message).toContain("district, street, community, grid");
+    }
+  });
+
   it("exports CSV that a spreadsheet cannot run as a formula, and audits the export", async () => {
     await server.db.pool.query(
       "UPDATE cells SET name = $2, name_en = $2, version = version + 1 WHERE code = $1",

@@ -1623,7 +1623,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Incident figures per cell of a level (grid, community, street, district): received, closed on time, overdue, handling time, satisfaction */
+        /** Incident figures per cell of a level of the cell scheme (default the leaf level, grids): received, closed on time, overdue, handling time, satisfaction */
         get: operations["getApiV1StatsIncidents"];
         put?: never;
         post?: never;
@@ -11491,7 +11491,7 @@ export interface operations {
             query: {
                 from: unknown;
                 to: unknown;
-                level?: "grid" | "community" | "street" | "district";
+                level?: string;
                 lang?: "zh-CN" | "en";
             };
             header?: never;
@@ -11511,8 +11511,8 @@ export interface operations {
                         from: string;
                         /** Format: date-time */
                         to: string;
-                        /** @enum {string} */
-                        level: "grid" | "community" | "street" | "district";
+                        /** @description A level of the cell scheme */
+                        level: string;
                         cells: {
                             cellCode: string;
                             name: string;
@@ -11573,7 +11573,7 @@ export interface operations {
             query: {
                 from: unknown;
                 to: unknown;
-                level?: "grid" | "community" | "street" | "district";
+                level?: string;
                 lang?: "zh-CN" | "en";
             };
             header?: never;
@@ -11621,7 +11621,7 @@ export interface operations {
     getApiV1StatsOpenIncidents: {
         parameters: {
             query?: {
-                level?: "grid" | "community" | "street" | "district";
+                level?: string;
             };
             header?: never;
             path?: never;
@@ -11636,8 +11636,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @enum {string} */
-                        level: "grid" | "community" | "street" | "district";
+                        /** @description A level of the cell scheme */
+                        level: string;
                         cells: {
                             cellCode: string;
                             level: string;
