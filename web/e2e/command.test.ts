@@ -165,6 +165,108 @@ describe("command map, live", () => {
     await expect.poll(() => mapIds(commander)).toContain(id);
     expect(commanderProblems).toEqual([]);
   });
+
+  it("turns a cluster red when a member becomes overdue, by feature-state alone (decision 0128)", async () => {
+    const result = await commander.evaluate(async () => {
+      const hooks = window.__gridops;
+      const live = hooks?.live;
+      if (!hooks || !live) throw new Error("live layer not ready");
+      const map = hooks.map;
+      map.jumpTo({ zoom: 12 });
+      // A spot in view with no other incident within 150 px, so the cluster holds only ours.
+      const canvas = map.getCanvas();
+      let spot: { x: number; y: number } | null = null;
+      for (let x = 60; x < canvas.clientWidth - 60 && !spot; x += 40) {
+        for (let y = 60; y < canvas.clientHeight - 60 && !spot; y += 40) {
+          let free = true;
+          for (const item of live.store.values()) {
+            if (item.lon === null || item.lat === null) continue;
+            const p = map.project([item.lon, item.lat]);
+            if (Math.hypot(p.x - x, p.y - y) < 150) free = false;
+          }
+          if (free) spot = { x, y };
+        }
+      }
+      if (!spot) throw new Error("no free spot on the map");
+      const centre = map.unproject([spot.x, spot.y]);
+      // Two incidents a few pixels apart at zoom 12: one cluster of two.
+      const base = {
+        cellCode: "e2e",
+        category: "other",
+        priority: "normal",
+        state: "reported" as const,
+        title: "cluster e2e",
+        dueAt: null,
+        overdue: false,
+        updatedAt: new Date(1).toISOString(),
+        reportedAt: null,
+        closedAt: null,
+        overdueAt: null,
+        version: 1,
+        allowedActions: null,
+      };
+      const ids = [900_000_001, 900_000_002];
+      live.store.upsert(
+        ids.map((id, i) => ({
+          ...base,
+          id,
+          reference: `E2E-${i}`,
+          lon: centre.lng + i * 0.0002,
+          lat: centre.lat,
+        })),
+      );
+      await live.layer.flush();
+      await new Promise((resolve) => map.once("idle", resolve));
+      const at = map.project(centre);
+      const box: [[number, number], [number, number]] = [
+        [at.x - 20, at.y - 20],
+        [at.x + 30, at.y + 20],
+      ];
+      const layers = { layers: ["incidents-clusters"] };
+      const before = map.queryRenderedFeatures(box, layers).find((f) => f.id === ids[0]);
+      const applied = live.layer.applied;
+      live.store.upsert([
+        {
+          ...base,
+          id: ids[1] as number,
+          reference: "E2E-1",
+          lon: centre.lng + 0.0002,
+          lat: centre.lat,
+          overdue: true,
+          updatedAt: new Date(2).toISOString(),
+        },
+      ]);
+      await live.layer.flush();
+      const workerTrips = live.layer.applied - applied;
+      map.triggerRepaint();
+      await new Promise((resolve) => map.once("idle", resolve));
+      const after = map.queryRenderedFeatures(box, layers).find((f) => f.id === ids[0]);
+      const pointState = map.getFeatureState({ source: "incidents", id: ids[1] as number });
+      // Leave the map as it was for the other tests.
+      live.store.upsert(
+        ids.map((id) => ({
+          ...base,
+          id,
+          reference: "E2E",
+          lon: centre.lng,
+          lat: centre.lat,
+          state: "closed" as const,
+          updatedAt: new Date(3).toISOString(),
+        })),
+      );
+      await live.layer.flush();
+      return {
+        before: before ? { count: before.properties.count, alert: before.state.alert } : null,
+        after: after ? { count: after.properties.count, alert: after.state.alert } : null,
+        pointState,
+        workerTrips,
+      };
+    });
+    expect(result.before).toEqual({ count: 2, alert: false });
+    expect(result.after).toEqual({ count: 2, alert: true });
+    expect(result.pointState).toMatchObject({ overdue: true });
+    expect(result.workerTrips).toBe(0);
+  });
 });
 
 async function storeSize(page: Page): Promise<number> {
