@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
@@ -136,6 +136,8 @@ function push(agent: http.Agent, body: string, url = server.ingestUrl, auth = `B
         res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
       },
     );
+    // A connection the primary handed to a worker that died meanwhile is never answered.
+    req.setTimeout(5000, () => req.destroy(new Error("no answer in 5 s")));
     req.on("error", reject);
     req.end(body);
   });
@@ -216,6 +218,51 @@ describe("plate ingest worker processes", () => {
     expect(other.status).toBe(404);
     expect(((await other.json()) as { error: { code: string } }).error.code).toBe("route_not_found");
   }, 30_000);
+});
+
+/** Pids of the server's live ingest workers (children running the worker command). */
+function workerPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (ppid === server.child.pid && state !== "Z" && cmd.includes("plate-ingest-worker"))
+        pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+describe("a plate ingest worker that dies", () => {
+  it("is replaced, and pushes keep being stored meanwhile", async () => {
+    expect(workerPids().sort()).toEqual([...server.pids].sort());
+    process.kill(server.pids[0]!, "SIGKILL");
+    const agent = new http.Agent({ keepAlive: false });
+    for (let n = 7000; n < 7040; n++) {
+      // A connection handed to the dying worker fails or is never answered; the camera retries.
+      let status = 0;
+      for (let attempt = 0; attempt < 3 && status !== 200; attempt++)
+        status = (await push(agent, readBody(n)).catch(() => ({ status: 0 }))).status;
+      expect(status).toBe(200);
+    }
+    let pids = workerPids();
+    for (let i = 0; i < 100 && (pids.length < 2 || pids.includes(server.pids[0]!)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      pids = workerPids();
+    }
+    expect(pids).toHaveLength(2);
+    expect(pids).not.toContain(server.pids[0]);
+    const { rows } = await db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM plate_reads WHERE vendor_event_id ~ '^mp-70[0-9]{2}$'",
+    );
+    expect(rows[0]!.n).toBe(40);
+  }, 60_000);
 });
 
 describe("sequenceOnCommit", () => {
