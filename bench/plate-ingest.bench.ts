@@ -438,7 +438,9 @@ declare class MutationObserver {
   observe(target: unknown, options: { childList: boolean; subtree: boolean }): void;
 }
 
-async function browserReader(url: string): Promise<HitReader & { chromium: SharedChromium; page: Page }> {
+export async function browserReader(
+  url: string,
+): Promise<HitReader & { chromium: SharedChromium; page: Page }> {
   await ensureWebBuilt();
   const chromium = await launchSharedChromium();
   const page = await chromium.newPage({ locale: "zh-CN" });

@@ -8,12 +8,13 @@
  *
  * Environment: GRIDOPS_BENCH_PLATE_SECONDS [15], GRIDOPS_BENCH_PLATE_CONCURRENCY [128], and
  * the server's own (GRIDOPS_PLATE_INGEST_PROCESSES …) passed through by the bench's startServer.
- * PROBE_STATEMENTS=1 adds pg_stat_statements-like totals from pg_stat_user_functions.
+ * PROBE_STATEMENTS=1 adds the database's commit, block and insert counters.
+ * PROBE_BROWSER=1 also runs the bench's headless Chromium hit reader and reports its CPU.
  */
 import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
-import { load, setUp, startServer, stopServer } from "../plate-ingest.bench.js";
+import { browserReader, load, setUp, startServer, stopServer } from "../plate-ingest.bench.js";
 import { startBenchDatabase } from "./database.js";
 
 const TICK_US = 1e6 / 100; // USER_HZ
@@ -79,8 +80,17 @@ async function main(): Promise<void> {
       hits: true,
     });
     await load(plan(0, 5));
+    const reader = process.env.PROBE_BROWSER === "1" ? await browserReader(server.url) : null;
+    // Chromium is a child of this process; the server is another, PostgreSQL is daemonised.
+    const browserCpu = async () => {
+      let total = 0;
+      for (const child of await childrenOf(process.pid))
+        if (child !== server.child.pid && child !== postmaster) total += await treeCpu(child);
+      return total;
+    };
     await db.pool.query("SELECT pg_stat_reset()");
     const before = {
+      browser: await browserCpu(),
       server: await treeCpu(server.child.pid!),
       pg: await treeCpu(postmaster),
       self: process.cpuUsage(),
@@ -88,6 +98,7 @@ async function main(): Promise<void> {
     };
     const r = await load(plan(10_000_000, seconds));
     const after = {
+      browser: await browserCpu(),
       server: await treeCpu(server.child.pid!),
       pg: await treeCpu(postmaster),
       self: process.cpuUsage(before.self),
@@ -108,16 +119,19 @@ async function main(): Promise<void> {
           server: per(after.server - before.server),
           postgres: per(after.pg - before.pg),
           loadGenerator: per(after.self.user + after.self.system),
+          ...(reader ? { browser: per(after.browser - before.browser) } : {}),
         },
         coresUsed: {
           server: ((after.server - before.server) / 1e6 / r.seconds).toFixed(2),
           postgres: ((after.pg - before.pg) / 1e6 / r.seconds).toFixed(2),
           loadGenerator: ((after.self.user + after.self.system) / 1e6 / r.seconds).toFixed(2),
+          ...(reader ? { browser: ((after.browser - before.browser) / 1e6 / r.seconds).toFixed(2) } : {}),
         },
         machineBusy: busy.toFixed(2),
         loadAverage: os.loadavg().map((l) => l.toFixed(2)),
       }),
     );
+    await reader?.close();
     if (process.env.PROBE_STATEMENTS === "1") {
       const { rows } = await db.pool.query(
         `SELECT xact_commit, blks_hit, blks_read, tup_inserted FROM pg_stat_database WHERE datname = current_database()`,
