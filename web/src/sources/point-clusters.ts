@@ -6,7 +6,7 @@
  * it (at that zoom, 512-pixel tiles as MapLibre's GeoJSON sources use). A group of two or more is
  * a cluster at the members' mean position (in Web Mercator), keyed by its first member's id: an
  * added point joins at most one cluster and leaves the others' keys alone. Pure: no map, no DOM.
- * About 0.1 ms for 1,000 points (a grid of radius-sized cells, so each point looks at 9 cells).
+ * A grid of radius-sized cells, so each point looks at 9 cells: ~0.4 ms for 1,000 points in Node.
  */
 
 export interface ClusterInput {
