@@ -10,6 +10,11 @@ import { matchLabel, priorityLabel, reasonLabel } from "./plate-labels.js";
 import type { PlatesContext, PlatesPanel, PlatesTranslate } from "./plates-context.js";
 
 const PAGE_SIZE = 30;
+/**
+ * Live hits kept on screen: older cards leave the feed (still one "more" away), so a burst of
+ * hits costs the same per hit however long the page has been open.
+ */
+export const LIVE_FEED_MAX = 100;
 const STATUSES: readonly HitStatus[] = ["pending", "confirmed", "dismissed"];
 
 /** Adds a live hit at the top when it belongs in the shown list and is not there yet. */
@@ -17,6 +22,16 @@ export function withLiveHit(hits: readonly Hit[], hit: Hit, shownStatus: HitStat
   if (shownStatus !== null && hit.status !== shownStatus) return [...hits];
   if (hits.some((h) => h.id === hit.id)) return hits.map((h) => (h.id === hit.id ? hit : h));
   return [hit, ...hits];
+}
+
+/** The newest `max` hits, and the id to page on from for the ones left out (null: none left out). */
+export function keepNewest(
+  hits: readonly Hit[],
+  max: number,
+): { kept: readonly Hit[]; dropped: readonly Hit[]; beforeId: number | null } {
+  if (hits.length <= max) return { kept: hits, dropped: [], beforeId: null };
+  const kept = hits.slice(0, max);
+  return { kept, dropped: hits.slice(max), beforeId: kept.at(-1)?.id ?? null };
 }
 
 /**
@@ -192,6 +207,20 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
     return true;
   }
 
+  /** Keeps the live feed at LIVE_FEED_MAX cards; the first trim redraws to show "more". */
+  function trimFeed(): void {
+    if (data.state !== "ready") return;
+    const { kept, dropped, beforeId } = keepNewest(data.data.hits, LIVE_FEED_MAX);
+    if (beforeId === null) return;
+    const hadMore = data.data.nextBeforeId !== null;
+    data = { state: "ready", data: { hits: [...kept], nextBeforeId: beforeId } };
+    for (const old of dropped) {
+      notes.delete(old.id);
+      element.querySelector(`[data-testid="hit-${old.id}"]`)?.remove();
+    }
+    if (!hadMore) render();
+  }
+
   const off = realtime.subscribe("hotlist.hit", (event) => {
     void ctx.api
       .hit(event.payload.hitId)
@@ -201,6 +230,7 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
         const hits = withLiveHit(before, hit, shownStatus());
         data = { state: "ready", data: { ...data.data, hits } };
         if (!insertCard(hit, before, hits)) render();
+        trimFeed();
       })
       .catch((error: unknown) => console.warn("live hit not loaded", error));
   });

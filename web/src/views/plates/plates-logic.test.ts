@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CheckpointFlow, Hit, HotlistEntry } from "../../api/plates-api.js";
 import { withLiveWindow } from "./flow-panel.js";
-import { withLiveHit } from "./hits-panel.js";
+import { keepNewest, withLiveHit } from "./hits-panel.js";
 import { entryRequest, entryState } from "./hotlists-panel.js";
 import { platesTabs } from "./plates-view.js";
 
@@ -36,6 +36,19 @@ describe("withLiveHit", () => {
   });
   it("leaves a list of another status alone", () => {
     expect(withLiveHit([hit(1, "confirmed")], hit(2), "confirmed").map((h) => h.id)).toEqual([1]);
+  });
+});
+
+describe("keepNewest", () => {
+  it("keeps a short feed whole", () => {
+    const hits = [hit(3), hit(2), hit(1)];
+    expect(keepNewest(hits, 3)).toEqual({ kept: hits, dropped: [], beforeId: null });
+  });
+  it("keeps the newest and pages on from the oldest kept", () => {
+    const { kept, dropped, beforeId } = keepNewest([hit(5), hit(4), hit(3), hit(2), hit(1)], 3);
+    expect(kept.map((h) => h.id)).toEqual([5, 4, 3]);
+    expect(dropped.map((h) => h.id)).toEqual([2, 1]);
+    expect(beforeId).toBe(3);
   });
 });
 
