@@ -7,6 +7,7 @@ import type { IncidentItem } from "../../incidents/incident-item.js";
 import { timeLeftText } from "../../incidents/time-left.js";
 import { h } from "../../ui/dom.js";
 import type { CommandTranslate } from "./command-translate.js";
+import { KeyedRows, type RowView } from "./keyed-rows.js";
 
 /** More rows than this make the list slow to scan and to render; the filters narrow it. */
 const MAX_ROWS = 200;
@@ -35,6 +36,8 @@ export class IncidentPanel {
   #detail: IncidentDetail | null = null;
   #loadingText: string | null = null;
   #failure: { text: string; retry: () => void } | null = null;
+  /** The list's elements while the body shows the list; null when something else replaced it. */
+  #list: ListParts | null = null;
 
   constructor(private readonly props: IncidentPanelProps) {
     this.element.append(this.extras, this.#filters, this.#body);
@@ -89,6 +92,7 @@ export class IncidentPanel {
   }
 
   relabel(): void {
+    this.#list = null;
     this.renderFilters();
     this.#detail?.render();
     this.#renderBody();
@@ -150,6 +154,7 @@ export class IncidentPanel {
 
   #renderBody(): void {
     const t = this.props.t();
+    if (this.#detail || this.#failure !== null || this.#loadingText !== null) this.#list = null;
     if (this.#detail) {
       this.#body.replaceChildren(
         h("button", {
@@ -180,44 +185,69 @@ export class IncidentPanel {
       );
       return;
     }
-    const sorted = [...this.#items].sort(
-      (a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || b.id - a.id,
-    );
-    const now = Date.now();
-    const rows = sorted.slice(0, MAX_ROWS).map((item) =>
-      h(
-        "li",
-        {
-          className: `incident-row priority-${item.priority}${item.overdue ? " overdue" : ""}`,
-          attrs: { "data-incident-id": String(item.id), tabindex: "0", role: "button" },
-          on: {
-            click: () => this.open(item.id),
-            keydown: (event) => {
-              if (event.key === "Enter") this.open(item.id);
-            },
-          },
-        },
-        h("span", { className: "incident-ref", text: item.reference }),
-        h("span", { className: "incident-row-title", text: item.title }),
-        h(
-          "span",
-          { className: "incident-row-meta" },
-          `${t(`incident.state.${item.state}`)} · ${item.overdue ? t("incident.overdue") : timeLeftText(item.dueAt, now, t)}`,
-        ),
-      ),
-    );
-    this.#body.replaceChildren(
-      h("div", { className: "muted list-count", text: t("command.list.count", { shown: sorted.length }) }),
-      sorted.length === 0
-        ? h("p", {
-            className: "muted",
-            attrs: { "data-testid": "incident-list-empty" },
-            text: t("command.list.empty"),
-          })
-        : h("ul", { className: "incident-list", attrs: { "data-testid": "incident-list" } }, ...rows),
-      ...(sorted.length > MAX_ROWS
-        ? [h("p", { className: "muted", text: t("command.list.more", { count: sorted.length - MAX_ROWS }) })]
-        : []),
-    );
+    this.#renderList(t);
   }
+
+  /**
+   * The list, updated in place: only rows that changed are re-created and only misplaced rows
+   * move (see KeyedRows). Built afresh after anything else was shown and on a language change.
+   */
+  #renderList(t: CommandTranslate): void {
+    const sorted = newestFirst(this.#items);
+    const now = Date.now();
+    const views = sorted.slice(0, MAX_ROWS).map(
+      (item): RowView => ({
+        id: item.id,
+        className: `incident-row priority-${item.priority}${item.overdue ? " overdue" : ""}`,
+        reference: item.reference,
+        title: item.title,
+        meta: `${t(`incident.state.${item.state}`)} · ${item.overdue ? t("incident.overdue") : timeLeftText(item.dueAt, now, t)}`,
+      }),
+    );
+    const list = this.#list ?? this.#newList(t);
+    this.#list = list;
+    setText(list.count, t("command.list.count", { shown: sorted.length }));
+    setText(list.more, t("command.list.more", { count: sorted.length - MAX_ROWS }));
+    list.rows.update(views);
+    const wanted = [list.count, sorted.length === 0 ? list.empty : list.rows.list];
+    if (sorted.length > MAX_ROWS) wanted.push(list.more);
+    const shown = this.#body.children;
+    if (shown.length !== wanted.length || wanted.some((element, i) => shown[i] !== element)) {
+      this.#body.replaceChildren(...wanted);
+    }
+  }
+
+  #newList(t: CommandTranslate): ListParts {
+    const list = h("ul", { className: "incident-list", attrs: { "data-testid": "incident-list" } });
+    return {
+      count: h("div", { className: "muted list-count" }),
+      empty: h("p", {
+        className: "muted",
+        attrs: { "data-testid": "incident-list-empty" },
+        text: t("command.list.empty"),
+      }),
+      more: h("p", { className: "muted" }),
+      rows: new KeyedRows(list, (id) => this.open(id)),
+    };
+  }
+}
+
+interface ListParts {
+  count: HTMLElement;
+  empty: HTMLElement;
+  more: HTMLElement;
+  rows: KeyedRows;
+}
+
+/** Most recently updated first, then newest id; each time parsed once, not per comparison. */
+function newestFirst(items: readonly IncidentItem[]): IncidentItem[] {
+  return items
+    .map((item) => ({ item, at: Date.parse(item.updatedAt) }))
+    .sort((a, b) => b.at - a.at || b.item.id - a.item.id)
+    .map(({ item }) => item);
+}
+
+/** Sets the text only when it differs, so an unchanged line is not restyled. */
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
 }
