@@ -74,8 +74,8 @@ describe("startFrigateSubscriber against a real MQTT broker", () => {
     await waitFor(() => reads.length >= 2);
     await new Promise((r) => setTimeout(r, 200));
     expect(reads.map((r) => [r.vendorEventId, r.plateText, r.deviceId])).toEqual([
-      ["evt-1", "ABC12345", "front_gate"],
-      ["evt-1", "ABC12346", "front_gate"],
+      ["evt-1/ABC12345", "ABC12345", "front_gate"],
+      ["evt-1/ABC12346", "ABC12346", "front_gate"],
     ]);
   });
 

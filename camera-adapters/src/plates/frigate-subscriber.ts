@@ -37,7 +37,8 @@ export interface FrigateSubscriber {
 /**
  * Frigate republishes a tracked object on every improvement, so one car yields many
  * messages with the same id. A read is emitted only when an event's plate text first
- * appears or changes; the read's vendorEventId lets the server upsert the later ones.
+ * appears or changes; the read's vendorEventId (object id and plate) makes a corrected plate a
+ * read of its own at the server, and a repeat a duplicate.
  */
 class SeenPlates {
   private readonly plates = new Map<string, string>();

@@ -19,9 +19,10 @@ describe("frigate", () => {
       confidence: 0.933451,
       deviceId: "front_gate",
       vehicleType: "car",
-      vendorEventId: "1607123955.475377-mxklsc",
+      vendorEventId: "1607123955.475377-mxklsc/ABC12345",
       format: "frigate",
       details: {
+        trackedObjectId: "1607123955.475377-mxklsc",
         frigateType: "update",
         plateSource: "lpr",
         subLabel: "Delivery van",

@@ -81,7 +81,7 @@ export function frigateEventToRead(event: FrigateEvent, input: PlateParseInput):
   if (!plate) return null;
   const time = numberOrNull(after.frame_time) ?? numberOrNull(after.start_time);
   const [subLabel] = nameAndScore(after.sub_label);
-  return buildPlateRead(
+  const read = buildPlateRead(
     {
       plateRaw: plate.text,
       confidence: confidenceOrNull(plate.score),
@@ -90,6 +90,7 @@ export function frigateEventToRead(event: FrigateEvent, input: PlateParseInput):
       vehicleType: after.label,
       vendorEventId: after.id,
       details: {
+        trackedObjectId: after.id,
         frigateType: event.type,
         plateSource: plate.source,
         subLabel: plate.source === "lpr" ? subLabel : undefined,
@@ -101,6 +102,10 @@ export function frigateEventToRead(event: FrigateEvent, input: PlateParseInput):
     "frigate",
     input,
   );
+  // One tracked object is re-published as its plate improves. The event id names the object and
+  // the plate, so a corrected plate is a read of its own (and is matched against the hotlists)
+  // while repeats of the same plate stay duplicates.
+  return read && { ...read, vendorEventId: `${after.id}/${read.plateText}` };
 }
 
 export const frigateParser: PlateParser = {

@@ -92,11 +92,13 @@ async function until<T>(what: string, check: () => Promise<T | null | undefined>
   }
 }
 
-const readsOfEvent = async (eventId: string) =>
+/** The reads of one Frigate tracked object (each plate it was recognised as is a read). */
+const readsOfEvent = async (trackedObjectId: string) =>
   (
     await server.db.pool.query(
-      "SELECT r.*, d.device_key FROM plate_reads r JOIN plate_devices d ON d.id = r.device_id WHERE r.vendor_event_id = $1 ORDER BY r.id",
-      [eventId],
+      `SELECT r.*, d.device_key FROM plate_reads r JOIN plate_devices d ON d.id = r.device_id
+        WHERE r.details->>'trackedObjectId' = $1 ORDER BY r.id`,
+      [trackedObjectId],
     )
   ).rows;
 
@@ -152,6 +154,34 @@ describe("Frigate events over a real MQTT broker", () => {
         (await server.db.pool.query("SELECT incident_id FROM hotlist_hits WHERE id = $1", [hits[0].id]))
           .rows[0].incident_id,
     );
+  });
+
+  it("a plate corrected for the same tracked object is a read of its own and raises its hit", async () => {
+    const id = "1700000005.500000-frgt05";
+    // Its own Frigate camera: the hotlisted plate read at front_gate above would be a duplicate.
+    expect(
+      (await admin.post("/api/v1/plates/devices", { deviceId: "side_gate", cameraId: camera.id })).status,
+    ).toBe(201);
+    const misread = `${HOT_PLATE.slice(0, -1)}${HOT_PLATE.endsWith("9") ? "8" : "9"}`;
+    await publisher.publishAsync("frigate/events", frigateEvent(id, misread, { camera: "side_gate" }));
+    await publisher.publishAsync(
+      "frigate/events",
+      frigateEvent(id, HOT_PLATE, { camera: "side_gate", type: "end" }),
+    );
+    const reads = await until("both reads", async () => {
+      const rows = await readsOfEvent(id);
+      return rows.length >= 2 ? rows : null;
+    });
+    expect(reads.map((r) => [r.plate_text, r.vendor_event_id])).toEqual([
+      [misread, `${id}/${misread}`],
+      [HOT_PLATE, `${id}/${HOT_PLATE}`],
+    ]);
+    const hits = (
+      await server.db.pool.query("SELECT read_id FROM hotlist_hits WHERE read_id = ANY($1)", [
+        reads.map((r) => r.id),
+      ])
+    ).rows;
+    expect(hits.map((h) => h.read_id)).toEqual([reads[1].id]);
   });
 
   it("garbage on the topic becomes a dead letter with the payload; nothing is stored", async () => {
