@@ -101,6 +101,8 @@ const plainPlate = (n: number) =>
 
 interface Server {
   child: ChildProcess;
+  /** The server's own data folder (keyring, uploads), removed by stopServer. */
+  dataDir: string;
   url: string;
   /** Where pushes go: the ingest port when it has worker processes, else `url`. */
   ingestUrl: string;
@@ -156,7 +158,7 @@ export async function startServer(
       const ingest = /"ingestUrl":"(http:\/\/[^"]+)"/.exec(out);
       if (m && (ingest || ingestProcesses === 0)) {
         clearTimeout(timer);
-        resolve({ child, url: m[1]!, ingestUrl: ingest?.[1] ?? m[1]! });
+        resolve({ child, dataDir, url: m[1]!, ingestUrl: ingest?.[1] ?? m[1]! });
       }
     });
   });
@@ -166,6 +168,7 @@ export async function stopServer(server: Server): Promise<void> {
   const exited = new Promise((r) => server.child.once("exit", r));
   server.child.kill("SIGTERM");
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  await fs.rm(server.dataDir, { recursive: true, force: true });
 }
 
 async function token(db: BenchDatabase, name: string, permissions: Permission[], cellCodes: string[]) {
