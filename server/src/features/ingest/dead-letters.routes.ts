@@ -4,6 +4,7 @@ import { notFound } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
 import { platesRuntimeOf } from "../plates/plates-runtime.js";
+import { deadLetterResponse, deadLettersResponse, replayOutcomeResponse } from "./dead-letters.responses.js";
 import { replayDeadLetter } from "./dead-letters.service.js";
 import * as sql from "./dead-letters.sql.js";
 
@@ -52,6 +53,7 @@ export function registerDeadLetterRoutes(routes: RouteRegistry, deps: AppDeps): 
     tags: ["ingest"],
     policy: read,
     query: listQuery,
+    response: deadLettersResponse,
     handler: async ({ query }) => {
       const rows = await sql.selectDeadLetters(deps.pool, {
         status: query.status ?? null,
@@ -75,6 +77,7 @@ export function registerDeadLetterRoutes(routes: RouteRegistry, deps: AppDeps): 
     tags: ["ingest"],
     policy: read,
     params: idParams,
+    response: deadLetterResponse,
     handler: async ({ params }) => {
       const row = await sql.selectDeadLetter(deps.pool, params.id);
       if (!row) throw notFound("Dead letter", String(params.id));
@@ -115,6 +118,7 @@ export function registerDeadLetterRoutes(routes: RouteRegistry, deps: AppDeps): 
     tags: ["ingest"],
     policy: { access: "permission", permission: "deadletters:replay", scope: "global" },
     params: idParams,
+    response: replayOutcomeResponse,
     handler: async ({ req, params }) => {
       const runtime = platesRuntimeOf(deps);
       const source = auditSource(req);

@@ -6,6 +6,12 @@ import { conflict, notFound } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
 import { encryptSecret } from "../secrets/keyring.js";
+import {
+  createdDeviceCredentialResponse,
+  deviceCredentialsResponse,
+  plateDeviceResponse,
+  plateDevicesResponse,
+} from "./plate-devices.responses.js";
 import * as sql from "./plate-devices.sql.js";
 import { platesRuntimeOf } from "./plates-runtime.js";
 
@@ -116,6 +122,7 @@ export function registerPlateDeviceRoutes(routes: RouteRegistry, deps: AppDeps):
     summary: "Plate devices: vendor device id (+ channel) → camera, time zone, clock offset",
     tags: ["plates"],
     policy: manage,
+    response: plateDevicesResponse,
     handler: async () => ({ devices: (await sql.selectDevices(deps.pool)).map(deviceView) }),
   });
 
@@ -127,6 +134,7 @@ export function registerPlateDeviceRoutes(routes: RouteRegistry, deps: AppDeps):
     policy: manage,
     body: newDevice,
     status: 201,
+    response: plateDeviceResponse,
     handler: async ({ req, body }) => {
       const row = await auditedDeviceWrite<sql.DeviceRow>(
         req,
@@ -148,6 +156,7 @@ export function registerPlateDeviceRoutes(routes: RouteRegistry, deps: AppDeps):
     policy: manage,
     params: idParams,
     body: deviceChange,
+    response: plateDeviceResponse,
     handler: async ({ req, params, body }) => {
       const row = await auditedDeviceWrite<sql.DeviceRow>(
         req,
@@ -199,6 +208,7 @@ export function registerPlateDeviceRoutes(routes: RouteRegistry, deps: AppDeps):
     summary: "Device Basic/Digest credentials (usernames only)",
     tags: ["plates"],
     policy: manage,
+    response: deviceCredentialsResponse,
     handler: async () => ({ credentials: await sql.selectCredentials(deps.pool) }),
   });
 
@@ -210,6 +220,7 @@ export function registerPlateDeviceRoutes(routes: RouteRegistry, deps: AppDeps):
     policy: manage,
     body: newCredential,
     status: 201,
+    response: createdDeviceCredentialResponse,
     handler: async ({ req, body }) =>
       withTransaction(deps.pool, async (db) => {
         const created = await sql.insertCredential(db, {

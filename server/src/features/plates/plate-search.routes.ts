@@ -3,6 +3,11 @@ import type { AppDeps } from "../../app-deps.js";
 import { notFound } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
+import {
+  plateCountsResponse,
+  plateSearchResponse,
+  searchPurposesResponse,
+} from "./plate-search.responses.js";
 import { exportReads, searchReads } from "./plate-search.service.js";
 import * as sql from "./plate-search.sql.js";
 
@@ -45,6 +50,7 @@ export function registerPlateSearchRoutes(routes: RouteRegistry, deps: AppDeps):
     tags: ["plates"],
     policy: { access: "permission", permission: "plates:search", scope: "own-cells" },
     body: searchBody,
+    response: plateSearchResponse,
     handler: ({ req, auth, body }) => searchReads(deps.pool, req, auth, body),
   });
 
@@ -74,6 +80,7 @@ export function registerPlateSearchRoutes(routes: RouteRegistry, deps: AppDeps):
     summary: "The listed search purposes (查询事由)",
     tags: ["plates"],
     policy: { access: "permission", permission: "plates:search", scope: "global" },
+    response: searchPurposesResponse,
     handler: async () => ({ purposes: await sql.selectSearchPurposes(deps.pool) }),
   });
 
@@ -92,6 +99,7 @@ export function registerPlateSearchRoutes(routes: RouteRegistry, deps: AppDeps):
         .regex(/^[0-9A-Za-z]{1,32}$/)
         .optional(),
     }),
+    response: plateCountsResponse,
     handler: async ({ auth, query }) => {
       const rows = await sql.selectCounts(deps.pool, {
         scope: auth.cellCodes,

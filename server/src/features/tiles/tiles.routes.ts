@@ -4,6 +4,7 @@ import { AppError } from "../../http/errors.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { baseUrl, languageOf } from "../ogc/ogc.service.js";
 import { type TileLayerDef, tileLayers } from "./tiles.layers.js";
+import { tileJsonResponse } from "./tiles.responses.js";
 import { getTile, MVT_TYPE, parseTileCoords, TILE_CACHE_CONTROL, tileJson } from "./tiles.service.js";
 
 const tags = ["tiles"];
@@ -53,6 +54,7 @@ function registerLayer(routes: RouteRegistry, deps: AppDeps, layer: TileLayerDef
     tags,
     policy,
     query: noQuery,
+    response: tileJsonResponse,
     handler: async ({ req, res, auth }) => {
       res.set("Cache-Control", TILE_CACHE_CONTROL);
       return tileJson(deps.pool, layer, auth, baseUrl(req), languageOf(req, deps.config.defaultLanguage));

@@ -10220,7 +10220,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        deadLetters: {
+                            id: number;
+                            /** Format: date-time */
+                            receivedAt: string;
+                            /** Format: date-time */
+                            lastReceivedAt: string;
+                            /** @description The same payload in the same format while still open counts again */
+                            occurrences: number;
+                            format: string;
+                            /** @description A plate parser error code, or unknown_device, device_disabled, parser_failed, store_failed */
+                            reasonCode: string;
+                            message: string;
+                            messageZh: string;
+                            field: string | null;
+                            sourceIp: string | null;
+                            deviceHint: string | null;
+                            /** @description "token:<id>:<name>" or "device:<username>" */
+                            pushedBy: string;
+                            contentType: string | null;
+                            /** @description Bytes received (the stored payload may be truncated) */
+                            payloadSize: number;
+                            payloadTruncated: boolean;
+                            /** @enum {string} */
+                            status: "new" | "replayed" | "discarded";
+                            /** @description Last replay, successful or not */
+                            replayedAt: string | null;
+                            replayedBy: string | null;
+                            /** @description What the last replay answered; null if never replayed */
+                            replayResult: ({
+                                id: number;
+                                /** @constant */
+                                ok: true;
+                                stored: number;
+                                duplicates: number;
+                                error: null;
+                            } | {
+                                /** @constant */
+                                ok: false;
+                                code: string;
+                                message: string;
+                            }) | null;
+                        }[];
+                        /** @description Pass as beforeId for the next page; null on the last */
+                        nextBeforeId: number | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10267,7 +10314,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** Format: date-time */
+                        receivedAt: string;
+                        /** Format: date-time */
+                        lastReceivedAt: string;
+                        /** @description The same payload in the same format while still open counts again */
+                        occurrences: number;
+                        format: string;
+                        /** @description A plate parser error code, or unknown_device, device_disabled, parser_failed, store_failed */
+                        reasonCode: string;
+                        message: string;
+                        messageZh: string;
+                        field: string | null;
+                        sourceIp: string | null;
+                        deviceHint: string | null;
+                        /** @description "token:<id>:<name>" or "device:<username>" */
+                        pushedBy: string;
+                        contentType: string | null;
+                        /** @description Bytes received (the stored payload may be truncated) */
+                        payloadSize: number;
+                        payloadTruncated: boolean;
+                        /** @enum {string} */
+                        status: "new" | "replayed" | "discarded";
+                        /** @description Last replay, successful or not */
+                        replayedAt: string | null;
+                        replayedBy: string | null;
+                        /** @description What the last replay answered; null if never replayed */
+                        replayResult: ({
+                            id: number;
+                            /** @constant */
+                            ok: true;
+                            stored: number;
+                            duplicates: number;
+                            error: null;
+                        } | {
+                            /** @constant */
+                            ok: false;
+                            code: string;
+                            message: string;
+                        }) | null;
+                        /** @description Request headers as received, credentials removed */
+                        headers: {
+                            [key: string]: string;
+                        };
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10361,7 +10455,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        ok: boolean;
+                        stored: number;
+                        duplicates: number;
+                        /** @description Why the replay failed again (the letter stays open); null on success */
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10447,7 +10553,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        counts: {
+                            checkpointId: string | null;
+                            lane: number | null;
+                            cellCode: string | null;
+                            vehicles: number;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10492,7 +10611,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        credentials: {
+                            id: number;
+                            username: string;
+                            description: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            disabled_at: string | null;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10546,7 +10676,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        username: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10638,7 +10775,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        devices: {
+                            id: number;
+                            /** @description Vendor device id, lower-cased and trimmed */
+                            deviceId: string;
+                            /** @description null matches any channel */
+                            channel: string | null;
+                            cameraId: string;
+                            /** @description Overrides the camera's lane; null = the camera's, then the read's */
+                            lane: number | null;
+                            timeZone: string;
+                            /** @description Device clock minus true time; null = the offset camera health measured */
+                            clockOffsetMs: number | null;
+                            credentialId: number | null;
+                            enabled: boolean;
+                            note: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10705,7 +10865,28 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description Vendor device id, lower-cased and trimmed */
+                        deviceId: string;
+                        /** @description null matches any channel */
+                        channel: string | null;
+                        cameraId: string;
+                        /** @description Overrides the camera's lane; null = the camera's, then the read's */
+                        lane: number | null;
+                        timeZone: string;
+                        /** @description Device clock minus true time; null = the offset camera health measured */
+                        clockOffsetMs: number | null;
+                        credentialId: number | null;
+                        enabled: boolean;
+                        note: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10812,7 +10993,28 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @description Vendor device id, lower-cased and trimmed */
+                        deviceId: string;
+                        /** @description null matches any channel */
+                        channel: string | null;
+                        cameraId: string;
+                        /** @description Overrides the camera's lane; null = the camera's, then the read's */
+                        lane: number | null;
+                        timeZone: string;
+                        /** @description Device clock minus true time; null = the offset camera health measured */
+                        clockOffsetMs: number | null;
+                        credentialId: number | null;
+                        enabled: boolean;
+                        note: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -10983,7 +11185,47 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        reads: {
+                            id: number;
+                            /** Format: date-time */
+                            capturedAt: string;
+                            /** @description Normalised plate text */
+                            plate: string;
+                            /** @description Exactly as the device sent it */
+                            plateRaw: string;
+                            /** @enum {string} */
+                            plateColour: "blue" | "yellow" | "white" | "black" | "green" | "yellow_green" | "unknown";
+                            plateValid: boolean;
+                            /** @enum {string} */
+                            plateKind: "regular" | "new_energy_small" | "new_energy_large" | "police" | "coach" | "trailer" | "consulate" | "embassy" | "hong_kong" | "macau" | "test" | "super" | "emergency" | "unknown";
+                            /** @description 0..1; null when the device gave none */
+                            confidence: number | null;
+                            /** @enum {string} */
+                            format: "hikvision-isapi" | "dahua" | "openalpr" | "platerecognizer" | "chinese-parking" | "generic" | "frigate";
+                            cameraId: string;
+                            checkpointId: string | null;
+                            lane: number | null;
+                            direction: string | null;
+                            vehicleType: string | null;
+                            vehicleColour: string | null;
+                            cellCode: string | null;
+                            flags: ("invalid_format" | "unknown_kind" | "time_from_receipt" | "low_confidence")[];
+                            images: {
+                                /** @enum {string} */
+                                role: "plate" | "scene" | "other";
+                                /** @description Stored: this server's audited image URL; not stored: the vendor's URL */
+                                url: string;
+                                stored: boolean;
+                            }[];
+                        }[];
+                        /** @description Pass as cursor for the next page; null on the last */
+                        nextCursor: string | null;
+                        /** @description The audit row recording this search */
+                        auditId: number;
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -11028,7 +11270,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        purposes: {
+                            code: string;
+                            name: string;
+                            name_en: string;
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -14584,7 +14834,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        tilejson: "3.0.0";
+                        /** @description Layer title in the caller's language */
+                        name: string;
+                        /** @constant */
+                        scheme: "xyz";
+                        /** @description Tile URL template with {z}/{x}/{y} */
+                        tiles: string[];
+                        minzoom: number;
+                        maxzoom: number;
+                        /** @description [west, south, east, north] of the caller's cells; the whole Web Mercator world when none */
+                        bounds: number[];
+                        /** @description [lon, lat, zoom] */
+                        center: number[];
+                        vector_layers: {
+                            id: string;
+                            description: string;
+                            minzoom: number;
+                            maxzoom: number;
+                            /** @description Attribute name → type or description */
+                            fields: {
+                                [key: string]: string;
+                            };
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -14678,7 +14955,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        tilejson: "3.0.0";
+                        /** @description Layer title in the caller's language */
+                        name: string;
+                        /** @constant */
+                        scheme: "xyz";
+                        /** @description Tile URL template with {z}/{x}/{y} */
+                        tiles: string[];
+                        minzoom: number;
+                        maxzoom: number;
+                        /** @description [west, south, east, north] of the caller's cells; the whole Web Mercator world when none */
+                        bounds: number[];
+                        /** @description [lon, lat, zoom] */
+                        center: number[];
+                        vector_layers: {
+                            id: string;
+                            description: string;
+                            minzoom: number;
+                            maxzoom: number;
+                            /** @description Attribute name → type or description */
+                            fields: {
+                                [key: string]: string;
+                            };
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
@@ -14772,7 +15076,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        tilejson: "3.0.0";
+                        /** @description Layer title in the caller's language */
+                        name: string;
+                        /** @constant */
+                        scheme: "xyz";
+                        /** @description Tile URL template with {z}/{x}/{y} */
+                        tiles: string[];
+                        minzoom: number;
+                        maxzoom: number;
+                        /** @description [west, south, east, north] of the caller's cells; the whole Web Mercator world when none */
+                        bounds: number[];
+                        /** @description [lon, lat, zoom] */
+                        center: number[];
+                        vector_layers: {
+                            id: string;
+                            description: string;
+                            minzoom: number;
+                            maxzoom: number;
+                            /** @description Attribute name → type or description */
+                            fields: {
+                                [key: string]: string;
+                            };
+                        }[];
+                    };
+                };
             };
             /** @description Invalid input: `error.details.problems` names each field */
             400: {
