@@ -80,6 +80,7 @@ export function registerAuthRoutes(routes: RouteRegistry, deps: AppDeps): void {
     summary: "Revoke the current session",
     tags: ["auth"],
     policy: { access: "authenticated" },
+    status: 204,
     handler: async ({ req, res, auth: a }) => {
       await auth.logout(deps.pool, a, originOf(req));
       res.clearCookie(SESSION_COOKIE, { path: "/" });
@@ -106,6 +107,7 @@ export function registerAuthRoutes(routes: RouteRegistry, deps: AppDeps): void {
     policy: { access: "authenticated" },
     body: changeOwnPasswordBody,
     bodyLimit: "4kb",
+    status: 204,
     handler: async ({ req, res, auth: a, body }) => {
       if (a.userId === null) throw forbidden("API tokens have no password.");
       const user = await sql.selectUserById(deps.pool, a.userId);
@@ -218,6 +220,7 @@ function registerTokenRoutes(routes: RouteRegistry, deps: AppDeps): void {
     tags: ["tokens"],
     policy,
     params: idParams,
+    status: 204,
     handler: async ({ req, res, auth: a, params }) => {
       await auth.revokeApiToken(deps.pool, a, params.id, originOf(req));
       res.status(204).end();

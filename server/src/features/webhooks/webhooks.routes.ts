@@ -85,6 +85,7 @@ export function registerWebhookRoutes(routes: RouteRegistry, deps: AppDeps): voi
     tags,
     policy,
     params: webhookIdParams,
+    status: 204,
     handler: async ({ req, res, params }) => {
       await deleteWebhook(admin, auditSource(req), params.id);
       res.status(204).end();
