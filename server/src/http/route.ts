@@ -159,7 +159,7 @@ function runHandler(def: RouteDefinition, checkResponses: boolean): RequestHandl
  * The OpenAPI document is generated from `response`; this keeps it honest. It compares the body
  * as JSON will carry it (a Date becomes its ISO string), so the schema describes the wire.
  */
-export function assertDocumentedResponse(def: RouteDefinition, result: unknown): void {
+function assertDocumentedResponse(def: RouteDefinition, result: unknown): void {
   const wire: unknown = JSON.parse(JSON.stringify(result));
   const checked = def.response?.safeParse(wire);
   if (!checked || checked.success) return;

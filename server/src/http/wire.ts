@@ -26,6 +26,13 @@ export const anyGeometry = z
   .object({ type: z.string(), coordinates: z.array(z.unknown()).optional() })
   .describe("A GeoJSON geometry");
 
+/** A GeoJSON Feature: its id, geometry and properties. */
+export const geoFeature = <I extends z.ZodType, G extends z.ZodType, P extends z.ZodType>(
+  id: I,
+  geometry: G,
+  properties: P,
+) => z.object({ type: z.literal("Feature"), id, geometry, properties });
+
 /** A keyset-paged GeoJSON FeatureCollection (server/src/http/geojson.ts `toPage`). */
 export const featureCollectionPage = <F extends z.ZodType>(feature: F) =>
   z.object({

@@ -1,15 +1,21 @@
 import { healthStates } from "@gridops/camera-adapters/health/index";
 import { z } from "zod";
-import { calendarDay, featureCollectionPage, lonLatOut, pointGeometry, timestamp } from "../../http/wire.js";
+import {
+  calendarDay,
+  featureCollectionPage,
+  geoFeature,
+  lonLatOut,
+  pointGeometry,
+  timestamp,
+} from "../../http/wire.js";
 
 // Response bodies of the camera inventory routes as they go over the wire (OpenAPI; checked in tests).
 
 export const cameraPageResponse = featureCollectionPage(
-  z.object({
-    type: z.literal("Feature"),
-    id: z.string(),
-    geometry: pointGeometry,
-    properties: z.object({
+  geoFeature(
+    z.string(),
+    pointGeometry,
+    z.object({
       id: z.string(),
       name: z.string(),
       vendor: z.string(),
@@ -24,7 +30,7 @@ export const cameraPageResponse = featureCollectionPage(
       status: z.enum(healthStates),
       status_since: timestamp,
     }),
-  }),
+  ),
 );
 
 const rtspProfile = z.object({

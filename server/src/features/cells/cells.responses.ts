@@ -3,6 +3,7 @@ import {
   anyGeometry,
   calendarDay,
   featureCollectionPage,
+  geoFeature,
   multiPolygonGeometry,
   timestamp,
 } from "../../http/wire.js";
@@ -18,21 +19,19 @@ const cellProperties = z.object({
   version: z.number().int(),
 });
 
-export const cellFeatureResponse = z.object({
-  type: z.literal("Feature"),
-  id: z.string().describe("The cell code"),
-  geometry: multiPolygonGeometry,
-  properties: cellProperties,
-});
+export const cellFeatureResponse = geoFeature(
+  z.string().describe("The cell code"),
+  multiPolygonGeometry,
+  cellProperties,
+);
 
 export const cellPageResponse = featureCollectionPage(cellFeatureResponse);
 
 /** A cell after an edit (any state), as edits answer it. */
-const editedCellFeature = z.object({
-  type: z.literal("Feature"),
-  id: z.string(),
-  geometry: multiPolygonGeometry,
-  properties: cellProperties.extend({
+const editedCellFeature = geoFeature(
+  z.string(),
+  multiPolygonGeometry,
+  cellProperties.extend({
     retired: z.boolean(),
     successor_codes: z
       .array(z.string())
@@ -40,7 +39,7 @@ const editedCellFeature = z.object({
       .describe("Codes that replaced a retired, moved or merged cell; null while none"),
     area_m2: z.number(),
   }),
-});
+);
 
 const topologyProblem = z.discriminatedUnion("kind", [
   z.object({
@@ -113,17 +112,16 @@ export const reportOnlyResponse = z.object({ report: topologyReportResponse });
 export const acceptedGapsResponse = z.object({
   type: z.literal("FeatureCollection"),
   features: z.array(
-    z.object({
-      type: z.literal("Feature"),
-      id: z.number().int(),
-      geometry: anyGeometry,
-      properties: z.object({
+    geoFeature(
+      z.number().int(),
+      anyGeometry,
+      z.object({
         id: z.number().int(),
         reason: z.string(),
         accepted_by: z.string().nullable().describe("Username; null when the user is gone"),
         accepted_at: timestamp,
       }),
-    }),
+    ),
   ),
 });
 

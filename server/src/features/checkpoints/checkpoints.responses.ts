@@ -1,14 +1,13 @@
 import { z } from "zod";
-import { featureCollectionPage, pointGeometry, timestamp } from "../../http/wire.js";
+import { featureCollectionPage, geoFeature, pointGeometry, timestamp } from "../../http/wire.js";
 
 // Response bodies of the checkpoint routes as they go over the wire (OpenAPI; checked in tests).
 
 export const checkpointPageResponse = featureCollectionPage(
-  z.object({
-    type: z.literal("Feature"),
-    id: z.string(),
-    geometry: pointGeometry,
-    properties: z.object({
+  geoFeature(
+    z.string(),
+    pointGeometry,
+    z.object({
       id: z.string(),
       name: z.string(),
       name_en: z.string().nullable(),
@@ -24,7 +23,7 @@ export const checkpointPageResponse = featureCollectionPage(
         }),
       ),
     }),
-  }),
+  ),
 );
 
 export const checkpointFlowResponse = z.object({

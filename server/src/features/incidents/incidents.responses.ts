@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { lonLatOut, pointGeometry, timestamp } from "../../http/wire.js";
+import { geoFeature, lonLatOut, pointGeometry, timestamp } from "../../http/wire.js";
 import { incidentActions, incidentStates } from "./lifecycle.js";
 
 // Response bodies of the incident routes as they go over the wire (OpenAPI; checked in tests).
@@ -84,16 +84,12 @@ export const incidentSummaryResponse = z.object({
 
 export const incidentMapResponse = z.object({
   type: z.literal("FeatureCollection"),
-  features: z.array(
-    z.object({
-      type: z.literal("Feature"),
-      id: z.number().int(),
-      geometry: pointGeometry,
-      properties: incidentSummaryResponse,
-    }),
-  ),
+  features: z.array(geoFeature(z.number().int(), pointGeometry, incidentSummaryResponse)),
   truncated: z.boolean().describe("More incidents matched than limit"),
 });
+
+/** A photo as a timeline event names it. */
+const attachmentRef = z.object({ sha256: z.string(), mediaType: z.string(), sizeBytes: z.number().int() });
 
 export const timelineResponse = z.object({
   events: z.array(
@@ -109,9 +105,7 @@ export const timelineResponse = z.object({
       occurredAt: timestamp,
       note: z.string().nullable(),
       details: z.record(z.string(), z.unknown()),
-      attachments: z.array(
-        z.object({ sha256: z.string(), mediaType: z.string(), sizeBytes: z.number().int() }),
-      ),
+      attachments: z.array(attachmentRef),
     }),
   ),
 });
@@ -141,12 +135,5 @@ export const timeLimitsResponse = z.object({
 });
 
 export const attachmentsResponse = z.object({
-  attachments: z.array(
-    z.object({
-      sha256: z.string(),
-      mediaType: z.string(),
-      sizeBytes: z.number().int(),
-      fileName: z.string(),
-    }),
-  ),
+  attachments: z.array(attachmentRef.extend({ fileName: z.string() })),
 });
