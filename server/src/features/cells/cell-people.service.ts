@@ -9,7 +9,11 @@ import * as edits from "./cell-edits.sql.js";
 import * as sql from "./cell-people.sql.js";
 
 /** Another feature's part of the cell page (open incidents, latest daily report, …). */
-export type CellSummarySection = (db: Queryable, cellCode: string, auth: AuthContext) => Promise<unknown>;
+export type CellSummarySection = (
+  db: Queryable,
+  cell: { code: string; level: string },
+  auth: AuthContext,
+) => Promise<unknown>;
 
 const sections = new Map<string, CellSummarySection>();
 
@@ -153,7 +157,7 @@ export async function getCellSummary(db: Queryable, code: string, auth: AuthCont
   if (!cell) throw notFound("Cell", code);
   const { leader, workers } = await getPeople(db, code);
   const extra: Record<string, unknown> = { incidents: null, daily_report: null };
-  for (const [name, section] of sections) extra[name] = await section(db, code, auth);
+  for (const [name, section] of sections) extra[name] = await section(db, cell, auth);
   return {
     cell: {
       code: cell.code,

@@ -8,6 +8,7 @@ import { systemClock } from "../../jobs/clock.js";
 import { auditSource, recordAudit } from "../audit/audit.service.js";
 import type { AuthContext } from "../auth/auth-context.js";
 import { registerCellSummarySection } from "../cells/cell-people.service.js";
+import { selectOpenIncidentsByCell } from "../stats/stats.sql.js";
 import { readMultipartFiles, selectIncidentAttachment, storeAttachments } from "./attachments.js";
 import { selectTimeLimits, upsertTimeLimits } from "./deadlines.sql.js";
 import {
@@ -46,7 +47,6 @@ import {
 import {
   selectCategories,
   selectIncidentFeatures,
-  selectOpenIncidentCounts,
   upsertCategory,
 } from "./incidents.sql.js";
 
@@ -77,10 +77,13 @@ const actorOf = (req: Request, auth: AuthContext): Actor & { cellCodes: readonly
 });
 
 export function registerIncidentRoutes(routes: RouteRegistry, deps: AppDeps): void {
-  // The cell page shows the open and overdue incidents below the cell to those who may read them.
-  registerCellSummarySection("incidents", async (db, code, auth) =>
-    auth.permissions.has("incidents:read") ? selectOpenIncidentCounts(db, code) : null,
-  );
+  // The cell page shows the open and overdue incidents below the cell to those who may read them:
+  // the command map's per-cell figures (stats), for this one cell.
+  registerCellSummarySection("incidents", async (db, cell, auth) => {
+    if (!auth.permissions.has("incidents:read")) return null;
+    const [row] = await selectOpenIncidentsByCell(db, [cell.code], cell.level);
+    return { open: row?.open ?? 0, overdue: row?.overdue ?? 0, topPriority: row?.topPriority ?? null };
+  });
   const clock = systemClock;
   const read = { access: "permission", permission: "incidents:read", scope: "own-cells" } as const;
   const configure = { access: "permission", permission: "config:manage", scope: "global" } as const;

@@ -565,24 +565,3 @@ export async function insertCallback(
   );
   return (rowCount ?? 0) > 0;
 }
-
-export interface OpenIncidentCounts {
-  open: number;
-  overdue: number;
-  /** Highest priority among the open incidents, null when none. */
-  topPriority: string | null;
-}
-
-/** Open and overdue incidents in a cell and the cells below it (the cell page). */
-export async function selectOpenIncidentCounts(db: Queryable, cellCode: string): Promise<OpenIncidentCounts> {
-  const { rows } = await db.query<OpenIncidentCounts>(
-    `SELECT count(*)::int AS open,
-            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM incident_deadlines d
-                                            WHERE d.incident_id = i.id AND d.finished_at IS NULL AND d.overdue_at IS NOT NULL))::int AS overdue,
-            (array_agg(i.priority ORDER BY array_position(ARRAY['urgent', 'high', 'normal', 'low'], i.priority)))[1] AS "topPriority"
-       FROM incidents i JOIN cells c ON c.code = i.cell_code
-      WHERE $1 = ANY (c.path) AND i.state NOT IN ('closed', 'voided')`,
-    [cellCode],
-  );
-  return rows[0] ?? { open: 0, overdue: 0, topPriority: null };
-}

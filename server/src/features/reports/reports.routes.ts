@@ -22,8 +22,8 @@ import { selectLatestReport, selectReport, selectReports, upsertReportSettings }
 
 export function registerReportRoutes(routes: RouteRegistry, deps: AppDeps): void {
   // The cell page shows a grid's latest daily report to those who may read reports.
-  registerCellSummarySection("daily_report", async (db, code, auth) =>
-    auth.permissions.has("reports:read") ? { latest: await selectLatestReport(db, code) } : null,
+  registerCellSummarySection("daily_report", async (db, cell, auth) =>
+    auth.permissions.has("reports:read") ? { latest: await selectLatestReport(db, cell.code) } : null,
   );
   const clock = systemClock;
   const read = { access: "permission", permission: "reports:read", scope: "own-cells" } as const;

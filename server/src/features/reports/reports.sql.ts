@@ -135,6 +135,9 @@ export async function selectReport(
   return rows[0] ?? null;
 }
 
+/** The code scheme's leaf level (grids by default): the cells that file daily reports. */
+const LEAF_LEVEL = "(SELECT l.level FROM cell_levels l ORDER BY l.depth DESC LIMIT 1)";
+
 export interface MissingRow {
   cellCode: string;
   name: string;
@@ -163,7 +166,7 @@ export async function selectMissingGrids(
                JOIN users u ON u.id = x.user_id AND NOT u.disabled
               ORDER BY x.pref, x.user_id LIMIT 1) AS leader
        FROM cells g
-      WHERE g.level = (SELECT l.level FROM cell_levels l ORDER BY l.depth DESC LIMIT 1) AND g.retired_at IS NULL AND ($1::text[] IS NULL OR g.path && $1::text[])
+      WHERE g.level = ${LEAF_LEVEL} AND g.retired_at IS NULL AND ($1::text[] IS NULL OR g.path && $1::text[])
         AND NOT EXISTS (SELECT 1 FROM daily_reports r WHERE r.cell_code = g.code AND r.report_date = $2::date)
       ORDER BY g.code`,
     [scope, date],
@@ -174,7 +177,7 @@ export async function selectMissingGrids(
 export async function countGrids(db: Queryable, scope: readonly string[]): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM cells
-      WHERE level = (SELECT l.level FROM cell_levels l ORDER BY l.depth DESC LIMIT 1) AND retired_at IS NULL AND path && $1::text[]`,
+      WHERE level = ${LEAF_LEVEL} AND retired_at IS NULL AND path && $1::text[]`,
     [scope],
   );
   return rows[0]?.n ?? 0;
