@@ -196,6 +196,9 @@ describe("admin pages in a real browser", () => {
 
   it("filters the audit log, pages through it and exports the same filter as CSV", async () => {
     await openAdmin("audit");
+    // The first page redraws the panel, filter bar included: a click on Apply at that moment
+    // would land on the replaced button and be lost, so filter once it is there.
+    await page.getByTestId("audit-table").waitFor();
     await page.getByTestId("input-auditAction").fill("user.create");
     await page.getByTestId("audit-apply").click();
     await page.getByTestId("audit-table").locator("tbody tr").first().waitFor();
