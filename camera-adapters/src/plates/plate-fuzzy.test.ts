@@ -4,8 +4,19 @@ import {
   HotlistMatcher,
   type HotlistMatcherEntry,
   type MatchLevel,
+  matchablePlate,
   platesMatch,
 } from "./plate-fuzzy.js";
+import { canonicalPlateText, splitColourPrefix } from "./plate-grammar.js";
+
+/** Deterministic pseudo-random numbers in [0, 1). */
+function seeded(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
+}
 
 describe("fuzzyKey", () => {
   it("collapses each confusable class to one representative", () => {
@@ -22,6 +33,37 @@ describe("fuzzyKey", () => {
 
   it("leaves other characters alone", () => {
     expect(fuzzyKey("粤XYWK9")).toBe("粤XYWK9");
+  });
+});
+
+describe("matchablePlate", () => {
+  it("gives what canonicalisation and the colour prefix split give, for canonical text or not", () => {
+    const rand = seeded(7);
+    const alphabet = [
+      "京",
+      "蓝",
+      "黄",
+      "绿",
+      "A",
+      "b",
+      "0",
+      "O",
+      "Ｑ",
+      "·",
+      " ",
+      "-",
+      "警",
+      "ß",
+      "é",
+      "\u3000",
+    ];
+    for (let n = 0; n < 2000; n++) {
+      const plate = Array.from(
+        { length: Math.floor(rand() * 9) },
+        () => alphabet[Math.floor(rand() * alphabet.length)],
+      ).join("");
+      expect(matchablePlate(plate)).toBe(splitColourPrefix(canonicalPlateText(plate)).text);
+    }
   });
 });
 
@@ -82,6 +124,30 @@ describe("HotlistMatcher", () => {
     for (let q = 0; q < 300; q++) {
       const query = plate();
       const expected = list.filter((e) => platesMatch(query, e.plate, e.level)).map((e) => e.id);
+      expect(m.match(query).sort()).toEqual(expected.sort());
+    }
+  });
+
+  it("agrees with a linear scan over a larger list of mixed lengths, after removals", () => {
+    const rand = seeded(1234);
+    const alphabet = "京沪粤0123456789ABDIOQSZ8";
+    const plate = () =>
+      Array.from(
+        { length: 3 + Math.floor(rand() * 5) },
+        () => alphabet[Math.floor(rand() * alphabet.length)],
+      ).join("");
+    const levels: MatchLevel[] = ["exact", "confusable", "confusable_plus_one"];
+    const list = Array.from({ length: 3000 }, (_, i) => ({
+      id: `e${i}`,
+      plate: plate(),
+      level: levels[i % 3]!,
+    }));
+    const m = new HotlistMatcher(list);
+    const kept = list.filter((_, i) => i % 5 !== 0);
+    for (const [i, e] of list.entries()) if (i % 5 === 0) m.remove(e.id);
+    for (let q = 0; q < 1000; q++) {
+      const query = plate();
+      const expected = kept.filter((e) => platesMatch(query, e.plate, e.level)).map((e) => e.id);
       expect(m.match(query).sort()).toEqual(expected.sort());
     }
   });

@@ -15,16 +15,40 @@ for (const group of confusableClasses) {
 export type MatchLevel = "exact" | "confusable" | "confusable_plus_one";
 export const matchLevels: readonly MatchLevel[] = ["exact", "confusable", "confusable_plus_one"];
 
+/**
+ * Text canonicalisation leaves unchanged: ASCII upper-case letters, digits and CJK ideographs
+ * (no case, no width variant, no separator). Stored plates are already like this, and
+ * matching runs for every read, so such text skips the regular-expression passes.
+ */
+const ALREADY_CANONICAL = /^[A-Z0-9\u4E00-\u9FFF]*$/;
+
 /** Normalised plate text as stored and compared: half-width, upper case, no separators or colour prefix. */
 export function matchablePlate(plate: string): string {
-  return splitColourPrefix(canonicalPlateText(plate)).text;
+  return splitColourPrefix(ALREADY_CANONICAL.test(plate) ? plate : canonicalPlateText(plate)).text;
+}
+
+/** Confusable letters and digits → their class's representative, by char code (ASCII only). */
+const representativeByCode = new Uint16Array(128);
+for (const [ch, rep] of representative) representativeByCode[ch.charCodeAt(0)] = rep.charCodeAt(0);
+
+/** fuzzyKey of text that is already matchable (see matchablePlate). */
+function fuzzyKeyOfMatchable(text: string): string {
+  let key = "";
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const rep = code < 128 ? representativeByCode[code]! : 0;
+    if (rep !== 0 && rep !== code) {
+      key += text.slice(from, i) + String.fromCharCode(rep);
+      from = i + 1;
+    }
+  }
+  return from === 0 ? text : key + text.slice(from);
 }
 
 /** Canonical form with every confusable class collapsed to its representative. */
 export function fuzzyKey(plate: string): string {
-  let key = "";
-  for (const ch of matchablePlate(plate)) key += representative.get(ch) ?? ch;
-  return key;
+  return fuzzyKeyOfMatchable(matchablePlate(plate));
 }
 
 function differsInAtMostOne(a: string, b: string): boolean {
@@ -54,27 +78,64 @@ export interface HotlistMatcherEntry {
   level: MatchLevel;
 }
 
-/** The wildcard never occurs in a normalised plate (separators are stripped). */
-const WILDCARD = "\u0000";
+/**
+ * Index keys are 30-bit hashes (small integers: V8 compares them without touching the
+ * string they stand for, which in a map of a few hundred thousand keys is what a lookup
+ * costs) and every candidate is checked against its entry's text or key, so a collision
+ * only costs a comparison. Polynomial, so the hash of a key with one position wildcarded is
+ * the key's hash plus one term: no wildcard string is ever built.
+ */
+const BASE = 0x01000193;
+const WILDCARD_CODE = 0; // never in a normalised plate (separators and controls are stripped)
 
-function wildcardKeys(key: string): string[] {
-  const keys: string[] = [];
-  for (let i = 0; i < key.length; i++) keys.push(key.slice(0, i) + WILDCARD + key.slice(i + 1));
-  return keys;
+function finish(h: number): number {
+  let x = h ^ (h >>> 16);
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  return (x ^ (x >>> 16)) & 0x3fffffff;
 }
 
-function addTo(map: Map<string, string[]>, key: string, id: string): void {
-  const ids = map.get(key);
-  if (ids) ids.push(id);
-  else map.set(key, [id]);
+function polyHash(text: string): number {
+  let h = text.length;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
+  return h;
 }
 
-function removeFrom(map: Map<string, string[]>, key: string, id: string): void {
-  const ids = map.get(key);
-  if (!ids) return;
-  const at = ids.indexOf(id);
-  if (at >= 0) ids.splice(at, 1);
-  if (ids.length === 0) map.delete(key);
+const hashOf = (text: string) => finish(polyHash(text));
+
+/** Hash of `key` with position i wildcarded, for every i (last position first). */
+function forEachWildcardHash(key: string, visit: (hash: number) => void): void {
+  const whole = polyHash(key);
+  let power = 1; // BASE^(length-1-i)
+  for (let i = key.length - 1; i >= 0; i--) {
+    visit(finish((whole + Math.imul(WILDCARD_CODE - key.charCodeAt(i), power)) | 0));
+    power = Math.imul(power, BASE);
+  }
+}
+
+interface Indexed {
+  entry: HotlistMatcherEntry;
+  /** matchablePlate(entry.plate) */
+  text: string;
+  /** fuzzyKey(entry.plate) */
+  key: string;
+}
+
+type Index = Map<number, Indexed[]>;
+
+function addTo(map: Index, hash: number, item: Indexed): void {
+  const items = map.get(hash);
+  if (items) items.push(item);
+  else map.set(hash, [item]);
+}
+
+function removeFrom(map: Index, hash: number, item: Indexed): void {
+  const items = map.get(hash);
+  if (!items) return;
+  const at = items.indexOf(item);
+  if (at >= 0) items.splice(at, 1);
+  if (items.length === 0) map.delete(hash);
 }
 
 /**
@@ -84,10 +145,10 @@ function removeFrom(map: Map<string, string[]>, key: string, id: string): void {
  * A query and an entry within one substitution share at least one such wildcard key.
  */
 export class HotlistMatcher {
-  private readonly exact = new Map<string, string[]>();
-  private readonly confusable = new Map<string, string[]>();
-  private readonly plusOne = new Map<string, string[]>();
-  private readonly entries = new Map<string, HotlistMatcherEntry>();
+  private readonly exact: Index = new Map();
+  private readonly confusable: Index = new Map();
+  private readonly plusOne: Index = new Map();
+  private readonly entries = new Map<string, Indexed>();
 
   constructor(entries: Iterable<HotlistMatcherEntry> = []) {
     for (const entry of entries) this.add(entry);
@@ -100,15 +161,18 @@ export class HotlistMatcher {
   /** Adds an entry, replacing one with the same id. Entries with no plate text are ignored. */
   add(entry: HotlistMatcherEntry): void {
     if (this.entries.has(entry.id)) this.remove(entry.id);
-    if (fuzzyKey(entry.plate).length === 0) return;
-    this.entries.set(entry.id, { ...entry });
-    for (const [map, key] of this.keysOf(entry)) addTo(map, key, entry.id);
+    const text = matchablePlate(entry.plate);
+    const key = fuzzyKeyOfMatchable(text);
+    if (key.length === 0) return;
+    const item: Indexed = { entry: { ...entry }, text, key };
+    this.entries.set(entry.id, item);
+    this.forEachIndexKey(item, (map, hash) => addTo(map, hash, item));
   }
 
   remove(id: string): boolean {
-    const entry = this.entries.get(id);
-    if (!entry) return false;
-    for (const [map, key] of this.keysOf(entry)) removeFrom(map, key, id);
+    const item = this.entries.get(id);
+    if (!item) return false;
+    this.forEachIndexKey(item, (map, hash) => removeFrom(map, hash, item));
     this.entries.delete(id);
     return true;
   }
@@ -117,25 +181,32 @@ export class HotlistMatcher {
   match(plate: string): string[] {
     const text = matchablePlate(plate);
     if (text.length === 0) return [];
-    const key = fuzzyKey(text);
-    const found = new Set<string>(this.exact.get(text));
-    for (const id of this.confusable.get(key) ?? []) found.add(id);
-    for (const wild of wildcardKeys(key)) {
-      for (const id of this.plusOne.get(wild) ?? []) found.add(id);
-    }
-    return [...found];
+    const key = fuzzyKeyOfMatchable(text);
+    // Most reads match nothing: the set is made only when a candidate checks out.
+    let found: Set<string> | null = null;
+    for (const item of this.exact.get(hashOf(text)) ?? [])
+      if (item.text === text) (found ??= new Set()).add(item.entry.id);
+    for (const item of this.confusable.get(hashOf(key)) ?? [])
+      if (item.key === key) (found ??= new Set()).add(item.entry.id);
+    forEachWildcardHash(key, (hash) => {
+      const items = this.plusOne.get(hash);
+      if (items)
+        for (const item of items)
+          if (differsInAtMostOne(item.key, key)) (found ??= new Set()).add(item.entry.id);
+    });
+    return found ? [...(found as Set<string>)] : [];
   }
 
-  private *keysOf(entry: HotlistMatcherEntry): Generator<[Map<string, string[]>, string]> {
-    switch (entry.level) {
+  private forEachIndexKey(item: Indexed, visit: (map: Index, hash: number) => void): void {
+    switch (item.entry.level) {
       case "exact":
-        yield [this.exact, matchablePlate(entry.plate)];
+        visit(this.exact, hashOf(item.text));
         return;
       case "confusable":
-        yield [this.confusable, fuzzyKey(entry.plate)];
+        visit(this.confusable, hashOf(item.key));
         return;
       case "confusable_plus_one":
-        for (const wild of wildcardKeys(fuzzyKey(entry.plate))) yield [this.plusOne, wild];
+        forEachWildcardHash(item.key, (hash) => visit(this.plusOne, hash));
         return;
     }
   }
