@@ -182,19 +182,16 @@ export class HotlistMatcher {
     const text = matchablePlate(plate);
     if (text.length === 0) return [];
     const key = fuzzyKeyOfMatchable(text);
-    // Most reads match nothing: the set is made only when a candidate checks out.
-    let found: Set<string> | null = null;
-    for (const item of this.exact.get(hashOf(text)) ?? [])
-      if (item.text === text) (found ??= new Set()).add(item.entry.id);
+    const found: string[] = [];
+    for (const item of this.exact.get(hashOf(text)) ?? []) if (item.text === text) found.push(item.entry.id);
     for (const item of this.confusable.get(hashOf(key)) ?? [])
-      if (item.key === key) (found ??= new Set()).add(item.entry.id);
+      if (item.key === key) found.push(item.entry.id);
     forEachWildcardHash(key, (hash) => {
-      const items = this.plusOne.get(hash);
-      if (items)
-        for (const item of items)
-          if (differsInAtMostOne(item.key, key)) (found ??= new Set()).add(item.entry.id);
+      for (const item of this.plusOne.get(hash) ?? [])
+        if (differsInAtMostOne(item.key, key)) found.push(item.entry.id);
     });
-    return found ? [...(found as Set<string>)] : [];
+    // An entry one substitution away shares several wildcard hashes when keys are equal.
+    return found.length > 1 ? [...new Set(found)] : found;
   }
 
   private forEachIndexKey(item: Indexed, visit: (map: Index, hash: number) => void): void {
