@@ -9,13 +9,17 @@
  * Environment: GRIDOPS_BENCH_PLATE_SECONDS [15], GRIDOPS_BENCH_PLATE_CONCURRENCY [128], and
  * the server's own (GRIDOPS_PLATE_INGEST_PROCESSES …) passed through by the bench's startServer.
  * PROBE_STATEMENTS=1 adds the database's commit, block and insert counters.
- * PROBE_BROWSER=1 also runs the bench's headless Chromium hit reader and reports its CPU.
+ * PROBE_BROWSER=1 also runs the bench's headless Chromium hit reader and reports its CPU, split
+ * by Chromium process kind and thread (from /proc), with the renderer's own task, script, style
+ * and layout time (CDP Performance.getMetrics) and the hits the page drew.
+ * PROBE_TRACE=<file> also records a Chrome trace of the run and prints its busiest events.
  */
 import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import { browserReader, load, setUp, startServer, stopServer } from "../plate-ingest.bench.js";
 import { startBenchDatabase } from "./database.js";
+import { type ChromiumCpu, chromiumCpu, chromiumCpuDelta, rendererMetrics, summariseTrace } from "./chromium-cpu.js";
 
 const TICK_US = 1e6 / 100; // USER_HZ
 
@@ -88,7 +92,20 @@ async function main(): Promise<void> {
         if (child !== server.child.pid && child !== postmaster) total += await treeCpu(child);
       return total;
     };
+    const cdp = reader ? await reader.page.context().newCDPSession(reader.page) : null;
+    await cdp?.send("Performance.enable");
+    const traceFile = process.env.PROBE_TRACE;
+    if (reader && traceFile)
+      await reader.chromium.browser.startTracing(reader.page, {
+        path: traceFile,
+        categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink", "cc", "v8", "toplevel"],
+      });
     await db.pool.query("SELECT pg_stat_reset()");
+    const chromiumRoots = async () =>
+      (await childrenOf(process.pid)).filter((child) => child !== server.child.pid && child !== postmaster);
+    const chromiumBefore: ChromiumCpu | null = reader ? chromiumCpu(await chromiumRoots()) : null;
+    const metricsBefore = cdp ? await rendererMetrics(cdp) : null;
+    const hitsBefore = reader ? (await reader.seen()).size : 0;
     const before = {
       browser: await browserCpu(),
       server: await treeCpu(server.child.pid!),
@@ -104,6 +121,9 @@ async function main(): Promise<void> {
       self: process.cpuUsage(before.self),
       machine: machine(),
     };
+    const chromiumAfter: ChromiumCpu | null = reader ? chromiumCpu(await chromiumRoots()) : null;
+    const metricsAfter = cdp ? await rendererMetrics(cdp) : null;
+    const hitsDrawn = reader ? (await reader.seen()).size - hitsBefore : 0;
     const reads = r.ackedReads;
     const per = (us: number) => (us / reads).toFixed(0);
     const busy = (after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total);
@@ -131,6 +151,25 @@ async function main(): Promise<void> {
         loadAverage: os.loadavg().map((l) => l.toFixed(2)),
       }),
     );
+    if (chromiumBefore && chromiumAfter && metricsBefore && metricsAfter) {
+      const perHit = (us: number) => (hitsDrawn > 0 ? (us / hitsDrawn / 1000).toFixed(2) : "n/a");
+      const split = chromiumCpuDelta(chromiumBefore, chromiumAfter);
+      console.log(
+        JSON.stringify({
+          hitsDrawn,
+          browserMsPerHit: perHit(after.browser - before.browser),
+          processMsPerHit: Object.fromEntries(split.processes.map(([kind, us]) => [kind, perHit(us)])),
+          threadMsPerHit: Object.fromEntries(split.threads.slice(0, 14).map(([name, us]) => [name, perHit(us)])),
+          rendererMainMsPerHit: Object.fromEntries(
+            Object.entries(metricsAfter).map(([name, s]) => [name, perHit((s - (metricsBefore[name] ?? 0)) * 1e6)]),
+          ),
+        }),
+      );
+    }
+    if (reader && traceFile) {
+      await reader.chromium.browser.stopTracing();
+      console.log(JSON.stringify(summariseTrace(readFileSync(traceFile, "utf8"))));
+    }
     await reader?.close();
     if (process.env.PROBE_STATEMENTS === "1") {
       const { rows } = await db.pool.query(

@@ -225,7 +225,9 @@ describe("plate pages in a real browser", () => {
     const firstPlate = await page.locator("[data-testid=hits-feed] article strong").first().textContent();
     expect(firstPlate).toBe(livePlate);
     const id = testId.replace("hit-", "");
-    await page.getByTestId(`hit-note-${id}`).fill("seen on camera, matches the case");
+    // The note is a stand-in until focused (decision 0143); the analyst clicks it, then types.
+    await page.getByTestId(`hit-note-${id}`).click();
+    await page.locator(`input[data-testid=hit-note-${id}]`).fill("seen on camera, matches the case");
     await page.getByTestId(`hit-confirm-${id}`).click();
     // A confirmed hit leaves the pending list.
     await page.waitForFunction((testId) => !document.querySelector(`[data-testid=${testId}]`), testId);

@@ -5,14 +5,26 @@ export function formatDateTime(iso: string | null | undefined, language: Languag
   if (!iso) return "—";
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(language, {
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  }).format(date);
+  return dateTimeFormat(language).format(date);
+}
+
+// Building a formatter loads and resolves locale data; a live feed formats a date per card.
+const dateTimeFormats = new Map<Language, Intl.DateTimeFormat>();
+
+function dateTimeFormat(language: Language): Intl.DateTimeFormat {
+  let format = dateTimeFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, {
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hour12: false,
+    });
+    dateTimeFormats.set(language, format);
+  }
+  return format;
 }
 
 /** Whole minutes, hours or days between two instants, for "down for 3 h" style labels. */

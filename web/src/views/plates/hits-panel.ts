@@ -1,3 +1,4 @@
+import "./hits-panel.css";
 import type { Hit, HitStatus, ReasonCode } from "../../api/plates-api.js";
 import type { RealtimeStore } from "../../realtime/realtime-store.js";
 import { button, formActions, toolbar } from "../../ui/actions.js";
@@ -100,19 +101,39 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
       }
     });
 
-  function noteInput(id: number): HTMLInputElement {
-    let input = notes.get(id);
-    if (!input) {
-      input = h("input", { attrs: { "data-testid": `hit-note-${id}` } });
-      notes.set(id, input);
+  /**
+   * A card's note field. Chromium's autofill re-reads every text field of the page (labels,
+   * visibility, a forced layout each) and re-parses them in the browser whenever a field is
+   * added, so a feed of 100 inputs costs that per live hit; until the analyst first focuses it,
+   * the note is a stand-in that looks like the empty field and becomes it.
+   */
+  function noteField(id: number, t: PlatesTranslate): HTMLElement {
+    const input = notes.get(id);
+    if (input) {
+      input.placeholder = t("plates.hits.note");
+      return input;
     }
-    return input;
+    const standIn = h("button", {
+      className: "hit-note-stand-in",
+      text: t("plates.hits.note"),
+      attrs: { type: "button", "data-testid": `hit-note-${id}` },
+    });
+    // Focus covers Tab; click covers browsers that do not focus a clicked button (Safari).
+    const open = () => {
+      if (!standIn.isConnected) return;
+      const field = h("input", { attrs: { "data-testid": `hit-note-${id}`, placeholder: t("plates.hits.note") } });
+      notes.set(id, field);
+      standIn.replaceWith(field);
+      field.focus();
+    };
+    standIn.addEventListener("focus", open);
+    standIn.addEventListener("click", open);
+    return standIn;
   }
 
   function renderHit(hit: Hit, t: PlatesTranslate) {
     const language = ctx.language();
     const canReview = ctx.can("hits:review") && hit.status === "pending";
-    noteInput(hit.id).placeholder = t("plates.hits.note");
     const row = (label: string, value: string) => [h("dt", { text: label }), h("dd", { text: value })];
     return h(
       "article",
@@ -150,7 +171,7 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
         : "",
       canReview
         ? formActions(
-            noteInput(hit.id),
+            noteField(hit.id, t),
             button({
               className: "primary",
               text: t("plates.hits.confirm"),
