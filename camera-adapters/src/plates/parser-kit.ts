@@ -50,8 +50,8 @@ export interface PlateParser {
 
 export const JSON_CONTENT_TYPES = ["application/json", "text/json", "text/plain"] as const;
 
-export function resolveLimits(input: PlateParseInput): PlateParseLimits {
-  return { ...defaultPlateParseLimits, ...input.limits };
+export function resolveLimits(input: PlateParseInput): Readonly<PlateParseLimits> {
+  return input.limits ? { ...defaultPlateParseLimits, ...input.limits } : defaultPlateParseLimits;
 }
 
 export interface ContentType {

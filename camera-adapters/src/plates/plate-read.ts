@@ -88,3 +88,63 @@ export const normalisedPlateReadSchema = z.object({
 export type NormalisedPlateRead = z.infer<typeof normalisedPlateReadSchema>;
 /** Short name used by the parser interface. */
 export type PlateRead = NormalisedPlateRead;
+
+const COLOURS = new Set<string>(plateColourSchema.options);
+const KINDS = new Set<string>(plateKindSchema.options);
+const FORMATS = new Set<string>(plateFormatSchema.options);
+
+const textUpTo = (v: unknown, max: number) => typeof v === "string" && v.length <= max;
+const nullOrTextUpTo = (v: unknown, max: number) => v === null || textUpTo(v, max);
+
+function isPlainDetails(details: unknown): boolean {
+  if (typeof details !== "object" || details === null || Object.getPrototypeOf(details) !== Object.prototype)
+    return false;
+  const keys = Object.keys(details);
+  if (keys.length > 48) return false;
+  for (const key of keys) {
+    // "__proto__" would become zod's copy's prototype: zod decides that one.
+    if (key === "__proto__") return false;
+    const v = (details as Record<string, unknown>)[key];
+    const ok =
+      v === null ||
+      typeof v === "boolean" ||
+      (typeof v === "number" && Number.isFinite(v)) ||
+      textUpTo(v, 512);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/**
+ * True when normalisedPlateReadSchema would accept the read and give back the same values,
+ * checked without zod for the shape every parser builds (no pictures); false means "ask the
+ * schema", not "invalid" (plate-read.test.ts holds the two side by side).
+ */
+export function isWellFormedPlateRead(read: Record<string, unknown>): boolean {
+  const r = read;
+  return (
+    typeof r.plateText === "string" &&
+    r.plateText.length >= 1 &&
+    r.plateText.length <= 32 &&
+    textUpTo(r.plateRaw, 128) &&
+    COLOURS.has(r.plateColour as string) &&
+    typeof r.plateValid === "boolean" &&
+    KINDS.has(r.plateKind as string) &&
+    (r.confidence === null || (typeof r.confidence === "number" && r.confidence >= 0 && r.confidence <= 1)) &&
+    r.capturedAt instanceof Date &&
+    !Number.isNaN(r.capturedAt.getTime()) &&
+    typeof r.deviceId === "string" &&
+    r.deviceId.length >= 1 &&
+    r.deviceId.length <= 128 &&
+    nullOrTextUpTo(r.channel, 64) &&
+    (r.lane === null || Number.isSafeInteger(r.lane)) &&
+    nullOrTextUpTo(r.direction, 64) &&
+    nullOrTextUpTo(r.vehicleType, 64) &&
+    nullOrTextUpTo(r.vehicleColour, 64) &&
+    Array.isArray(r.images) &&
+    r.images.length === 0 &&
+    nullOrTextUpTo(r.vendorEventId, 256) &&
+    FORMATS.has(r.format as string) &&
+    isPlainDetails(r.details)
+  );
+}

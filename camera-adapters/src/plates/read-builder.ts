@@ -3,6 +3,7 @@ import { PlateParseError } from "./plate-errors.js";
 import { analysePlate } from "./plate-grammar.js";
 import {
   type ImageRole,
+  isWellFormedPlateRead,
   normalisedPlateReadSchema,
   type PlateColour,
   type PlateFormat,
@@ -67,7 +68,7 @@ export function buildPlateRead(raw: RawPlateRead, format: PlateFormat, input: Pl
       colourSource: plate.colourSource,
     }),
   };
-  return parseWithSchema(normalisedPlateReadSchema, read);
+  return isWellFormedPlateRead(read) ? read : parseWithSchema(normalisedPlateReadSchema, read);
 }
 
 /** Counts pictures across one push so the cap holds however a vendor spreads them. */

@@ -54,6 +54,111 @@ export const genericPlateReadSchema = z
   .strict();
 export type GenericPlateRead = z.infer<typeof genericPlateReadSchema>;
 
+const GENERIC_FIELDS = new Set(Object.keys(genericPlateReadSchema.shape));
+const PLATE_COLOURS = new Set<string>(plateColourSchema.options);
+/** The pattern z.iso.datetime({ offset: true }) checks with (the same zod call builds it). */
+const CAPTURED_AT = z.regexes.datetime({ offset: true });
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const isText = (v: unknown, min: number, max: number): v is string =>
+  typeof v === "string" && v.length >= min && v.length <= max;
+/** Absent → null; null or a string up to `max` as is; anything else → undefined (not the fast shape). */
+function optionalText(v: unknown, max: number): string | null | undefined {
+  if (v === undefined || v === null) return null;
+  return isText(v, 0, max) ? v : undefined;
+}
+
+/** A detail value genericPlateReadSchema accepts as is, or false. */
+const isDetailValue = (v: unknown) =>
+  v === null ||
+  typeof v === "boolean" ||
+  (typeof v === "number" && Number.isFinite(v)) ||
+  (typeof v === "string" && v.length <= 512);
+
+function plainDetails(v: unknown): GenericPlateRead["details"] | undefined {
+  if (v === undefined) return {};
+  if (!isRecord(v) || Object.getPrototypeOf(v) !== Object.prototype) return undefined;
+  const keys = Object.keys(v);
+  if (keys.length > 32) return undefined;
+  for (const key of keys) {
+    // "__proto__" would be the prototype in zod's copy, not a field: zod decides that one.
+    if (key.length > 64 || key === "__proto__" || !isDetailValue(v[key])) return undefined;
+  }
+  return v as GenericPlateRead["details"];
+}
+
+/**
+ * genericPlateReadSchema's result for the shape nearly every push has — known fields of the
+ * right types, no pictures — without running zod (per read, zod cost more than the rest of
+ * the parse). Anything else, valid or not, gives null and goes through the schema, which
+ * then decides and words the error: this check may refuse what the schema accepts, never
+ * the reverse (generic.test.ts holds the two side by side).
+ */
+export function wellFormedGenericRead(v: unknown): GenericPlateRead | null {
+  if (!isRecord(v)) return null;
+  for (const key of Object.keys(v)) if (!GENERIC_FIELDS.has(key)) return null;
+  const { plate, plateColour, confidence, capturedAt, deviceId, lane, images } = v;
+  if (!isText(plate, 1, 64) || !isText(deviceId, 1, 128)) return null;
+  if (typeof capturedAt !== "string" || !CAPTURED_AT.test(capturedAt)) return null;
+  if (plateColour !== undefined && !(typeof plateColour === "string" && PLATE_COLOURS.has(plateColour)))
+    return null;
+  if (
+    confidence !== undefined &&
+    confidence !== null &&
+    !(typeof confidence === "number" && confidence >= 0 && confidence <= 1)
+  )
+    return null;
+  if (
+    lane !== undefined &&
+    lane !== null &&
+    !(Number.isInteger(lane) && (lane as number) >= 0 && (lane as number) <= 99)
+  )
+    return null;
+  if (images !== undefined && !(Array.isArray(images) && images.length === 0)) return null;
+  const channel = optionalText(v.channel, 64);
+  const direction = optionalText(v.direction, 64);
+  const vehicleType = optionalText(v.vehicleType, 64);
+  const vehicleColour = optionalText(v.vehicleColour, 64);
+  const eventId = optionalText(v.eventId, 256);
+  const details = plainDetails(v.details);
+  if (
+    channel === undefined ||
+    direction === undefined ||
+    vehicleType === undefined ||
+    vehicleColour === undefined ||
+    eventId === undefined ||
+    details === undefined
+  )
+    return null;
+  return {
+    plate,
+    plateColour: (plateColour ?? "unknown") as GenericPlateRead["plateColour"],
+    confidence: (confidence ?? null) as number | null,
+    capturedAt,
+    deviceId,
+    channel,
+    lane: (lane ?? null) as number | null,
+    direction,
+    vehicleType,
+    vehicleColour,
+    eventId,
+    images: [],
+    details,
+  };
+}
+
+/** Every read by the fast check, or null when any one needs the schema. */
+function wellFormedGenericReads(items: readonly unknown[]): GenericPlateRead[] | null {
+  const reads: GenericPlateRead[] = [];
+  for (const item of items) {
+    const read = wellFormedGenericRead(item);
+    if (!read) return null;
+    reads.push(read);
+  }
+  return reads;
+}
+
 /** The body: one read, or an array of reads. */
 export const genericPlatePayloadSchema = z.union([
   genericPlateReadSchema,
@@ -106,9 +211,11 @@ export const genericParser: PlateParser = {
     const reads = Array.isArray(doc) ? doc : [doc];
     ensureReadCount(reads.length, resolveLimits(input));
     // Validated item by item so an error names the item and field (a union would not).
-    const payload = Array.isArray(doc)
-      ? parseWithSchema(z.array(genericPlateReadSchema).min(1), doc)
-      : [parseWithSchema(genericPlateReadSchema, doc)];
+    const payload =
+      (reads.length > 0 ? wellFormedGenericReads(reads) : null) ??
+      (Array.isArray(doc)
+        ? parseWithSchema(z.array(genericPlateReadSchema).min(1), doc)
+        : [parseWithSchema(genericPlateReadSchema, doc)]);
     return collectReads(payload, (r) => toRead(r, input));
   },
 };
