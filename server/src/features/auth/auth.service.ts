@@ -188,6 +188,36 @@ export async function authFromSessionCookie(db: Queryable, sessionId: string): P
 }
 
 /** API tokens look like `gto_<id>_<secret>`; only a hash of the secret is stored. */
+/**
+ * The secret last found to match each cached token row. The row object lives as long as the
+ * token cache keeps it (API_TOKEN_CACHE_MS, dropped at once on a revoke here), so a device
+ * pushing many times a second is hashed once per row load instead of once per request; a
+ * reloaded row, a revoke or an expiry works exactly as before (the row must still be served).
+ */
+const verifiedSecrets = new WeakMap<sql.TokenRow, string>();
+
+function secretMatches(row: sql.TokenRow, secret: string): boolean {
+  const verified = verifiedSecrets.get(row);
+  if (verified !== undefined && sameText(verified, secret)) return true;
+  const given = Buffer.from(sha256(secret));
+  const stored = Buffer.from(row.secret_hash);
+  if (given.length !== stored.length || !timingSafeEqual(given, stored)) return false;
+  verifiedSecrets.set(row, secret);
+  return true;
+}
+
+/**
+ * Equality that looks at every character whatever the first difference, so its time tells
+ * nothing of how much of a guess was right (only whether its length is the issued one; all
+ * issued secrets have the same length). A mismatch then pays the hash as before.
+ */
+function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
 export async function authFromBearerToken(db: Queryable, token: string): Promise<AuthContext | null> {
   const match = /^gto_(\d{1,12})_([A-Za-z0-9_-]{20,100})$/.exec(token);
   if (!match) return null;
@@ -195,9 +225,7 @@ export async function authFromBearerToken(db: Queryable, token: string): Promise
   if (!row) return null;
   // A cached row may have expired since the database returned it.
   if (row.expires_at && row.expires_at.getTime() <= Date.now()) return null;
-  const given = Buffer.from(sha256(match[2]!));
-  const stored = Buffer.from(row.secret_hash);
-  if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
+  if (!secretMatches(row, match[2]!)) return null;
   return {
     kind: "token",
     userId: null,

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestClient } from "../../test-support/http-client.js";
 import { startTestServer, type TestServer } from "../../test-support/test-server.js";
-import { API_TOKEN_CACHE_MS, TokenCache } from "./token-cache.js";
+import { createHash } from "node:crypto";
+import type { Queryable } from "../../db/pool.js";
+import { authFromBearerToken } from "./auth.service.js";
+import type { TokenRow } from "./auth.sql.js";
+import { API_TOKEN_CACHE_MS, TokenCache, tokenCacheOf } from "./token-cache.js";
 
 let server: TestServer;
 let admin: TestClient;
@@ -106,5 +110,39 @@ describe("API token verification cache", () => {
       return null;
     });
     expect(queries).toBe(2);
+  });
+
+  it("a secret once verified for a cached row passes again, and nothing else does", async () => {
+    const secret = "s".repeat(40);
+    const rowFor = (hashOf: string): TokenRow => ({
+      id: 9,
+      name: "memo",
+      secret_hash: createHash("sha256").update(hashOf).digest("hex"),
+      permissions: ["plates:ingest"],
+      cell_codes: ["C1"],
+      camera_ids: null,
+      expires_at: null,
+      revoked_at: null,
+      last_used_at: new Date(),
+      created_at: new Date(),
+    });
+    let row: TokenRow | null = rowFor(secret);
+    const db = { query: async () => ({ rows: row ? [row] : [] }) } as unknown as Queryable;
+    const tokenOf = (s: string) => `gto_9_${s}`;
+    const sameLength = `${secret.slice(0, -1)}t`;
+    expect((await authFromBearerToken(db, tokenOf(secret)))?.actor).toBe("token:9:memo");
+    expect(await authFromBearerToken(db, tokenOf(sameLength))).toBeNull();
+    expect(await authFromBearerToken(db, tokenOf(`${secret}s`))).toBeNull();
+    expect(await authFromBearerToken(db, tokenOf(secret.slice(0, -1)))).toBeNull();
+    expect((await authFromBearerToken(db, tokenOf(secret)))?.permissions.has("plates:ingest")).toBe(true);
+    // A reloaded row is checked afresh: the secret remembered for the old row means nothing.
+    row = rowFor(sameLength);
+    tokenCacheOf(db).forget(9);
+    expect(await authFromBearerToken(db, tokenOf(secret))).toBeNull();
+    expect((await authFromBearerToken(db, tokenOf(sameLength)))?.actor).toBe("token:9:memo");
+    // Revoked (no usable row): refused whatever was verified before.
+    row = null;
+    tokenCacheOf(db).forget(9);
+    expect(await authFromBearerToken(db, tokenOf(sameLength))).toBeNull();
   });
 });

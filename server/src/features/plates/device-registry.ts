@@ -63,6 +63,18 @@ export class DeviceRegistry {
   /** The device for a vendor id and channel: the row with that channel, else the any-channel row. */
   async find(vendorId: string, channel: string | null): Promise<MappedDevice | null> {
     await this.fresh();
+    return this.lookUp(vendorId, channel);
+  }
+
+  /**
+   * find's answer when the copy is fresh and has the device, without waiting on anything;
+   * null otherwise (then ask find). Every read is looked up, and almost always this answers.
+   */
+  peek(vendorId: string, channel: string | null): MappedDevice | null {
+    return this.isFresh(Date.now()) ? this.lookUp(vendorId, channel) : null;
+  }
+
+  private lookUp(vendorId: string, channel: string | null): MappedDevice | null {
     const candidates = this.byKey.get(deviceKeyOf(vendorId)) ?? [];
     return (
       candidates.find((d) => channel !== null && d.channel === channel) ??
@@ -93,14 +105,17 @@ export class DeviceRegistry {
     this.checkedAt = 0;
   }
 
-  private async fresh(): Promise<void> {
-    const now = Date.now();
-    if (
+  private isFresh(now: number): boolean {
+    return (
       this.version >= 0 &&
       now - this.checkedAt < this.opts.checkEveryMs &&
       now - this.loadedAt < this.opts.maxAgeMs
-    )
-      return;
+    );
+  }
+
+  private async fresh(): Promise<void> {
+    const now = Date.now();
+    if (this.isFresh(now)) return;
     this.loading ??= this.reloadIfChanged(now).finally(() => {
       this.loading = null;
     });

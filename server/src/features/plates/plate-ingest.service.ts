@@ -149,12 +149,17 @@ export class PlateIngest {
   }
 
   private parse(request: IngestRequest, device: MappedDevice | null): Promise<PlateRead[]> {
+    let headers: Record<string, string | undefined> | undefined;
     return parsePlatePayload(request.format, {
       body: request.body,
       contentType: request.contentType,
-      headers: Object.fromEntries(
-        Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]),
-      ),
+      // Copied only if a parser asks (none of today's does): a copy per push is measurable.
+      get headers() {
+        headers ??= Object.fromEntries(
+          Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]),
+        );
+        return headers;
+      },
       receivedAt: request.receivedAt,
       deviceTimeZone: device?.timeZone ?? DEFAULT_DEVICE_TIME_ZONE,
       deviceClockOffsetMs: device?.clockOffsetMs ?? 0,
@@ -197,6 +202,7 @@ export class PlateIngest {
     const mapped: { read: PlateRead; device: MappedDevice }[] = [];
     for (const read of reads) {
       const device =
+        this.deps.registry.peek(read.deviceId, read.channel) ??
         (await this.deps.registry.find(read.deviceId, read.channel)) ??
         (sourceIp ? await this.deps.registry.find(sourceIp, read.channel) : null) ??
         context;
