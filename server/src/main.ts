@@ -189,6 +189,7 @@ async function serve(config: Config, log: Logger, demo: boolean): Promise<number
     if (config.plateIngestPort !== null) {
       const databaseUrl = config.databaseUrl ?? db.embedded!.connectionString;
       ingest = await startPlateIngestProcesses({ config, log, databaseUrl });
+      server.deps.metrics.addPeers(ingest.measurements);
     }
     background = await startBackground(server.deps, demo ? "demo" : "serve", server.url);
     if (demo) printDemoBanner(server.url, users, config.demoPassword === "gridops-demo");

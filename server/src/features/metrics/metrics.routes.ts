@@ -9,7 +9,7 @@ export function registerMetricsRoutes(routes: RouteRegistry, deps: AppDeps): voi
     tags: ["system"],
     policy: { access: "permission", permission: "metrics:read", scope: "global" },
     handler: async ({ res }) => {
-      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+      res.type(deps.metrics.registry.contentType).send(await deps.metrics.exposition());
     },
   });
 }

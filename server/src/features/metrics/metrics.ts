@@ -14,7 +14,21 @@ export interface Metrics {
   gauge(name: string, help: string, labelNames?: string[]): client.Gauge<string>;
   histogram(name: string, help: string, labelNames?: string[], buckets?: number[]): client.Histogram<string>;
   addDatabaseGauge(spec: DatabaseGauge): void;
+  /**
+   * What this process alone measured (no database gauges, which describe shared state, and
+   * no default process metrics): what a plate ingest worker hands the main process's scrape.
+   */
+  ownMeasurements(): Promise<MetricJson[]>;
+  /** Other processes' own measurements (the plate ingest workers), summed in at every scrape. */
+  addPeers(peers: () => Promise<MetricJson[][]>): void;
+  /** The text exposition: this registry plus every peer's measurements, summed by label set. */
+  exposition(): Promise<string>;
 }
+
+export type MetricJson = client.MetricObjectWithValues<client.MetricValue<string>>;
+
+/** Metrics prom-client's collectDefaultMetrics adds: the process they are read in. */
+const PROCESS_PREFIX = "gridops_process_";
 
 export interface DatabaseGauge {
   name: string;
@@ -27,11 +41,15 @@ export interface DatabaseGauge {
 
 export function createMetrics(pool: Pool): Metrics {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: "gridops_process_" });
+  client.collectDefaultMetrics({ register: registry, prefix: PROCESS_PREFIX });
+  const shared = new Set<string>();
+  const peerSources: (() => Promise<MetricJson[][]>)[] = [];
   const counter = (name: string, help: string, labelNames: string[] = []) =>
-    (registry.getSingleMetric(name) as client.Counter<string>) ?? new client.Counter({ name, help, labelNames, registers: [registry] });
+    (registry.getSingleMetric(name) as client.Counter<string>) ??
+    new client.Counter({ name, help, labelNames, registers: [registry] });
   const gauge = (name: string, help: string, labelNames: string[] = []) =>
-    (registry.getSingleMetric(name) as client.Gauge<string>) ?? new client.Gauge({ name, help, labelNames, registers: [registry] });
+    (registry.getSingleMetric(name) as client.Gauge<string>) ??
+    new client.Gauge({ name, help, labelNames, registers: [registry] });
   const histogram = (name: string, help: string, labelNames: string[] = [], buckets?: number[]) =>
     (registry.getSingleMetric(name) as client.Histogram<string>) ??
     new client.Histogram({ name, help, labelNames, registers: [registry], ...(buckets ? { buckets } : {}) });
@@ -56,6 +74,7 @@ export function createMetrics(pool: Pool): Metrics {
   });
 
   const addDatabaseGauge = (spec: DatabaseGauge) => {
+    shared.add(spec.name);
     new client.Gauge({
       name: spec.name,
       help: spec.help,
@@ -63,7 +82,9 @@ export function createMetrics(pool: Pool): Metrics {
       registers: [registry],
       async collect() {
         this.reset();
-        const exists = await pool.query<{ t: string | null }>("SELECT to_regclass($1)::text AS t", [spec.table]);
+        const exists = await pool.query<{ t: string | null }>("SELECT to_regclass($1)::text AS t", [
+          spec.table,
+        ]);
         if (!exists.rows[0]?.t) return;
         const { rows } = await pool.query<Record<string, string | number>>(spec.sql);
         for (const row of rows) {
@@ -82,5 +103,38 @@ export function createMetrics(pool: Pool): Metrics {
     sql: "SELECT status AS state, count(*)::int AS value FROM cameras GROUP BY status",
   });
 
-  return { registry, httpDuration, counter, gauge, histogram, addDatabaseGauge };
+  const ownMeasurements = async (): Promise<MetricJson[]> => {
+    const names = registry
+      .getMetricsAsArray()
+      .map((m) => m.name)
+      .filter((name) => !shared.has(name) && !name.startsWith(PROCESS_PREFIX));
+    return Promise.all(names.map((name) => registry.getSingleMetric(name)!.get() as Promise<MetricJson>));
+  };
+
+  const exposition = async (): Promise<string> => {
+    if (peerSources.length === 0) return registry.metrics();
+    const peers = (await Promise.all(peerSources.map((source) => source()))).flat();
+    const all = await registry.getMetricsAsJSON();
+    // This process's own process metrics stay as they are (summing start times is no answer).
+    const processText = await Promise.all(
+      all
+        .filter((m) => m.name.startsWith(PROCESS_PREFIX))
+        .map((m) => registry.getSingleMetricAsString(m.name)),
+    );
+    const rest = all.filter((m) => !m.name.startsWith(PROCESS_PREFIX));
+    const summed = await client.AggregatorRegistry.aggregate([rest, ...peers]).metrics();
+    return `${summed}${processText.map((text) => `${text}\n`).join("")}`;
+  };
+
+  return {
+    registry,
+    httpDuration,
+    counter,
+    gauge,
+    histogram,
+    addDatabaseGauge,
+    ownMeasurements,
+    addPeers: (peers) => void peerSources.push(peers),
+    exposition,
+  };
 }

@@ -25,6 +25,7 @@ let db: TestDatabase;
 let dataDir: string;
 let pushToken: string;
 let hitsToken: string;
+let metricsToken: Promise<string>;
 let server: { child: ChildProcess; url: string; ingestUrl: string; pids: number[] };
 const LISTED = "粤B7E0141";
 
@@ -64,7 +65,7 @@ function startServer(): Promise<typeof server> {
   });
 }
 
-async function tokenWith(permissions: ("plates:ingest" | "hits:read")[]): Promise<string> {
+async function tokenWith(permissions: ("plates:ingest" | "hits:read" | "metrics:read")[]): Promise<string> {
   const district = (
     await db.pool.query<{ codes: string[] }>(
       "SELECT array_agg(code) AS codes FROM cells WHERE level = 'district'",
@@ -101,6 +102,7 @@ beforeAll(async () => {
   );
   pushToken = await tokenWith(["plates:ingest"]);
   hitsToken = await tokenWith(["hits:read"]);
+  metricsToken = tokenWith(["metrics:read"]);
   server = await startServer();
 }, 180_000);
 
@@ -190,6 +192,41 @@ describe("plate ingest worker processes", () => {
       "gridops-plate-ingest-2",
     ]);
   }, 120_000);
+
+  it("counts the workers' pushes in the main port's /metrics", async () => {
+    // Pushes from a device nobody registered: dead letters, answered 202, which the demo's own
+    // plate feed never causes, so this series counts exactly these pushes.
+    const series =
+      'gridops_http_request_duration_seconds_count{method="POST",route="/api/v1/ingest/plates/:format",status="202"} ';
+    const scrape = async () => {
+      const res = await fetch(`${server.url}/metrics`, {
+        headers: { authorization: `Bearer ${await metricsToken}` },
+      });
+      expect(res.status).toBe(200);
+      return (await res.text()).split("\n");
+    };
+    const pushesCounted = (lines: string[]) => {
+      // Summed, not repeated: one series per label set.
+      const found = lines.filter((line) => line.startsWith(series));
+      expect(found.length).toBeLessThanOrEqual(1);
+      return Number(found[0]?.slice(series.length) ?? 0);
+    };
+    const before = pushesCounted(await scrape());
+    const agent = new http.Agent({ keepAlive: false });
+    // New connections alternate between the workers: both answer some of these.
+    for (let n = 8000; n < 8010; n++) {
+      const unknownDevice = JSON.stringify({ ...JSON.parse(readBody(n)), deviceId: "mp-nobody" });
+      expect((await push(agent, unknownDevice)).status).toBe(202);
+    }
+    const lines = await scrape();
+    expect(pushesCounted(lines)).toBe(before + 10);
+    // The database gauges are counted once, by the main process: their states add up to the fleet.
+    const fleet = (await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM cameras")).rows[0]!.n;
+    const byState = lines.filter((line) => line.startsWith("gridops_cameras{"));
+    expect(byState.reduce((sum, line) => sum + Number(line.split(" ")[1]), 0)).toBe(fleet);
+    // The main process's own process metrics stay (summed start times would mean nothing).
+    expect(lines.some((line) => /^gridops_process_process_start_time_seconds \d+/.test(line))).toBe(true);
+  }, 30_000);
 
   it("delivers a hit committed by a worker to a Socket.IO client of the main port", async () => {
     let client: RecordingClient | null = null;

@@ -8,6 +8,7 @@ import type { Config } from "../../config.js";
 import type { Pool } from "../../db/pool.js";
 import { AppError, bodyOf } from "../../http/errors.js";
 import type { Logger } from "../../logger.js";
+import type { MetricJson } from "../metrics/metrics.js";
 import { onLocalOutboxCommit } from "../../realtime/outbox.js";
 import { sequencePending } from "../../realtime/outbox.sql.js";
 import { depsOf, keyringFor, openDatabase } from "../../runtime.js";
@@ -43,12 +44,19 @@ const RESPAWN_DELAY_MS = 1000;
  */
 const WORKER_QUEUE = { maxConcurrentFlushes: 1 };
 
-type WorkerMessage = { type: "listening"; port: number };
+type WorkerMessage =
+  | { type: "listening"; port: number }
+  | { type: "measurements"; id: number; metrics: MetricJson[] };
+type PrimaryMessage = { type: "measurements?"; id: number };
+/** A worker that does not answer a scrape in this time is left out of it. */
+const MEASUREMENTS_TIMEOUT_MS = 2000;
 
 export interface PlateIngestProcesses {
   /** Where pushes go: http://host:port of the ingest port. */
   url: string;
   port: number;
+  /** Every live worker's own metrics (HTTP, ingest), for the main process's /metrics. */
+  measurements(): Promise<MetricJson[][]>;
   stop(): Promise<void>;
 }
 
@@ -118,11 +126,42 @@ export async function startPlateIngestProcesses(opts: {
       { ingestUrl: `http://${host}:${port}`, processes: ports.length, pids },
       "plate ingest port open",
     );
-    return { url: `http://${host}:${port}`, port, stop };
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      measurements: () => measurementsOf([...workers], log),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+let lastRequestId = 0;
+
+/** Asks each worker for its own metrics over the cluster channel; one that is slow or gone is skipped. */
+function measurementsOf(workers: readonly Worker[], log: Logger): Promise<MetricJson[][]> {
+  const ask = (worker: Worker) =>
+    new Promise<MetricJson[]>((resolve) => {
+      const id = ++lastRequestId;
+      const done = (metrics: MetricJson[]) => {
+        clearTimeout(timer);
+        worker.off("message", onMessage);
+        resolve(metrics);
+      };
+      const onMessage = (message: WorkerMessage) => {
+        if (message?.type === "measurements" && message.id === id) done(message.metrics);
+      };
+      const timer = setTimeout(() => {
+        log.warn({ pid: worker.process.pid }, "plate ingest worker did not answer the metrics scrape");
+        done([]);
+      }, MEASUREMENTS_TIMEOUT_MS);
+      worker.on("message", onMessage);
+      if (!worker.isConnected()) done([]);
+      else worker.send({ type: "measurements?", id } satisfies PrimaryMessage);
+    });
+  return Promise.all(workers.map(ask));
 }
 
 function withApplicationName(url: string, name: string): string {
@@ -166,6 +205,18 @@ export async function runPlateIngestWorker(config: Config, log: Logger): Promise
   process.once("SIGINT", () => void stop());
   // The primary is gone (killed): nobody hands us connections any more.
   process.once("disconnect", () => void stop());
+  process.on("message", (message: PrimaryMessage) => {
+    if (message?.type !== "measurements?") return;
+    void deps.metrics
+      .ownMeasurements()
+      .catch((err: unknown) => {
+        workerLog.warn({ err }, "metrics for the scrape not collected");
+        return [];
+      })
+      .then((metrics) =>
+        process.send?.({ type: "measurements", id: message.id, metrics } satisfies WorkerMessage),
+      );
+  });
   process.send?.({ type: "listening", port: (server.address() as AddressInfo).port } satisfies WorkerMessage);
   return new Promise<number>(() => {});
 }
