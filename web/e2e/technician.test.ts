@@ -124,12 +124,20 @@ describe("technician board in a real browser", () => {
       .getAttribute("data-row-id");
     if (!target) throw new Error("no camera row");
     const before = await countOf("maintenance");
+    // A technician typing a filter while the board updates live keeps the field and what is typed.
+    const search = page.getByTestId("input-fleetSearch");
+    await search.click();
+    await page.keyboard.type("half-typed");
     expect(await postAsSameUser(`/api/v1/cameras/${target}/maintenance`, { on: true, note: "e2e" })).toBe(
       200,
     );
     const row = page.locator(`[data-testid=fleet-table] tr[data-row-id='${target}']`);
     await row.locator("[data-state=maintenance]").waitFor({ timeout: 15_000 });
     expect(await countOf("maintenance")).toBe(before + 1);
+    expect(await search.evaluate((input) => input === document.activeElement)).toBe(true);
+    await page.keyboard.type(" more");
+    expect(await search.inputValue()).toBe("half-typed more");
+    await search.fill("");
     // The health map recoloured the same camera: its feature in the source now says maintenance.
     await page.waitForFunction(
       (id) =>

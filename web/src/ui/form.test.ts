@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from "vitest";
 import { el, fire, kids } from "./dom.test-support.js";
-import { checkboxLabel, filterBar, form } from "./form.js";
+import { checkboxLabel, filterBar, filteredLayout, form } from "./form.js";
 
 const input = (testId: string) => {
   const element = document.createElement("input");
@@ -101,5 +101,39 @@ describe("checkboxLabel", () => {
     expect(label.className).toBe("checkbox");
     expect(label.childNodes[0]).toBe(box);
     expect(label.textContent).toBe("Partial plate");
+  });
+});
+
+describe("filteredLayout", () => {
+  const barWith = (field: HTMLInputElement) =>
+    filterBar({ testId: "f", onSubmit: () => {}, fields: [field], apply: { text: "Apply", testId: "a" } });
+
+  it("keeps the bar, and the focus in it, while the body is redrawn; rebuilds it when its key changes", () => {
+    const panel = document.createElement("section");
+    document.body.append(panel);
+    const layout = filteredLayout(panel);
+    const search = input("search");
+    const build = vi.fn(() => barWith(search));
+    layout.showBar("en", build);
+    layout.showBody("loading");
+    const bar = panel.querySelector("form");
+    search.focus();
+    expect(document.activeElement).toBe(search);
+
+    layout.showBar("en", build);
+    layout.showBody(input("row-1"), null, input("row-2"));
+    expect(build).toHaveBeenCalledOnce();
+    expect(panel.querySelector("form")).toBe(bar);
+    expect(document.activeElement).toBe(search);
+    expect(panel.querySelectorAll("[data-testid^=row-]")).toHaveLength(2);
+    expect(panel.textContent).not.toContain("loading");
+
+    layout.showBar("zh-CN", build);
+    expect(build).toHaveBeenCalledTimes(2);
+    expect(panel.querySelector("form")).not.toBe(bar);
+    // Bar before body, and nothing else in the panel.
+    expect(panel.querySelectorAll("form")).toHaveLength(1);
+    expect(panel.firstElementChild?.firstElementChild?.tagName).toBe("FORM");
+    panel.remove();
   });
 });

@@ -135,3 +135,36 @@ export function filterBar(spec: FilterBarSpec): HTMLFormElement {
     spec.footer,
   );
 }
+
+/** A panel split into a filter bar that stays put and a body that every render redraws. */
+export interface FilteredLayout {
+  /** Shows the bar `build` makes; builds it again only when `key` differs from the last one. */
+  showBar(key: string, build: () => Node): void;
+  showBody(...children: Child[]): void;
+}
+
+/**
+ * Redrawing a whole panel on each data load or live update took its filter bar out of the
+ * document and put a new one in: a click landing meanwhile was lost and a field being typed in
+ * lost focus. Here the bar stays where it is until what it shows changes (`key`: the language,
+ * its error line, its links), and only the body is replaced.
+ */
+export function filteredLayout(element: HTMLElement): FilteredLayout {
+  const bar = h("div");
+  const body = h("div");
+  // The two slots change nothing in the panel's layout.
+  bar.style.display = "contents";
+  body.style.display = "contents";
+  element.replaceChildren(bar, body);
+  let shownKey: string | null = null;
+  return {
+    showBar(key, build) {
+      if (key === shownKey) return;
+      bar.replaceChildren(build());
+      shownKey = key;
+    },
+    showBody(...children) {
+      body.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import type { AuditEntry, AuditFilter, AuditPage } from "../../api/admin-api.js";
 import { pager } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
-import { field, filterBar, formError, textInput } from "../../ui/form.js";
+import { field, filterBar, filteredLayout, formError, textInput } from "../../ui/form.js";
 import { formatDateTime, localInputToIso } from "../../ui/format.js";
 import { type Loadable, loader } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
@@ -51,6 +51,7 @@ function detailsText(details: Record<string, unknown>): string {
 /** The audit log: filters, keyset paging, and a CSV export of the filtered rows. */
 export function createAuditPanel(ctx: AdminContext): Panel {
   const element = h("section", { className: "admin-panel", attrs: { "data-testid": "audit-panel" } });
+  const layout = filteredLayout(element);
   const inputs = {
     actor: textInput("auditActor"),
     action: textInput("auditAction"),
@@ -181,8 +182,8 @@ export function createAuditPanel(ctx: AdminContext): Panel {
 
   function render() {
     const t = ctx.t();
-    element.replaceChildren(
-      renderFilters(t),
+    layout.showBar(`${ctx.language()}|${filterError}|${ctx.api.auditCsvUrl(filter)}`, () => renderFilters(t));
+    layout.showBody(
       ctx.renderLoadable(
         data,
         () => void load(),

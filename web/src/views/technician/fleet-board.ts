@@ -3,7 +3,7 @@ import type { FleetCamera, FleetFilter, FleetPage } from "../../api/technician-a
 import { CAMERA_STATUSES } from "../../layers/palette.js";
 import { button, pager } from "../../ui/actions.js";
 import { h } from "../../ui/dom.js";
-import { field, filterBar, textInput } from "../../ui/form.js";
+import { field, filterBar, filteredLayout, textInput } from "../../ui/form.js";
 import { formatDateTime, localInputToIso } from "../../ui/format.js";
 import { type Loadable, loader } from "../../ui/loadable.js";
 import { renderTable } from "../../ui/table.js";
@@ -58,6 +58,8 @@ export function createFleetBoard(
     h("div", { className: "split" }, listSlot, h("div", {}, map.element)),
     cellOptions,
   );
+  // Live status changes redraw the list many times a minute; the filters being typed in stay.
+  const layout = filteredLayout(listSlot);
 
   const load = loader(
     () => ctx.api.fleet({ ...filter, states: [...states] }, PAGE_SIZE, offset),
@@ -215,8 +217,8 @@ export function createFleetBoard(
 
   function render() {
     const t = ctx.t();
-    listSlot.replaceChildren(
-      renderFilters(t),
+    layout.showBar(ctx.language(), () => renderFilters(t));
+    layout.showBody(
       ctx.renderLoadable(
         data,
         () => void load(),
