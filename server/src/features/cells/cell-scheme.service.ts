@@ -15,6 +15,15 @@ export const levelIdSchema = z.string().regex(/^[a-z_]{2,32}$/, "level ids are 2
 export async function levelOrLeaf(db: Queryable, level: string | undefined): Promise<string> {
   const scheme = await loadCodeScheme(db);
   if (level === undefined) return leafLevel(scheme).level;
+  return knownLevel(scheme, level);
+}
+
+/** A level asked for in a query, checked against the configured scheme (400 unknown_level naming the levels). */
+export async function requireLevel(db: Queryable, level: string): Promise<string> {
+  return knownLevel(await loadCodeScheme(db), level);
+}
+
+function knownLevel(scheme: CellCodeScheme, level: string): string {
   if (!levelDef(scheme, level))
     throw badRequest(
       "unknown_level",

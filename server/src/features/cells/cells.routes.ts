@@ -3,7 +3,7 @@ import { notFound } from "../../http/errors.js";
 import { pagedGeoQuery, toPage } from "../../http/geojson.js";
 import type { RouteRegistry } from "../../http/route.js";
 import { registerCellEditRoutes } from "./cell-edit.routes.js";
-import { levelIdSchema, levelOrLeaf } from "./cell-scheme.service.js";
+import { levelIdSchema, requireLevel } from "./cell-scheme.service.js";
 import { cellFeatureResponse, cellPageResponse } from "./cells.responses.js";
 import { cellCodeParams } from "./cells.schemas.js";
 import { selectCellFeature, selectCellPage } from "./cells.sql.js";
@@ -22,7 +22,7 @@ export function registerCellRoutes(routes: RouteRegistry, deps: AppDeps): void {
     response: cellPageResponse,
     handler: async ({ query, auth }) => {
       // The levels are the configured code scheme's (GET /api/v1/cell-scheme), not a fixed four.
-      if (query.level !== undefined) await levelOrLeaf(deps.pool, query.level);
+      if (query.level !== undefined) await requireLevel(deps.pool, query.level);
       return toPage(await selectCellPage(deps.pool, { ...query, scope: auth.cellCodes }), query.limit);
     },
   });
