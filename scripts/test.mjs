@@ -21,6 +21,7 @@ let extraFailed = 0;
 if (!noBuild) {
   if (step("build: type-check and bundle", "npm", ["run", "build"]) !== 0) extraFailed += 1;
   if (step("type-check tests", bin("tsc"), ["-p", "tsconfig.tests.json"]) !== 0) extraFailed += 1;
+  if (step("type-check browser tests", bin("tsc"), ["-p", "tsconfig.e2e.json"]) !== 0) extraFailed += 1;
   if (step("lint (biome)", bin("biome"), ["lint", "--diagnostic-level=error", "."]) !== 0) extraFailed += 1;
 }
 

@@ -21,7 +21,9 @@ export class TestClient {
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     if (method !== "GET" && this.csrf && !("x-csrf-token" in h)) h["x-csrf-token"] = this.csrf;
     if (body !== undefined) {
-      if (typeof body === "string" || body instanceof Uint8Array) init.body = body;
+      // A copy backed by a plain ArrayBuffer: the body type both Node's and the DOM's fetch accept.
+      if (typeof body === "string") init.body = body;
+      else if (body instanceof Uint8Array) init.body = new Uint8Array(body);
       else {
         init.body = JSON.stringify(body);
         h["content-type"] ??= "application/json";
