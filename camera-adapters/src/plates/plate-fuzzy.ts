@@ -122,20 +122,43 @@ interface Indexed {
   key: string;
 }
 
-type Index = Map<number, Indexed[]>;
+const FILTER_BITS = 1 << 23;
 
-function addTo(map: Index, hash: number, item: Indexed): void {
-  const items = map.get(hash);
-  if (items) items.push(item);
-  else map.set(hash, [item]);
-}
+/**
+ * Entries by hash, behind a bitmap of the hashes ever added. Nearly every read matches
+ * nothing, and a miss in a map of a few hundred thousand keys is a few cache misses each
+ * (nine lookups per read): the bitmap (1 MiB, shared by a matcher's indexes, which stays in
+ * cache) answers most of them. Bits are never cleared: a removed entry's bit costs a lookup.
+ */
+class Index {
+  private readonly map = new Map<number, Indexed[]>();
 
-function removeFrom(map: Index, hash: number, item: Indexed): void {
-  const items = map.get(hash);
-  if (!items) return;
-  const at = items.indexOf(item);
-  if (at >= 0) items.splice(at, 1);
-  if (items.length === 0) map.delete(hash);
+  constructor(
+    private readonly filter: Uint32Array,
+    private readonly salt: number,
+  ) {}
+
+  get(hash: number): Indexed[] | undefined {
+    const bit = (hash ^ this.salt) & (FILTER_BITS - 1);
+    if ((this.filter[bit >>> 5]! & (1 << (bit & 31))) === 0) return undefined;
+    return this.map.get(hash);
+  }
+
+  add(hash: number, item: Indexed): void {
+    const bit = (hash ^ this.salt) & (FILTER_BITS - 1);
+    this.filter[bit >>> 5]! |= 1 << (bit & 31);
+    const items = this.map.get(hash);
+    if (items) items.push(item);
+    else this.map.set(hash, [item]);
+  }
+
+  remove(hash: number, item: Indexed): void {
+    const items = this.map.get(hash);
+    if (!items) return;
+    const at = items.indexOf(item);
+    if (at >= 0) items.splice(at, 1);
+    if (items.length === 0) this.map.delete(hash);
+  }
 }
 
 /**
@@ -145,9 +168,10 @@ function removeFrom(map: Index, hash: number, item: Indexed): void {
  * A query and an entry within one substitution share at least one such wildcard key.
  */
 export class HotlistMatcher {
-  private readonly exact: Index = new Map();
-  private readonly confusable: Index = new Map();
-  private readonly plusOne: Index = new Map();
+  private readonly filter = new Uint32Array(FILTER_BITS / 32);
+  private readonly exact = new Index(this.filter, 0);
+  private readonly confusable = new Index(this.filter, 0x2a5f_49c3);
+  private readonly plusOne = new Index(this.filter, 0x15bd_1e99);
   private readonly entries = new Map<string, Indexed>();
 
   constructor(entries: Iterable<HotlistMatcherEntry> = []) {
@@ -166,13 +190,13 @@ export class HotlistMatcher {
     if (key.length === 0) return;
     const item: Indexed = { entry: { ...entry }, text, key };
     this.entries.set(entry.id, item);
-    this.forEachIndexKey(item, (map, hash) => addTo(map, hash, item));
+    this.forEachIndexKey(item, (index, hash) => index.add(hash, item));
   }
 
   remove(id: string): boolean {
     const item = this.entries.get(id);
     if (!item) return false;
-    this.forEachIndexKey(item, (map, hash) => removeFrom(map, hash, item));
+    this.forEachIndexKey(item, (index, hash) => index.remove(hash, item));
     this.entries.delete(id);
     return true;
   }
@@ -194,7 +218,7 @@ export class HotlistMatcher {
     return found.length > 1 ? [...new Set(found)] : found;
   }
 
-  private forEachIndexKey(item: Indexed, visit: (map: Index, hash: number) => void): void {
+  private forEachIndexKey(item: Indexed, visit: (index: Index, hash: number) => void): void {
     switch (item.entry.level) {
       case "exact":
         visit(this.exact, hashOf(item.text));
