@@ -2,7 +2,7 @@ import { healthStates } from "@gridops/camera-adapters/health/index";
 import { z } from "zod";
 import type { AppDeps } from "../../app-deps.js";
 import { pagedGeoQuery, toPage } from "../../http/geojson.js";
-import type { RouteRegistry } from "../../http/route.js";
+import type { Policy, RouteRegistry } from "../../http/route.js";
 import { importCameras } from "./camera-import.js";
 import { discoverUnregistered, discoveryQuery, onboardBody, onboardCamera } from "./camera-onboarding.js";
 import {
@@ -21,6 +21,12 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
     const parsed = cameraIdParams.safeParse(params);
     return parsed.success ? cameraCellOf(deps.pool, parsed.data.id) : null;
   };
+  /** Routes on one camera: the permission, in that camera's cell. */
+  const onCamera = (permission: "cameras:read" | "cameras:edit"): Policy => ({
+    access: "permission",
+    permission,
+    scope: { cellOf: (req) => cellOfCamera(req.params) },
+  });
 
   routes.add({
     method: "get",
@@ -85,11 +91,7 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
     path: "/api/v1/cameras/:id",
     summary: "One camera's inventory record (has_credentials only, never the credentials)",
     tags: ["cameras"],
-    policy: {
-      access: "permission",
-      permission: "cameras:read",
-      scope: { cellOf: (req) => cellOfCamera(req.params) },
-    },
+    policy: onCamera("cameras:read"),
     params: cameraIdParams,
     response: cameraResponse,
     handler: ({ params, auth }) => getCamera(deps.pool, auth, params.id),
@@ -100,11 +102,7 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
     path: "/api/v1/cameras/:id",
     summary: "Change a camera; credentials are write-only, null clears",
     tags: ["cameras"],
-    policy: {
-      access: "permission",
-      permission: "cameras:edit",
-      scope: { cellOf: (req) => cellOfCamera(req.params) },
-    },
+    policy: onCamera("cameras:edit"),
     params: cameraIdParams,
     body: updateCameraBody,
     response: cameraResponse,
@@ -119,11 +117,7 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
     path: "/api/v1/cameras/:id",
     summary: "Remove a camera that no incident or ticket refers to",
     tags: ["cameras"],
-    policy: {
-      access: "permission",
-      permission: "cameras:edit",
-      scope: { cellOf: (req) => cellOfCamera(req.params) },
-    },
+    policy: onCamera("cameras:edit"),
     params: cameraIdParams,
     status: 204,
     handler: async ({ req, res, params, auth }) => {
@@ -139,11 +133,7 @@ export function registerCameraRoutes(routes: RouteRegistry, deps: AppDeps): void
     summary:
       "Run ONVIF onboarding: fills vendor, model, firmware, serial, MAC, profiles and the clock offset",
     tags: ["cameras"],
-    policy: {
-      access: "permission",
-      permission: "cameras:edit",
-      scope: { cellOf: (req) => cellOfCamera(req.params) },
-    },
+    policy: onCamera("cameras:edit"),
     params: cameraIdParams,
     body: onboardBody,
     response: onboardResponse,
