@@ -98,13 +98,22 @@ export function chromiumCpuDelta(
       .map(([k, v]): [string, number] => [k, v - (a.get(k) ?? 0)])
       .filter(([, v]) => v > 0)
       .sort((x, y) => y[1] - x[1]);
-  return { processes: delta(before.processes, after.processes), threads: delta(before.threads, after.threads) };
+  return {
+    processes: delta(before.processes, after.processes),
+    threads: delta(before.threads, after.threads),
+  };
 }
 
 /** The renderer's cumulative main-thread seconds (task, script, style, layout) from CDP. */
 export async function rendererMetrics(cdp: CDPSession): Promise<Record<string, number>> {
   const { metrics } = await cdp.send("Performance.getMetrics");
-  const wanted = ["TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "TaskOtherDuration"];
+  const wanted = [
+    "TaskDuration",
+    "ScriptDuration",
+    "RecalcStyleDuration",
+    "LayoutDuration",
+    "TaskOtherDuration",
+  ];
   return Object.fromEntries(metrics.filter((m) => wanted.includes(m.name)).map((m) => [m.name, m.value]));
 }
 

@@ -12,6 +12,7 @@
  * PROBE_BROWSER=1 also runs the bench's headless Chromium hit reader and reports its CPU, split
  * by Chromium process kind and thread (from /proc), with the renderer's own task, script, style
  * and layout time (CDP Performance.getMetrics) and the hits the page drew.
+ * PROBE_SCREENSHOT=<file.png> saves the reader's page as it is at the end of the run.
  * PROBE_TRACE=<file> also records a Chrome trace of the run and prints its busiest events.
  */
 import { readFileSync } from "node:fs";
@@ -19,9 +20,24 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import { browserReader, load, setUp, startServer, stopServer } from "../plate-ingest.bench.js";
 import { startBenchDatabase } from "./database.js";
-import { type ChromiumCpu, chromiumCpu, chromiumCpuDelta, rendererMetrics, summariseTrace } from "./chromium-cpu.js";
+import {
+  type ChromiumCpu,
+  chromiumCpu,
+  chromiumCpuDelta,
+  rendererMetrics,
+  summariseTrace,
+} from "./chromium-cpu.js";
 
 const TICK_US = 1e6 / 100; // USER_HZ
+
+// The page's DOM as far as the screenshot note reads it (bench has no DOM library).
+interface Box {
+  scrollHeight: number;
+  clientHeight: number;
+  getBoundingClientRect(): { top: number; height: number };
+  querySelectorAll(selector: string): { length: number };
+}
+declare const document: { querySelector(selector: string): Box | null };
 
 /** utime + stime (µs) of a process, 0 when it is gone. */
 function cpuOf(pid: number): number {
@@ -98,7 +114,14 @@ async function main(): Promise<void> {
     if (reader && traceFile)
       await reader.chromium.browser.startTracing(reader.page, {
         path: traceFile,
-        categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink", "cc", "v8", "toplevel"],
+        categories: [
+          "devtools.timeline",
+          "disabled-by-default-devtools.timeline",
+          "blink",
+          "cc",
+          "v8",
+          "toplevel",
+        ],
       });
     await db.pool.query("SELECT pg_stat_reset()");
     const chromiumRoots = async () =>
@@ -159,11 +182,33 @@ async function main(): Promise<void> {
           hitsDrawn,
           browserMsPerHit: perHit(after.browser - before.browser),
           processMsPerHit: Object.fromEntries(split.processes.map(([kind, us]) => [kind, perHit(us)])),
-          threadMsPerHit: Object.fromEntries(split.threads.slice(0, 14).map(([name, us]) => [name, perHit(us)])),
+          threadMsPerHit: Object.fromEntries(
+            split.threads.slice(0, 14).map(([name, us]) => [name, perHit(us)]),
+          ),
           rendererMainMsPerHit: Object.fromEntries(
-            Object.entries(metricsAfter).map(([name, s]) => [name, perHit((s - (metricsBefore[name] ?? 0)) * 1e6)]),
+            Object.entries(metricsAfter).map(([name, s]) => [
+              name,
+              perHit((s - (metricsBefore[name] ?? 0)) * 1e6),
+            ]),
           ),
         }),
+      );
+    }
+    if (reader && process.env.PROBE_SCREENSHOT) {
+      await reader.page.screenshot({ path: process.env.PROBE_SCREENSHOT });
+      console.log(
+        JSON.stringify(
+          await reader.page.evaluate(() => {
+            const view = document.querySelector(".page-view");
+            const feed = document.querySelector("[data-testid=hits-feed]");
+            return {
+              viewScrolls: view ? view.scrollHeight > view.clientHeight : null,
+              feedTop: feed?.getBoundingClientRect().top,
+              feedHeight: feed?.getBoundingClientRect().height,
+              cards: feed?.querySelectorAll("article").length,
+            };
+          }),
+        ),
       );
     }
     if (reader && traceFile) {

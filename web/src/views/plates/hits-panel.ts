@@ -121,7 +121,9 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
     // Focus covers Tab; click covers browsers that do not focus a clicked button (Safari).
     const open = () => {
       if (!standIn.isConnected) return;
-      const field = h("input", { attrs: { "data-testid": `hit-note-${id}`, placeholder: t("plates.hits.note") } });
+      const field = h("input", {
+        attrs: { "data-testid": `hit-note-${id}`, placeholder: t("plates.hits.note") },
+      });
       notes.set(id, field);
       standIn.replaceWith(field);
       field.focus();
@@ -206,7 +208,7 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
         ({ hits, nextBeforeId }) =>
           h(
             "div",
-            { attrs: { "data-testid": "hits-feed" } },
+            { className: "hits-feed", attrs: { "data-testid": "hits-feed" } },
             hits.length === 0 ? h("p", { className: "table-empty", text: t("plates.hits.empty") }) : "",
             ...hits.map((hit) => renderHit(hit, t)),
             nextBeforeId === null ? "" : button({ text: t("plates.more"), onClick: () => void more() }),
