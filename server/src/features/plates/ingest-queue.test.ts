@@ -108,6 +108,56 @@ describe.each([
     expect(await storedRows(plate)).toHaveLength(2);
   });
 
+  it("duplicates stored just before midnight are found from just after it (the previous day's partition)", async () => {
+    const q = queue(hookHasWork, []);
+    const plate = path === "autocommit" ? "粤Q10004" : "粤Q20004";
+    const midnight = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 2 * 86_400_000;
+    const [first] = await q.submit([read(plate, `${plate}-a`, new Date(midnight - 1000))]);
+    const again = await q.submit([
+      read(plate, `${plate}-b`, new Date(midnight + 1500)), // same plate, 2.5 s later, next day
+      read(`${plate}X`, `${plate}-a`, new Date(midnight + 20 * 3_600_000)), // same event id, 20 h later
+    ]);
+    expect(again.map((o) => [o.id, o.duplicate])).toEqual([
+      [first!.id, true],
+      [first!.id, true],
+    ]);
+    expect(await storedRows(plate)).toHaveLength(1);
+  });
+
+  it("stores every column as given", async () => {
+    const q = queue(hookHasWork, []);
+    const plate = path === "autocommit" ? "粤Q10005" : "粤Q20005";
+    const r = read(plate, `${plate}-"quoted"\\`);
+    Object.assign(r.row, {
+      checkpoint_id: "cp-1",
+      lane: 3,
+      direction: "in",
+      vehicle_type: "car",
+      vehicle_colour: "white",
+      cell_code: "cell-1",
+      cell_path: ["district", "cell-1"],
+      images: [{ role: "plate", url: "http://camera/1.jpg" }],
+      details: { timeSource: "device", nested: { n: 1.5, s: "é\n" } },
+      flags: ["low_confidence", "time_from_receipt"],
+      confidence: 0.25,
+    });
+    const [outcome] = await q.submit([r]);
+    const { rows } = await db.pool.query(
+      `SELECT captured_at, received_at, plate_text, plate_raw, plate_colour, plate_valid, plate_kind, confidence,
+              format, device_id, camera_id, checkpoint_id, lane, direction, vehicle_type, vehicle_colour, cell_code,
+              cell_path, vendor_event_id, images, details, flags
+         FROM plate_reads WHERE id = $1`,
+      [outcome!.id],
+    );
+    expect(rows).toEqual([
+      {
+        ...r.row,
+        captured_at: new Date(r.row.captured_at),
+        received_at: new Date(r.row.received_at),
+      },
+    ]);
+  });
+
   it("an answered read is committed: another connection sees it as soon as submit resolves", async () => {
     const q = queue(hookHasWork, []);
     const plate = path === "autocommit" ? "粤Q10003" : "粤Q20003";

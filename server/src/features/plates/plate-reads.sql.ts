@@ -72,11 +72,11 @@ export async function upsertImages(db: Queryable, images: readonly ImageRow[]): 
 /**
  * Stores the reads that are not duplicates of a stored read (same device and plate within
  * the window, or same device and vendor event id) and says, for each input row, which stored
- * read it duplicates (null: it was inserted). One statement (plate_reads_store, migration
- * 010): transaction-scoped advisory locks on the batch's duplicate keys (`keys`, sorted, so
- * two batches never deadlock; whoever holds a key sees every read committed under it), then
- * the checks and the insert. On the pool it is its own transaction, committed when it
- * returns (decision 0140); on a client inside BEGIN it is part of that transaction.
+ * read it duplicates (null: it was inserted). One statement (plate_reads_store, migrations
+ * 010 and 013): transaction-scoped advisory locks on the batch's duplicate keys (`keys`,
+ * sorted, so two batches never deadlock; whoever holds a key sees every read committed under
+ * it), then the checks and the insert. On the pool it is its own transaction, committed when
+ * it returns (decision 0140); on a client inside BEGIN it is part of that transaction.
  */
 export async function storeReads(
   db: Queryable,
@@ -85,17 +85,22 @@ export async function storeReads(
   keys: readonly [number, number][],
 ): Promise<{ id: number; existing_id: number | null }[]> {
   if (rows.length === 0) return [];
+  const [first, last] = capturedRange(rows);
   const { rows: out } = await db.query<{ id: number; existing_id: number | null }>({
     // Named: this call is parsed once per connection. The function's own statements are planned
-    // afresh on every call (force_custom_plan, migration 010), with the batch's day range.
+    // afresh on every call (force_custom_plan), with the batch's day ranges (decision 0142).
     name: "plate_reads_store",
-    text: "SELECT id, existing_id FROM plate_reads_store($1::jsonb, $2::bigint, $3::int[], $4::int[], $5::timestamptz, $6::timestamptz)",
+    text: `SELECT id, existing_id FROM plate_reads_store($1::json, $2::bigint, $3::int[], $4::int[],
+             $5::timestamptz, $6::timestamptz, $7::timestamptz, $8::timestamptz)`,
     values: [
       JSON.stringify(rows),
       windowMs,
       keys.map((k) => k[0]),
       keys.map((k) => k[1]),
-      ...batchBounds(rows, windowMs),
+      // Where an event-id duplicate can be: a day (or the window, if wider) either side.
+      ...around(first, last, Math.max(DAY_MS, windowMs)),
+      // Where a plate-window duplicate can be: usually one day partition, not three.
+      ...around(first, last, windowMs),
     ],
   });
   return out;
@@ -103,12 +108,8 @@ export async function storeReads(
 
 const DAY_MS = 86_400_000;
 
-/**
- * The captured_at range any duplicate of the batch can be in: a day (the event-id check) or
- * the window, whichever is wider, either side of its reads.
- */
-function batchBounds(rows: readonly ReadRow[], windowMs: number): [string, string] {
-  const reach = Math.max(DAY_MS, windowMs);
+/** The earliest and latest captured_at of the batch (ms). */
+function capturedRange(rows: readonly ReadRow[]): [number, number] {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (const row of rows) {
@@ -116,5 +117,9 @@ function batchBounds(rows: readonly ReadRow[], windowMs: number): [string, strin
     if (t < min) min = t;
     if (t > max) max = t;
   }
-  return [new Date(min - reach).toISOString(), new Date(max + reach).toISOString()];
+  return [min, max];
+}
+
+function around(first: number, last: number, reach: number): [string, string] {
+  return [new Date(first - reach).toISOString(), new Date(last + reach).toISOString()];
 }
