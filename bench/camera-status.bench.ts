@@ -35,19 +35,11 @@ const CAMERAS = 20;
 const ROUNDS = 3;
 const PASSWORD = "gridops-demo";
 
-// What the page exposes to the observer below; the bench project has no DOM library.
-interface BenchWindow {
-  __benchStates?: { id: string; state: string; at: number }[];
-}
-interface Element {
-  getAttribute(name: string): string | null;
-  querySelector(selector: string): Element | null;
-}
-declare const window: BenchWindow;
-declare const document: { body: unknown; querySelectorAll(selector: string): Iterable<Element> };
-declare class MutationObserver {
-  constructor(callback: () => void);
-  observe(target: unknown, options: { childList: boolean; subtree: boolean; attributes: boolean }): void;
+// What the page exposes to the observer below (page code: the bench project has the DOM types).
+declare global {
+  interface Window {
+    __benchStates?: { id: string; state: string; at: number }[];
+  }
 }
 
 const quantile = (values: number[], q: number) =>
