@@ -85,6 +85,41 @@ function chunkedPush(body: string): Promise<{ status: number; viaExpress: boolea
   });
 }
 
+/** A sized push whose body follows its headers after a pause (another packet, after the token check). */
+function latePush(body: string): Promise<{ status: number; viaExpress: boolean; stored: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${server.url}/api/v1/ingest/plates/generic`,
+      {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            viaExpress: res.headers["content-security-policy"] !== undefined,
+            stored: JSON.parse(text).stored,
+          }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.flushHeaders();
+    setTimeout(() => req.write(body.slice(0, 10)), 100);
+    setTimeout(() => req.end(body.slice(10)), 200);
+  });
+}
+
 describe("plate ingest listener ahead of Express", () => {
   it("answers a bearer push itself, stored as through the route, with a request id", async () => {
     const res = await push({ headers: { "x-request-id": "abc-123" } });
@@ -94,6 +129,8 @@ describe("plate ingest listener ahead of Express", () => {
       res.body.reads[0].id,
     ]);
     expect(rows).toEqual([{ format: "generic" }]);
+    // A body that comes after its headers (not yet buffered when the token is checked) is read as it arrives.
+    expect(await latePush(read())).toEqual({ status: 200, viaExpress: false, stored: 1 });
     // The same push again is a duplicate, as through the route.
     const body = read();
     const first = await push({ body });

@@ -109,7 +109,7 @@ async function handle(
   res.setHeader("x-request-id", requestId);
   res.setHeader("x-content-type-options", "nosniff");
   try {
-    const body = await readBody(req, target.length);
+    const body = bufferedBody(req, target.length) ?? (await readBody(req, target.length));
     const result = await platesRuntimeOf(deps).ingest.ingest({
       format: target.format,
       body,
@@ -143,6 +143,18 @@ async function handle(
         "request",
       );
   }
+}
+
+/**
+ * The body when all of it is already buffered, else null. A push small enough to arrive with
+ * its headers has been parsed whole by the time the token is checked; taking it with one
+ * read() skips switching the stream to flowing mode and the listeners and ticks that costs.
+ */
+function bufferedBody(req: IncomingMessage, length: number): Buffer | null {
+  if (!req.complete || req.readableLength !== length) return null;
+  if (length === 0) return Buffer.alloc(0);
+  const body: unknown = req.read();
+  return Buffer.isBuffer(body) && body.length === length ? body : null;
 }
 
 function readBody(req: IncomingMessage, length: number): Promise<Buffer> {
