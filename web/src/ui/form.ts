@@ -138,8 +138,8 @@ export function filterBar(spec: FilterBarSpec): HTMLFormElement {
 
 /** A panel split into a filter bar that stays put and a body that every render redraws. */
 export interface FilteredLayout {
-  /** Shows the bar `build` makes; builds it again only when `key` differs from the last one. */
-  showBar(key: string, build: () => Node): void;
+  /** Shows what `build` makes as the bar; builds it again only when `key` differs from the last one. */
+  showBar(key: string, build: () => Child | readonly Child[]): void;
   showBody(...children: Child[]): void;
 }
 
@@ -160,11 +160,15 @@ export function filteredLayout(element: HTMLElement): FilteredLayout {
   return {
     showBar(key, build) {
       if (key === shownKey) return;
-      bar.replaceChildren(build());
+      const built = build();
+      bar.replaceChildren(...present(Array.isArray(built) ? built : [built]));
       shownKey = key;
     },
     showBody(...children) {
-      body.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
+      body.replaceChildren(...present(children));
     },
   };
 }
+
+const present = (children: readonly Child[]) =>
+  children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false);

@@ -7,6 +7,7 @@ import {
   checkboxLabel,
   field,
   filterBar,
+  filteredLayout,
   formError,
   relabelSelect,
   select,
@@ -46,6 +47,7 @@ export function createSearchPanel(
   loadCheckpoints: () => Promise<CheckpointCollection>,
 ): PlatesPanel {
   const element = h("section", { attrs: { "data-testid": "search-panel" } });
+  const layout = filteredLayout(element);
   const now = new Date();
   const inputs = {
     purpose: select("purpose", []),
@@ -241,13 +243,16 @@ export function createSearchPanel(
 
   function render() {
     const t = ctx.t();
-    element.replaceChildren(
+    const otherPurpose = inputs.purpose.value === OTHER_PURPOSE;
+    layout.showBar(`${ctx.language()}|${options.state}|${otherPurpose}|${exporting}`, () => [
       h("p", { className: "panel-intro", text: t("plates.sensitive") }),
       ctx.renderLoadable(
         options,
         () => void loadOptions(),
         ({ purposes, checkpoints }) => renderForm(purposes, checkpoints, t),
       ),
+    ]);
+    layout.showBody(
       formError(formProblem),
       results
         ? ctx.renderLoadable(
