@@ -448,27 +448,24 @@ export async function browserReader(
   // First time each plate is in the rendered feed: a card added alone, or inside a feed drawn
   // whole. Only added nodes are looked at (re-reading all 100 cards per hit cost ~1 ms of the
   // renderer per hit, taken from the machine the ingest runs on).
+  // (No named functions in here: the bundler would wrap them in a helper the page lacks.)
   await page.evaluate(() => {
     const seen: Record<string, number> = {};
     window.__benchHits = seen;
-    const note = (strong: Element, now: number) => {
-      const plate = strong.textContent;
-      if (plate && seen[plate] === undefined) seen[plate] = now;
-    };
     new MutationObserver((records) => {
       const now = Date.now();
       for (const record of records)
         for (const node of record.addedNodes) {
           if (!(node instanceof Element)) continue;
-          if (node.tagName === "ARTICLE") {
-            const strong = node.querySelector("strong");
-            if (strong && node.closest("[data-testid=hits-feed]")) note(strong, now);
-          } else
-            for (const strong of node.querySelectorAll(
-              "[data-testid=hits-feed] article strong, article strong",
-            )) {
-              if (strong.closest("[data-testid=hits-feed]")) note(strong, now);
-            }
+          const strongs =
+            node.tagName === "ARTICLE"
+              ? [...node.querySelectorAll("strong")]
+              : [...node.querySelectorAll("article strong")];
+          for (const strong of strongs) {
+            const plate = strong.textContent;
+            if (plate && seen[plate] === undefined && strong.closest("[data-testid=hits-feed]"))
+              seen[plate] = now;
+          }
         }
     }).observe(document.body, { childList: true, subtree: true });
   });

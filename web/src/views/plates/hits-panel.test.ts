@@ -58,13 +58,12 @@ async function openPanel(language: Language, stored: Hit[]) {
     onUnauthenticated: () => {},
   });
   let push: ((hitId: number) => void) | null = null;
-  const realtime: Pick<RealtimeStore, "subscribe"> = {
-    subscribe: (_topic, listener) => {
-      // The panel reads only the hit id of a live event.
-      push = (hitId) => listener({ payload: { hitId } } as unknown as RealtimeEvent<"hotlist.hit">);
-      return () => {};
-    },
+  const subscribe = (_topic: "hotlist.hit", listener: (event: RealtimeEvent<"hotlist.hit">) => void) => {
+    // The panel reads only the hit id of a live event.
+    push = (hitId) => listener({ payload: { hitId } } as unknown as RealtimeEvent<"hotlist.hit">);
+    return () => {};
   };
+  const realtime = { subscribe } as Pick<RealtimeStore, "subscribe">;
   const panel = createHitsPanel(ctx, realtime);
   document.body.replaceChildren(panel.element);
   await settle();
