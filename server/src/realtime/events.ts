@@ -4,6 +4,7 @@
  * list and each topic's default permission, so the web bundle pulls in nothing else.
  */
 import type { Permission, Role } from "../features/auth/permissions.js";
+import type { HitView } from "../features/hotlists/hits.service.js";
 
 /** Camera health states (GLOSSARY: health state). */
 export type HealthState =
@@ -81,6 +82,8 @@ export interface HotlistHitPayload {
   reasonCode: string;
   readAt: string;
   location: LonLat | null;
+  /** The whole hit as GET /hotlist-hits/{id} answers it when new (incidentId null until opened). */
+  hit: HitView;
 }
 
 export interface ReportFiledPayload {

@@ -8,7 +8,7 @@ import { createPool, type Pool } from "../db/pool.js";
 import { keyringOf } from "../features/secrets/keyring.js";
 import { createLogger } from "../logger.js";
 import { depsOf, type RunningServer, startHttpServer } from "../runtime.js";
-import { cellChangedPayload } from "../test-support/event-payloads.js";
+import { cellChangedPayload, hotlistHitPayload } from "../test-support/event-payloads.js";
 import { startTestServer, type TestServer } from "../test-support/test-server.js";
 import type { AnyNewEvent } from "./outbox.js";
 import { enqueueEvents } from "./outbox.js";
@@ -79,18 +79,7 @@ describe("two server processes on one database", () => {
           ? {
               topic: "hotlist.hit",
               cellCode: cell,
-              payload: {
-                hitId: i,
-                hotlistId: 1,
-                plate: "粤B12345",
-                plateColor: "blue",
-                cameraId: null,
-                checkpointId: null,
-                cellCode: cell,
-                reasonCode: "stolen_vehicle",
-                readAt: new Date().toISOString(),
-                location: null,
-              },
+              payload: hotlistHitPayload(i, cell, "粤B12345"),
             }
           : {
               topic: "cell.changed",

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTransaction } from "../db/pool.js";
 import { createApiToken, systemAuthFor } from "../features/auth/auth.service.js";
-import { cellChangedPayload, incidentPayload } from "../test-support/event-payloads.js";
+import { cellChangedPayload, hotlistHitPayload, incidentPayload } from "../test-support/event-payloads.js";
 import { startTestServer, type TestServer } from "../test-support/test-server.js";
 import type {
   Ack,
   CameraStatusPayload,
   CellChangedPayload,
-  HotlistHitPayload,
   IncidentCreatedPayload,
   RealtimeEvent,
 } from "./events.js";
@@ -30,18 +29,7 @@ const open: RecordingClient[] = [];
 
 const incident = incidentPayload;
 
-const hit = (hitId: number, cellCode: string): HotlistHitPayload => ({
-  hitId,
-  hotlistId: 1,
-  plate: "京A12345",
-  plateColor: "blue",
-  cameraId: null,
-  checkpointId: null,
-  cellCode,
-  reasonCode: "stolen_vehicle",
-  readAt: new Date().toISOString(),
-  location: null,
-});
+const hit = hotlistHitPayload;
 
 async function as(username: string, options: Omit<ConnectOptions, "cookie"> = {}): Promise<RecordingClient> {
   let cookie = cookies.get(username);

@@ -52,7 +52,7 @@ export function hotlistHitHook(cache: HotlistMatcherCache, log: Logger, pool: Po
     const byKey = new Map(hits.map((h) => [`${h.insert.readId}:${h.insert.entryId}`, h]));
     await enqueueEvents(
       db,
-      inserted.map((row) => hitEvent(row.id, byKey.get(`${row.read_id}:${row.entry_id}`)!)),
+      inserted.map((row) => hitEvent(row, byKey.get(`${row.read_id}:${row.entry_id}`)!)),
     );
     const ids = inserted.map((r) => r.id);
     afterCommit(db, () => void openHitIncidents(pool, log, ids));
@@ -89,8 +89,11 @@ function hitInsertOf(s: StoredRead, entry: sql.LiveEntryRow): sql.HitInsert {
   };
 }
 
-function hitEvent(hitId: number, hit: { entry: sql.LiveEntryRow; stored: StoredRead }): AnyNewEvent {
+type NewHit = { entry: sql.LiveEntryRow & { case_reference: string }; stored: StoredRead };
+
+function hitEvent(inserted: { id: number; created_at: Date }, hit: NewHit): AnyNewEvent {
   const row = hit.stored.read.row;
+  const hitId = inserted.id;
   return {
     topic: "hotlist.hit",
     cellCode: row.cell_code,
@@ -107,8 +110,41 @@ function hitEvent(hitId: number, hit: { entry: sql.LiveEntryRow; stored: StoredR
       reasonCode: hit.entry.reason_code,
       readAt: row.captured_at,
       location: hit.stored.read.location,
+      hit: newHitView(inserted, hit),
     },
   };
+}
+
+/**
+ * The hit as GET /hotlist-hits/{id} answers it when it is new (pending, no review), so a hit
+ * feed can show it without asking: a request per hit cost the command centre's browser and
+ * the server more than drawing it. Its incident is opened after COMMIT (openHitIncidents),
+ * so incidentId is null here; the hit read later has it.
+ */
+function newHitView(inserted: { id: number; created_at: Date }, hit: NewHit): HitView {
+  const row = hit.stored.read.row;
+  return hitView({
+    id: inserted.id,
+    read_id: hit.stored.id,
+    read_captured_at: new Date(row.captured_at),
+    entry_id: hit.entry.id,
+    hotlist_id: hit.entry.hotlist_id,
+    plate_text: row.plate_text,
+    listed_plate: hit.entry.plate_text,
+    match_level: hit.entry.match_level,
+    reason_code: hit.entry.reason_code,
+    priority: hit.entry.priority,
+    case_reference: hit.entry.case_reference,
+    camera_id: row.camera_id,
+    checkpoint_id: row.checkpoint_id,
+    cell_code: row.cell_code,
+    incident_id: null,
+    status: "pending",
+    reviewed_by_actor: null,
+    reviewed_at: null,
+    review_note: null,
+    created_at: inserted.created_at,
+  });
 }
 
 /** Opens the incident of each hit that has none yet; failures are logged, the hits stay. */

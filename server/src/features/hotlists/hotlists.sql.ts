@@ -37,9 +37,14 @@ export async function selectEntriesChangedSince(
 }
 
 /** The subset of `ids` still live at this moment (the in-memory matcher may lag a change). */
-export async function selectLiveEntriesByIds(db: Queryable, ids: readonly number[]): Promise<LiveEntryRow[]> {
-  const { rows } = await db.query<LiveEntryRow>(
-    `SELECT e.id, e.hotlist_id, e.plate_text, e.plate_colour, e.match_level, e.reason_code, e.priority, e.expires_at
+/** Live entries by id, with what a hit shows of its entry (the case reference). */
+export async function selectLiveEntriesByIds(
+  db: Queryable,
+  ids: readonly number[],
+): Promise<(LiveEntryRow & { case_reference: string })[]> {
+  const { rows } = await db.query<LiveEntryRow & { case_reference: string }>(
+    `SELECT e.id, e.hotlist_id, e.plate_text, e.plate_colour, e.match_level, e.reason_code, e.priority, e.expires_at,
+            e.case_reference
        FROM hotlist_entries e JOIN hotlists h ON h.id = e.hotlist_id WHERE e.id = ANY($1::bigint[]) AND ${LIVE}`,
     [ids],
   );
@@ -63,16 +68,16 @@ export interface HitInsert {
 export async function insertHits(
   db: Queryable,
   hits: readonly HitInsert[],
-): Promise<{ id: number; read_id: number; entry_id: number }[]> {
+): Promise<{ id: number; read_id: number; entry_id: number; created_at: Date }[]> {
   if (hits.length === 0) return [];
-  const { rows } = await db.query<{ id: number; read_id: number; entry_id: number }>(
+  const { rows } = await db.query<{ id: number; read_id: number; entry_id: number; created_at: Date }>(
     `INSERT INTO hotlist_hits (read_id, read_captured_at, entry_id, hotlist_id, plate_text, listed_plate, match_level,
                                camera_id, checkpoint_id, cell_code, cell_path)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("readId" bigint, "readCapturedAt" timestamptz, "entryId" bigint,
        "hotlistId" bigint, "plateText" text, "listedPlate" text, "matchLevel" text, "cameraId" text, "checkpointId" text,
        "cellCode" text, "cellPath" text[])
      ON CONFLICT (read_id, entry_id) DO NOTHING
-     RETURNING id, read_id, entry_id`,
+     RETURNING id, read_id, entry_id, created_at`,
     [JSON.stringify(hits)],
   );
   return rows;

@@ -164,6 +164,12 @@ describe("hits", () => {
       cell_code: camera.cell_code,
       payload: { plate: "苏E12345", reasonCode: "stolen_vehicle", checkpointId: camera.checkpoint_id },
     });
+    // The event carries the hit as the API answers it, so a hit feed need not ask (the incident
+    // is opened after the batch commits: null in the event, set in the hit read later).
+    const served = await analyst.get(`/api/v1/hotlist-hits/${hit.id}`);
+    expect(served.status).toBe(200);
+    expect(served.body.incidentId).not.toBeNull();
+    expect(event.payload.hit).toEqual({ ...served.body, incidentId: null });
     const incidentEvents = (
       await server.db.pool.query("SELECT payload FROM outbox WHERE topic = 'incident.created'")
     ).rows;

@@ -39,10 +39,11 @@ async function openPanel(language: Language, stored: Hit[]) {
   const reviewHit = vi.fn(async (id: number, decision: "confirm" | "dismiss", note: string | null) =>
     hit(id, { status: decision === "confirm" ? "confirmed" : "dismissed", reviewNote: note }),
   );
+  const fetchHit = vi.fn(async (id: number) => hit(id));
   // Only the calls the hits panel makes; the rest of PlatesApi is not reached here.
   const api = {
     hits: async () => ({ hits: stored, nextBeforeId: null }),
-    hit: async (id: number) => hit(id),
+    hit: fetchHit,
     reviewHit,
   } as unknown as PlatesApi;
   const session = {
@@ -57,17 +58,18 @@ async function openPanel(language: Language, stored: Hit[]) {
     languages: new LanguageStore(language, null),
     onUnauthenticated: () => {},
   });
-  let push: ((hitId: number) => void) | null = null;
+  let push: ((hitId: number, carried?: Hit) => void) | null = null;
   const subscribe = (_topic: "hotlist.hit", listener: (event: RealtimeEvent<"hotlist.hit">) => void) => {
-    // The panel reads only the hit id of a live event.
-    push = (hitId) => listener({ payload: { hitId } } as unknown as RealtimeEvent<"hotlist.hit">);
+    // The panel reads the hit id and the carried hit of a live event.
+    push = (hitId, carried) =>
+      listener({ payload: { hitId, hit: carried } } as unknown as RealtimeEvent<"hotlist.hit">);
     return () => {};
   };
   const realtime = { subscribe } as Pick<RealtimeStore, "subscribe">;
   const panel = createHitsPanel(ctx, realtime);
   document.body.replaceChildren(panel.element);
   await settle();
-  return { panel, reviewHit, push: (hitId: number) => push?.(hitId) };
+  return { panel, reviewHit, fetchHit, push: (hitId: number, carried?: Hit) => push?.(hitId, carried) };
 }
 
 const feed = (root: HTMLElement) => el(byTestId(root, "hits-feed"));
@@ -117,6 +119,24 @@ describe("hits panel", () => {
     panel.render();
     expect((byTestId(panel.element, "hit-note-1") as HTMLInputElement).value).toBe("kept");
     expect(el(byTestId(panel.element, "hit-note-3")).tagName).toBe("BUTTON");
+  });
+});
+
+describe("hits panel, live", () => {
+  it("shows a hit the event carries without asking for it, and asks when the event has only its id", async () => {
+    const { panel, push, fetchHit } = await openPanel("en", [hit(1)]);
+    push(2, hit(2, { plate: "浙B22222", caseReference: "C-2" }));
+    await settle();
+    expect(fetchHit).not.toHaveBeenCalled();
+    const card = el(byTestId(panel.element, "hit-2"));
+    expect(card.querySelector("strong")?.textContent).toBe("浙B22222");
+    expect(card.textContent).toContain("C-2");
+
+    push(3);
+    await settle();
+    expect(fetchHit.mock.calls).toEqual([[3]]);
+    const plates = [...feed(panel.element).querySelectorAll("article strong")].map((s) => s.textContent);
+    expect(plates).toEqual(["浙A00003", "浙B22222", "浙A00001"]);
   });
 });
 

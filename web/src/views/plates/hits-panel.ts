@@ -1,5 +1,5 @@
 import "./hits-panel.css";
-import type { Hit, HitStatus, ReasonCode } from "../../api/plates-api.js";
+import { type Hit, type HitStatus, hitSchema, type ReasonCode } from "../../api/plates-api.js";
 import type { RealtimeStore } from "../../realtime/realtime-store.js";
 import { button, formActions, toolbar } from "../../ui/actions.js";
 import { busyAction } from "../../ui/busy-action.js";
@@ -244,17 +244,23 @@ export function createHitsPanel(ctx: PlatesContext, realtime: Pick<RealtimeStore
     if (!hadMore) render();
   }
 
+  function showLiveHit(hit: Hit): void {
+    if (data.state !== "ready") return;
+    const before = data.data.hits;
+    const hits = withLiveHit(before, hit, shownStatus());
+    data = { state: "ready", data: { ...data.data, hits } };
+    if (!insertCard(hit, before, hits)) render();
+    trimFeed();
+  }
+
+  // The event carries the new hit whole; asking the server for it only if it does not (an
+  // older server). A request per hit cost the browser more than drawing the card.
   const off = realtime.subscribe("hotlist.hit", (event) => {
+    const carried = hitSchema.safeParse(event.payload.hit);
+    if (carried.success) return showLiveHit(carried.data);
     void ctx.api
       .hit(event.payload.hitId)
-      .then((hit) => {
-        if (data.state !== "ready") return;
-        const before = data.data.hits;
-        const hits = withLiveHit(before, hit, shownStatus());
-        data = { state: "ready", data: { ...data.data, hits } };
-        if (!insertCard(hit, before, hits)) render();
-        trimFeed();
-      })
+      .then(showLiveHit)
       .catch((error: unknown) => console.warn("live hit not loaded", error));
   });
 
