@@ -27,7 +27,7 @@
  * Environment (defaults in brackets):
  *   GRIDOPS_BENCH_PLATE_SECONDS          [60]  headline duration (the issue's figure is 60 s)
  *   GRIDOPS_BENCH_PLATE_BASELINE_SECONDS [20]  duration of each other mode
- *   GRIDOPS_BENCH_PLATE_CONCURRENCY      [256] connections pushing at once (decision 0145)
+ *   GRIDOPS_BENCH_PLATE_CONCURRENCY      [384] connections pushing at once (decision 0145)
  *   GRIDOPS_BENCH_PLATE_BATCH            [20]  reads per request in the batched mode
  *   GRIDOPS_BENCH_PLATE_HIT_EVERY        [500] one read in this many is a hotlist hit
  *   GRIDOPS_BENCH_PLATE_BROWSER          [1]   0: no Chromium hit reader (socket client only)
@@ -57,7 +57,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const seconds = env("GRIDOPS_BENCH_PLATE_SECONDS", 60);
 const baselineSeconds = env("GRIDOPS_BENCH_PLATE_BASELINE_SECONDS", 20);
-const concurrency = env("GRIDOPS_BENCH_PLATE_CONCURRENCY", 256);
+const concurrency = env("GRIDOPS_BENCH_PLATE_CONCURRENCY", 384);
 const BATCH = env("GRIDOPS_BENCH_PLATE_BATCH", 20);
 const HIT_EVERY = env("GRIDOPS_BENCH_PLATE_HIT_EVERY", 500);
 const BROWSER = process.env.GRIDOPS_BENCH_PLATE_BROWSER !== "0";

@@ -6,7 +6,7 @@
  *
  *   flock /tmp/gridops-bench.lock npx tsx --conditions=development bench/support/plate-cpu-probe.ts
  *
- * Environment: GRIDOPS_BENCH_PLATE_SECONDS [15], GRIDOPS_BENCH_PLATE_CONCURRENCY [256], and
+ * Environment: GRIDOPS_BENCH_PLATE_SECONDS [15], GRIDOPS_BENCH_PLATE_CONCURRENCY [384], and
  * the server's own (GRIDOPS_PLATE_INGEST_PROCESSES …) passed through by the bench's startServer.
  * PROBE_STATEMENTS=1 adds the database's commit, block and insert counters.
  * PROBE_BROWSER=1 also runs the bench's headless Chromium hit reader and reports its CPU, split
