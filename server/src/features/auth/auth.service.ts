@@ -187,7 +187,6 @@ export async function authFromSessionCookie(db: Queryable, sessionId: string): P
   return authFromUser(user, { idHash, csrfToken: session.csrf_token });
 }
 
-/** API tokens look like `gto_<id>_<secret>`; only a hash of the secret is stored. */
 /**
  * The secret last found to match each cached token row. The row object lives as long as the
  * token cache keeps it (API_TOKEN_CACHE_MS, dropped at once on a revoke here), so a device
@@ -218,6 +217,7 @@ function sameText(a: string, b: string): boolean {
   return difference === 0;
 }
 
+/** API tokens look like `gto_<id>_<secret>`; only a hash of the secret is stored. */
 export async function authFromBearerToken(db: Queryable, token: string): Promise<AuthContext | null> {
   const match = /^gto_(\d{1,12})_([A-Za-z0-9_-]{20,100})$/.exec(token);
   if (!match) return null;
