@@ -6,32 +6,11 @@ import { LanguageStore } from "../../i18n/language-store.js";
 import type { RealtimeEvent, RealtimeStore } from "../../realtime/realtime-store.js";
 import { byTestId, el, fire } from "../../ui/dom.test-support.js";
 import { formatDateTime } from "../../ui/format.js";
+import { testHit } from "./hits.test-support.js";
 import { createHitsPanel } from "./hits-panel.js";
 import { platesContext } from "./plates-context.js";
 
-const hit = (id: number, overrides: Partial<Hit> = {}): Hit => ({
-  id,
-  readId: id,
-  readCapturedAt: "2026-03-01T08:00:00Z",
-  entryId: 1,
-  hotlistId: 1,
-  plate: `浙A0000${id}`,
-  listedPlate: `浙A0000${id}`,
-  matchLevel: "exact",
-  reasonCode: "stolen_vehicle",
-  priority: "high",
-  caseReference: "C-1",
-  cameraId: "CAM-1",
-  checkpointId: "CP-1",
-  cellCode: "330199001001001",
-  incidentId: null,
-  status: "pending",
-  reviewedBy: null,
-  reviewedAt: null,
-  reviewNote: null,
-  createdAt: "2026-03-01T08:00:01Z",
-  ...overrides,
-});
+const hit = testHit;
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 

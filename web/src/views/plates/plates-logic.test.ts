@@ -1,32 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { CheckpointFlow, Hit, HotlistEntry } from "../../api/plates-api.js";
 import { withLiveWindow } from "./flow-panel.js";
+import { testHit } from "./hits.test-support.js";
 import { keepNewest, withLiveHit } from "./hits-panel.js";
 import { entryRequest, entryState } from "./hotlists-panel.js";
 import { platesTabs } from "./plates-view.js";
 
-const hit = (id: number, status: Hit["status"] = "pending"): Hit => ({
-  id,
-  readId: id,
-  readCapturedAt: "2026-03-01T08:00:00Z",
-  entryId: 1,
-  hotlistId: 1,
-  plate: "浙A7K3M9",
-  listedPlate: "浙A7K3M9",
-  matchLevel: "exact",
-  reasonCode: "stolen_vehicle",
-  priority: "high",
-  caseReference: "C-1",
-  cameraId: "CAM-1",
-  checkpointId: "CP-1",
-  cellCode: "330199001001001",
-  incidentId: null,
-  status,
-  reviewedBy: null,
-  reviewedAt: null,
-  reviewNote: null,
-  createdAt: "2026-03-01T08:00:01Z",
-});
+const hit = (id: number, status: Hit["status"] = "pending"): Hit => testHit(id, { status });
 
 describe("withLiveHit", () => {
   it("puts a new hit on top, once", () => {
