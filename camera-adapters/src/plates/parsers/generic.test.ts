@@ -17,6 +17,23 @@ const input = (body: Buffer | string, extra: Partial<PlateParseInput> = {}): Pla
 });
 
 describe("generic", () => {
+  it("caps the pictures of a whole batch, not of each read", async () => {
+    const picture = Buffer.from("a small jpeg stand-in").toString("base64");
+    const read = (n: number) => ({
+      plate: "沪B12345",
+      capturedAt: "2026-11-23T01:15:03Z",
+      deviceId: "d1",
+      eventId: `e${n}`,
+      images: [{ role: "plate", mime: "image/jpeg", base64: picture }],
+    });
+    const limits = { maxPictures: 2 };
+    const two = await parser.parse(input(JSON.stringify([read(1), read(2)]), { limits }));
+    expect(two.flatMap((r) => r.images)).toHaveLength(2);
+    await expect(
+      parser.parse(input(JSON.stringify([read(1), read(2), read(3)]), { limits })),
+    ).rejects.toMatchObject({ code: "too_many_pictures" });
+  });
+
   it("reads a batch with defaults filled in", async () => {
     const [first, second] = await parser.parse(input(fixture("generic-batch.json")));
     expect(first).toMatchObject({

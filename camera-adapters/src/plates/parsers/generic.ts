@@ -180,7 +180,7 @@ function imagesOf(read: GenericPlateRead, budget: PictureBudget): PlateImage[] {
   return images;
 }
 
-function toRead(read: GenericPlateRead, input: PlateParseInput): PlateRead {
+function toRead(read: GenericPlateRead, input: PlateParseInput, budget: PictureBudget): PlateRead {
   return buildPlateRead(
     {
       plateRaw: read.plate,
@@ -193,7 +193,7 @@ function toRead(read: GenericPlateRead, input: PlateParseInput): PlateRead {
       direction: read.direction,
       vehicleType: read.vehicleType,
       vehicleColour: read.vehicleColour,
-      images: imagesOf(read, new PictureBudget(resolveLimits(input))),
+      images: imagesOf(read, budget),
       vendorEventId: read.eventId,
       details: read.details,
     },
@@ -216,6 +216,8 @@ export const genericParser: PlateParser = {
       (Array.isArray(doc)
         ? parseWithSchema(z.array(genericPlateReadSchema).min(1), doc)
         : [parseWithSchema(genericPlateReadSchema, doc)]);
-    return collectReads(payload, (r) => toRead(r, input));
+    // One budget for the whole push: the picture cap is per push, however the reads share them.
+    const budget = new PictureBudget(resolveLimits(input));
+    return collectReads(payload, (r) => toRead(r, input, budget));
   },
 };
