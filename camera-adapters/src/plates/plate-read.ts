@@ -53,7 +53,8 @@ export const plateImageSchema = z.union([
 ]);
 export type PlateImage = z.infer<typeof plateImageSchema>;
 
-const detailValueSchema = z.union([z.string().max(512), z.number(), z.boolean(), z.null()]);
+/** One value of a read's `details` (and of the generic format's). */
+export const detailValueSchema = z.union([z.string().max(512), z.number(), z.boolean(), z.null()]);
 /** Small bag of vendor fields worth keeping that have no column of their own. */
 export const plateReadDetailsSchema = z
   .record(z.string(), detailValueSchema)
@@ -96,6 +97,10 @@ const FORMATS = new Set<string>(plateFormatSchema.options);
 const textUpTo = (v: unknown, max: number) => typeof v === "string" && v.length <= max;
 const nullOrTextUpTo = (v: unknown, max: number) => v === null || textUpTo(v, max);
 
+/** A `details` value the read schemas accept as is (the generic format's too), checked without zod. */
+export const isDetailValue = (v: unknown): boolean =>
+  v === null || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v)) || textUpTo(v, 512);
+
 function isPlainDetails(details: unknown): boolean {
   if (typeof details !== "object" || details === null || Object.getPrototypeOf(details) !== Object.prototype)
     return false;
@@ -104,13 +109,7 @@ function isPlainDetails(details: unknown): boolean {
   for (const key of keys) {
     // "__proto__" would become zod's copy's prototype: zod decides that one.
     if (key === "__proto__") return false;
-    const v = (details as Record<string, unknown>)[key];
-    const ok =
-      v === null ||
-      typeof v === "boolean" ||
-      (typeof v === "number" && Number.isFinite(v)) ||
-      textUpTo(v, 512);
-    if (!ok) return false;
+    if (!isDetailValue((details as Record<string, unknown>)[key])) return false;
   }
   return true;
 }

@@ -9,7 +9,14 @@ import {
   parseWithSchema,
   resolveLimits,
 } from "../parser-kit.js";
-import { imageRoleSchema, type PlateImage, type PlateRead, plateColourSchema } from "../plate-read.js";
+import {
+  detailValueSchema,
+  imageRoleSchema,
+  isDetailValue,
+  type PlateImage,
+  type PlateRead,
+  plateColourSchema,
+} from "../plate-read.js";
 import { buildPlateRead, collectReads, PictureBudget } from "../read-builder.js";
 
 /**
@@ -30,8 +37,6 @@ export const genericPlateImageSchema = z.union([
   z.object({ role: imageRoleSchema, url: z.url({ protocol: /^https?$/ }) }).strict(),
 ]);
 
-const detailValue = z.union([z.string().max(512), z.number(), z.boolean(), z.null()]);
-
 export const genericPlateReadSchema = z
   .object({
     plate: z.string().min(1).max(64).describe("Plate text as read; GridOps normalises it."),
@@ -47,7 +52,7 @@ export const genericPlateReadSchema = z
     eventId: z.string().max(256).nullable().default(null).describe("Sender's id, used to drop duplicates"),
     images: z.array(genericPlateImageSchema).max(16).default([]),
     details: z
-      .record(z.string().max(64), detailValue)
+      .record(z.string().max(64), detailValueSchema)
       .refine((d) => Object.keys(d).length <= 32, "at most 32 detail fields")
       .default({}),
   })
@@ -68,13 +73,6 @@ function optionalText(v: unknown, max: number): string | null | undefined {
   if (v === undefined || v === null) return null;
   return isText(v, 0, max) ? v : undefined;
 }
-
-/** A detail value genericPlateReadSchema accepts as is, or false. */
-const isDetailValue = (v: unknown) =>
-  v === null ||
-  typeof v === "boolean" ||
-  (typeof v === "number" && Number.isFinite(v)) ||
-  (typeof v === "string" && v.length <= 512);
 
 function plainDetails(v: unknown): GenericPlateRead["details"] | undefined {
   if (v === undefined) return {};
