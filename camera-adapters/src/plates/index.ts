@@ -71,6 +71,7 @@ export {
   type PlateReadDetails,
   plateColourSchema,
   plateFormatSchema,
+  isPlateFormat,
   plateFormats,
   plateImageSchema,
   plateKindSchema,

@@ -12,6 +12,9 @@ export const plateFormatSchema = z.enum([
 ]);
 export type PlateFormat = z.infer<typeof plateFormatSchema>;
 export const plateFormats: readonly PlateFormat[] = plateFormatSchema.options;
+const knownFormats = new Set<unknown>(plateFormats);
+/** One of the wire formats (a set lookup: checked on every push). */
+export const isPlateFormat = (format: unknown): format is PlateFormat => knownFormats.has(format);
 
 /** Plate background colour (号牌颜色), see GLOSSARY.md. */
 export const plateColourSchema = z.enum([
@@ -92,7 +95,6 @@ export type PlateRead = NormalisedPlateRead;
 
 const COLOURS = new Set<string>(plateColourSchema.options);
 const KINDS = new Set<string>(plateKindSchema.options);
-const FORMATS = new Set<string>(plateFormatSchema.options);
 
 const textUpTo = (v: unknown, max: number) => typeof v === "string" && v.length <= max;
 const nullOrTextUpTo = (v: unknown, max: number) => v === null || textUpTo(v, max);
@@ -143,7 +145,7 @@ export function isWellFormedPlateRead(read: Record<string, unknown>): boolean {
     Array.isArray(r.images) &&
     r.images.length === 0 &&
     nullOrTextUpTo(r.vendorEventId, 256) &&
-    FORMATS.has(r.format as string) &&
+    isPlateFormat(r.format) &&
     isPlainDetails(r.details)
   );
 }

@@ -7,7 +7,7 @@ import { hikvisionIsapiParser } from "./parsers/hikvision-isapi.js";
 import { openalprParser } from "./parsers/openalpr.js";
 import { platerecognizerParser } from "./parsers/platerecognizer.js";
 import { PlateParseError } from "./plate-errors.js";
-import { type PlateFormat, type PlateRead, plateFormats } from "./plate-read.js";
+import { isPlateFormat, type PlateFormat, type PlateRead } from "./plate-read.js";
 
 export const plateParsers: Readonly<Record<PlateFormat, PlateParser>> = Object.freeze({
   "hikvision-isapi": hikvisionIsapiParser,
@@ -19,14 +19,12 @@ export const plateParsers: Readonly<Record<PlateFormat, PlateParser>> = Object.f
   frigate: frigateParser,
 });
 
-const knownFormats = new Set<string>(plateFormats);
-
 /** Parses one push in the named format; the format usually comes from the camera's configuration. */
 export function parsePlatePayload(
   format: PlateFormat | string,
   input: PlateParseInput,
 ): Promise<PlateRead[]> {
-  if (!knownFormats.has(format))
+  if (!isPlateFormat(format))
     return Promise.reject(new PlateParseError("unknown_format", String(format).slice(0, 40)));
-  return plateParsers[format as PlateFormat].parse(input);
+  return plateParsers[format].parse(input);
 }

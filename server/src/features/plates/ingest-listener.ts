@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { plateFormats } from "@gridops/camera-adapters/plates/index";
+import { isPlateFormat } from "@gridops/camera-adapters/plates/index";
 import type { AppDeps } from "../../app-deps.js";
 import { AppError, bodyOf } from "../../http/errors.js";
 import { authFromBearerToken } from "../auth/auth.service.js";
@@ -13,7 +13,6 @@ const PREFIX = PLATE_INGEST_PREFIX;
 const ROUTE = "/api/v1/ingest/plates/:format";
 /** Same cap as the Express route's body parser (INGEST_BODY_LIMIT, 17 MiB). */
 const MAX_BODY = 17 * 1024 * 1024;
-const FORMATS = new Set<string>(plateFormats);
 
 interface Target {
   format: string;
@@ -51,7 +50,7 @@ function fastTarget(req: IncomingMessage): Target | null {
   if (req.method !== "POST" || !url.startsWith(PREFIX)) return null;
   const q = url.indexOf("?");
   const format = url.slice(PREFIX.length, q < 0 ? undefined : q);
-  if (!FORMATS.has(format)) return null;
+  if (!isPlateFormat(format)) return null;
   const query = q < 0 ? null : simpleQuery(url.slice(q + 1));
   if (q >= 0 && !query) return null;
   const authorization = req.headers.authorization ?? "";
