@@ -103,26 +103,26 @@ export function createMetrics(pool: Pool): Metrics {
     sql: "SELECT status AS state, count(*)::int AS value FROM cameras GROUP BY status",
   });
 
-  const ownMeasurements = async (): Promise<MetricJson[]> => {
-    const names = registry
+  const isProcessMetric = (name: string) => name.startsWith(PROCESS_PREFIX);
+  const namesWhere = (keep: (name: string) => boolean) =>
+    registry
       .getMetricsAsArray()
       .map((m) => m.name)
-      .filter((name) => !shared.has(name) && !name.startsWith(PROCESS_PREFIX));
-    return Promise.all(names.map((name) => registry.getSingleMetric(name)!.get() as Promise<MetricJson>));
-  };
+      .filter(keep);
+  const valuesOf = (names: readonly string[]) =>
+    Promise.all(names.map((name) => registry.getSingleMetric(name)!.get() as Promise<MetricJson>));
+
+  const ownMeasurements = () => valuesOf(namesWhere((name) => !shared.has(name) && !isProcessMetric(name)));
 
   const exposition = async (): Promise<string> => {
     if (peerSources.length === 0) return registry.metrics();
     const peers = (await Promise.all(peerSources.map((source) => source()))).flat();
-    const all = await registry.getMetricsAsJSON();
+    const rest = await valuesOf(namesWhere((name) => !isProcessMetric(name)));
+    const summed = await client.AggregatorRegistry.aggregate([rest, ...peers]).metrics();
     // This process's own process metrics stay as they are (summing start times is no answer).
     const processText = await Promise.all(
-      all
-        .filter((m) => m.name.startsWith(PROCESS_PREFIX))
-        .map((m) => registry.getSingleMetricAsString(m.name)),
+      namesWhere(isProcessMetric).map((name) => registry.getSingleMetricAsString(name)),
     );
-    const rest = all.filter((m) => !m.name.startsWith(PROCESS_PREFIX));
-    const summed = await client.AggregatorRegistry.aggregate([rest, ...peers]).metrics();
     return `${summed}${processText.map((text) => `${text}\n`).join("")}`;
   };
 
