@@ -21,8 +21,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   for (const [type, listener] of Object.entries(options.on ?? {})) {
     element.addEventListener(type, listener as EventListener);
   }
-  for (const child of children) {
-    if (child !== null && child !== undefined && child !== false) element.append(child);
-  }
+  element.append(...present(children));
   return element;
 }
+
+/** `replaceChildren` that skips what conditional parts leave behind (null, undefined, false). */
+export function fill(element: Element, ...children: Child[]): void {
+  element.replaceChildren(...present(children));
+}
+
+const present = (children: readonly Child[]) =>
+  children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false);

@@ -1,5 +1,5 @@
 import { button, formActions } from "./actions.js";
-import { type Child, h } from "./dom.js";
+import { type Child, fill, h } from "./dom.js";
 
 /** A label wrapping its control, so clicking the text focuses the input. */
 export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
@@ -161,14 +161,11 @@ export function filteredLayout(element: HTMLElement): FilteredLayout {
     showBar(key, build) {
       if (key === shownKey) return;
       const built = build();
-      bar.replaceChildren(...present(Array.isArray(built) ? built : [built]));
+      fill(bar, ...(Array.isArray(built) ? built : [built]));
       shownKey = key;
     },
     showBody(...children) {
-      body.replaceChildren(...present(children));
+      fill(body, ...children);
     },
   };
 }
-
-const present = (children: readonly Child[]) =>
-  children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false);

@@ -137,8 +137,3 @@ export function statusLine(message: StatusMessage | null, testId: string): HTMLE
       })
     : null;
 }
-
-/** `replaceChildren` that skips the nulls conditional parts leave behind. */
-export function fill(element: HTMLElement, ...children: (Node | null | undefined | false)[]): void {
-  element.replaceChildren(...children.filter((c): c is Node => c !== null && c !== undefined && c !== false));
-}

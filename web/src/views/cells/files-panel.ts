@@ -1,4 +1,4 @@
-import { h } from "../../ui/dom.js";
+import { fill, h } from "../../ui/dom.js";
 import { field, relabelSelect, select } from "../../ui/form.js";
 import {
   type CellImport,
@@ -16,7 +16,6 @@ import {
   type CellsKey,
   type CellsTranslate,
   cellsErrorMessage,
-  fill,
   type StatusMessage,
   statusLine,
 } from "./cells-host.js";

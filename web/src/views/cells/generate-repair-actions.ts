@@ -1,4 +1,4 @@
-import { h } from "../../ui/dom.js";
+import { fill, h } from "../../ui/dom.js";
 import { field, relabelSelect, select } from "../../ui/form.js";
 import { GENERATE_SHAPES, type GenerateShape } from "./cell-admin-schemas.js";
 import {
@@ -6,7 +6,6 @@ import {
   type CellAction,
   type CellsHost,
   type CellsTranslate,
-  fill,
   formatArea,
   type StatusMessage,
   statusLine,

@@ -1,4 +1,4 @@
-import { h } from "../../ui/dom.js";
+import { fill, h } from "../../ui/dom.js";
 import { field } from "../../ui/form.js";
 import { formatDateTime, localInputToIso } from "../../ui/format.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
@@ -9,7 +9,6 @@ import {
   type CellPanel,
   type CellsHost,
   cellsErrorMessage,
-  fill,
   formatArea,
   loadableLabels,
   type StatusMessage,

@@ -1,6 +1,6 @@
-import { h } from "../../ui/dom.js";
+import { fill, h } from "../../ui/dom.js";
 import type { ShapeEditResult } from "./cell-admin-schemas.js";
-import { actionButton, type CellAction, type CellsHost, fill, formatArea } from "./cells-host.js";
+import { actionButton, type CellAction, type CellsHost, formatArea } from "./cells-host.js";
 import { mergeCandidates } from "./shape-rules.js";
 
 /**

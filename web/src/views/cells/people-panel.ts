@@ -1,5 +1,5 @@
 import { isMessageKey } from "../../i18n/i18n.js";
-import { h } from "../../ui/dom.js";
+import { fill, h } from "../../ui/dom.js";
 import { field } from "../../ui/form.js";
 import { formatDateTime } from "../../ui/format.js";
 import { type Loadable, loader, renderLoadable } from "../../ui/loadable.js";
@@ -11,7 +11,6 @@ import {
   type CellsHost,
   type CellsTranslate,
   cellsErrorMessage,
-  fill,
   formatArea,
   loadableLabels,
   type StatusMessage,

@@ -1,10 +1,9 @@
-import { h } from "../../ui/dom.js";
+import { fill, h } from "../../ui/dom.js";
 import { field } from "../../ui/form.js";
 import {
   actionButton,
   type CellAction,
   type CellsHost,
-  fill,
   type StatusMessage,
   statusLine,
 } from "./cells-host.js";

@@ -1,7 +1,7 @@
 import type { TerraDrawEventListeners } from "terra-draw";
-import { h } from "../../ui/dom.js";
+import { fill, h } from "../../ui/dom.js";
 import type { ShapeEditResult } from "./cell-admin-schemas.js";
-import { actionButton, type CellAction, type CellsHost, fill, formatArea } from "./cells-host.js";
+import { actionButton, type CellAction, type CellsHost, formatArea } from "./cells-host.js";
 import { extendLine } from "./shape-rules.js";
 import { edgesOf, type LngLat } from "./snap.js";
 
