@@ -5,28 +5,12 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import type { CDPSession } from "playwright-core";
-
-const TICK_US = 1e6 / 100; // USER_HZ
+import { processTree, statFields } from "./proc-stat.js";
 
 /** CPU (µs) by "kind" and by "kind/thread name" across a set of Chromium process trees. */
 export interface ChromiumCpu {
   processes: Map<string, number>;
   threads: Map<string, number>;
-}
-
-function statFields(path: string): { comm: string; ppid: number; cpu: number } | null {
-  try {
-    const stat = readFileSync(path, "utf8");
-    const close = stat.lastIndexOf(")");
-    const fields = stat.slice(close + 2).split(" ");
-    return {
-      comm: stat.slice(stat.indexOf("(") + 1, close),
-      ppid: Number(fields[1]),
-      cpu: (Number(fields[11]) + Number(fields[12])) * TICK_US,
-    };
-  } catch {
-    return null;
-  }
 }
 
 /** "renderer", "gpu-process", "network", "browser" … from Chromium's --type switches. */
@@ -43,26 +27,6 @@ function processKind(pid: number): string {
   if (type === undefined) return args[0]?.includes("chrom") ? "browser" : (args[0] ?? "?");
   if (type === "utility") return (value("utility-sub-type") ?? "utility").replace(/\.mojom\..*/, "");
   return type;
-}
-
-function processTree(roots: readonly number[]): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = statFields(`/proc/${entry}/stat`);
-    if (stat) parents.set(Number(entry), stat.ppid);
-  }
-  const out = new Set(roots);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, ppid] of parents)
-      if (out.has(ppid) && !out.has(pid)) {
-        out.add(pid);
-        grew = true;
-      }
-  }
-  return [...out];
 }
 
 export function chromiumCpu(roots: readonly number[]): ChromiumCpu {

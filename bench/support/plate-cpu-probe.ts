@@ -16,7 +16,6 @@
  * PROBE_TRACE=<file> also records a Chrome trace of the run and prints its busiest events.
  */
 import { readFileSync } from "node:fs";
-import fs from "node:fs/promises";
 import os from "node:os";
 import { browserReader, load, setUp, startServer, stopServer } from "../plate-ingest.bench.js";
 import { startBenchDatabase } from "./database.js";
@@ -27,47 +26,7 @@ import {
   rendererMetrics,
   summariseTrace,
 } from "./chromium-cpu.js";
-
-const TICK_US = 1e6 / 100; // USER_HZ
-
-// The page's DOM as far as the screenshot note reads it (bench has no DOM library).
-interface Box {
-  scrollHeight: number;
-  clientHeight: number;
-  getBoundingClientRect(): { top: number; height: number };
-  querySelectorAll(selector: string): { length: number };
-}
-declare const document: { querySelector(selector: string): Box | null };
-
-/** utime + stime (µs) of a process, 0 when it is gone. */
-function cpuOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * TICK_US;
-  } catch {
-    return 0;
-  }
-}
-
-async function childrenOf(pid: number): Promise<number[]> {
-  const out: number[] = [];
-  for (const entry of await fs.readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {}
-  }
-  return out;
-}
-
-async function treeCpu(root: number): Promise<number> {
-  let total = cpuOf(root);
-  for (const child of await childrenOf(root)) total += await treeCpu(child);
-  return total;
-}
+import { childrenOf, treeCpu } from "./proc-stat.js";
 
 function machine(): { busy: number; total: number } {
   const cpus = os.cpus();
@@ -102,12 +61,9 @@ async function main(): Promise<void> {
     await load(plan(0, 5));
     const reader = process.env.PROBE_BROWSER === "1" ? await browserReader(server.url) : null;
     // Chromium is a child of this process; the server is another, PostgreSQL is daemonised.
-    const browserCpu = async () => {
-      let total = 0;
-      for (const child of await childrenOf(process.pid))
-        if (child !== server.child.pid && child !== postmaster) total += await treeCpu(child);
-      return total;
-    };
+    const chromiumRoots = () =>
+      childrenOf(process.pid).filter((child) => child !== server.child.pid && child !== postmaster);
+    const browserCpu = () => treeCpu(chromiumRoots());
     const cdp = reader ? await reader.page.context().newCDPSession(reader.page) : null;
     await cdp?.send("Performance.enable");
     const traceFile = process.env.PROBE_TRACE;
@@ -124,27 +80,25 @@ async function main(): Promise<void> {
         ],
       });
     await db.pool.query("SELECT pg_stat_reset()");
-    const chromiumRoots = async () =>
-      (await childrenOf(process.pid)).filter((child) => child !== server.child.pid && child !== postmaster);
-    const chromiumBefore: ChromiumCpu | null = reader ? chromiumCpu(await chromiumRoots()) : null;
+    const chromiumBefore: ChromiumCpu | null = reader ? chromiumCpu(chromiumRoots()) : null;
     const metricsBefore = cdp ? await rendererMetrics(cdp) : null;
     const hitsBefore = reader ? (await reader.seen()).size : 0;
     const before = {
-      browser: await browserCpu(),
-      server: await treeCpu(server.child.pid!),
-      pg: await treeCpu(postmaster),
+      browser: browserCpu(),
+      server: treeCpu([server.child.pid!]),
+      pg: treeCpu([postmaster]),
       self: process.cpuUsage(),
       machine: machine(),
     };
     const r = await load(plan(10_000_000, seconds));
     const after = {
-      browser: await browserCpu(),
-      server: await treeCpu(server.child.pid!),
-      pg: await treeCpu(postmaster),
+      browser: browserCpu(),
+      server: treeCpu([server.child.pid!]),
+      pg: treeCpu([postmaster]),
       self: process.cpuUsage(before.self),
       machine: machine(),
     };
-    const chromiumAfter: ChromiumCpu | null = reader ? chromiumCpu(await chromiumRoots()) : null;
+    const chromiumAfter: ChromiumCpu | null = reader ? chromiumCpu(chromiumRoots()) : null;
     const metricsAfter = cdp ? await rendererMetrics(cdp) : null;
     const hitsDrawn = reader ? (await reader.seen()).size - hitsBefore : 0;
     const reads = r.ackedReads;
