@@ -31,8 +31,10 @@ import { loadLargeDistrict } from "../web/e2e/large-district.js";
 import type { BenchResult } from "./support/bench-types.js";
 import { type BenchDatabase, startBenchDatabase } from "./support/database.js";
 
-// What the page exposes (web/src/views/command/test-hooks.ts), declared here because the
-// bench project has no DOM library; the callbacks below run inside the browser.
+// What the page exposes (web/src/views/command/test-hooks.ts), as far as the callbacks below
+// (run inside the browser) use it. Declared here rather than imported: the hooks' own types would
+// bring the web app's sources (Vite's module types) into the bench project, and the painter
+// MapLibre does not declare is used too.
 interface PageSource {
   setData(data: unknown): Promise<void>;
   getData(): Promise<unknown>;
@@ -65,9 +67,12 @@ interface PageHooks {
     shownAt(id: number): { map: number | null; list: number | null };
   } | null;
 }
-declare const document: { querySelector(selector: string): unknown };
-declare const window: { __gridops?: PageHooks; __idleAt?: number[] };
-declare function requestAnimationFrame(callback: (time: number) => void): number;
+declare global {
+  interface Window {
+    __gridops?: PageHooks;
+    __idleAt?: number[];
+  }
+}
 
 const INCIDENTS = 1000;
 const UPDATES = 60;
